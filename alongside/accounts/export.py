@@ -1,0 +1,86 @@
+"""Everything a person owns, as a zip of JSON and CSV (PRODUCT.md A)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+
+from alongside.accounts.models import User
+
+
+def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            flat[name] = ";".join(str(v) for v in value)
+        else:
+            flat[name] = value
+    return flat
+
+
+def _csv(records: Iterable[dict[str, Any]]) -> str:
+    rows = [_flatten(r) for r in records]
+    out = io.StringIO()
+    if rows:
+        fields: list[str] = []
+        for row in rows:
+            fields.extend(k for k in row if k not in fields)
+        writer = csv.DictWriter(out, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return out.getvalue()
+
+
+def sections(user: User) -> dict[str, list[dict[str, Any]]]:
+    """Each kind of record the person owns; new apps add theirs here."""
+    from alongside.reminders.models import ReminderSchedule
+
+    return {
+        "profile": [
+            {
+                "email": user.email,
+                "display_name": user.display_name,
+                "time_zone": user.time_zone,
+                "date_joined": user.date_joined.isoformat(),
+            }
+        ],
+        "checkins": [c.to_dict() for c in user.checkins.order_by("day")],
+        "reminders": [r.to_dict() for r in ReminderSchedule.objects.filter(owner=user)],
+        "api_tokens": [
+            {"name": t.name, "hint": t.hint, "created_at": t.created_at.isoformat()}
+            for t in user.api_tokens.all()
+        ],
+        "access_log": [
+            {"viewer": e.viewer_label, "category": e.category, "detail": e.detail, "at": e.at.isoformat()}
+            for e in user.access_log.all()
+        ],
+    }
+
+
+def build_zip(user: User) -> bytes:
+    data = sections(user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "alongside.json",
+            json.dumps(
+                {"exported_at": timezone.now().isoformat(), **data}, indent=2, ensure_ascii=False
+            ),
+        )
+        for name, records in data.items():
+            archive.writestr(f"{name}.csv", _csv(records))
+        archive.writestr(
+            "README.txt",
+            "Everything you wrote in Alongside. alongside.json holds it all; each .csv file "
+            "holds one kind of record and opens in a spreadsheet.\n",
+        )
+    return buffer.getvalue()

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alongside.accounts.models import ApiToken, User, time_zone_choices
+
+
+class ProfileForm(forms.ModelForm[User]):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("Reminders and 'today' follow this time zone."),
+        error_messages={"invalid_choice": _("Pick a time zone from the list.")},
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "time_zone"]
+
+
+class ApiTokenForm(forms.ModelForm[ApiToken]):
+    class Meta:
+        model = ApiToken
+        fields = ["name"]
+        labels = {"name": _("What is this token for?")}
+        help_texts = {"name": _("For example: 'my laptop script'.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["placeholder"] = _("my laptop script")
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Type DELETE to confirm"),
+        max_length=20,
+        error_messages={"required": _("Type DELETE (in capitals) to confirm.")},
+    )
+
+    def clean_confirm(self) -> str:
+        value: str = self.cleaned_data["confirm"].strip()
+        if value != "DELETE":
+            raise forms.ValidationError(_("Type DELETE (in capitals) to confirm."))
+        return value

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from alongside.accounts.export import build_zip
+from alongside.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm
+from alongside.accounts.models import ApiToken
+from alongside.checkins.charts import mood_chart
+from alongside.checkins.models import CheckIn
+from alongside.lib.http import AuthedHttpRequest
+from alongside.reminders.models import ReminderSchedule
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "accounts/welcome.html")
+    user = request.user
+    today = user.local_today()  # type: ignore[union-attr]
+    start = today - dt.timedelta(days=13)
+    recent = list(CheckIn.objects.filter(owner=user, day__gte=start).order_by("day"))
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "today": today,
+            "todays": next((c for c in recent if c.day == today), None),
+            "mood": mood_chart(recent, start=start, end=today) if recent else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: AuthedHttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        # A new time zone moves "20:00 on Mondays" to a different instant.
+        if "time_zone" in form.changed_data:
+            schedule = ReminderSchedule.objects.filter(owner=request.user).first()
+            if schedule:
+                schedule.reschedule()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("accounts:profile")
+    return render(
+        request, "accounts/profile.html", {"form": form, "welcome": "welcome" in request.GET}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: AuthedHttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = ApiToken.issue(request.user, form.cleaned_data["name"])
+        form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": request.user.api_tokens.all(), "new_token": new_token},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, owner=request.user)
+    token.delete()
+    messages.success(request, _("The token '%(name)s' no longer works.") % {"name": token.name})
+    return redirect("accounts:tokens")
+
+
+@login_required
+def data(request: AuthedHttpRequest) -> HttpResponse:
+    return render(request, "accounts/data.html")
+
+
+@login_required
+@require_POST
+@reauthentication_required
+def export(request: AuthedHttpRequest) -> HttpResponse:
+    payload = build_zip(request.user)
+    response = HttpResponse(payload, content_type="application/zip")
+    stamp = request.user.local_today().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="alongside-{stamp}.zip"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
+def delete_account(request: AuthedHttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        # Hard delete: every record the person owns cascades with the account.
+        user.delete()
+        return render(request, "accounts/deleted.html")
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+@login_required
+def access_log(request: AuthedHttpRequest) -> HttpResponse:
+    entries = request.user.access_log.all()[:200]
+    return render(request, "accounts/access_log.html", {"entries": entries})

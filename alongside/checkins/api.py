@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError
+from pydantic import ConfigDict
+
+from alongside.checkins.models import (
+    EMOTION_MAX,
+    EMOTION_MIN,
+    MOOD_MAX,
+    MOOD_MIN,
+    NEED_MAX,
+    NEED_MIN,
+    NOTE_MAX_LENGTH,
+    CheckIn,
+    day_problem,
+)
+from alongside.lib.http import AuthedHttpRequest
+
+router = Router(tags=["check-ins"])
+
+BodyArea = Literal["head", "jaw", "throat", "shoulders", "chest", "stomach", "back", "hands", "legs"]
+SupportKind = Literal["emotional", "practical", "advice", "company"]
+
+
+class _Strict(Schema):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class Emotions(_Strict):
+    calm: int | None = Field(None, ge=EMOTION_MIN, le=EMOTION_MAX)
+    close: int | None = Field(None, ge=EMOTION_MIN, le=EMOTION_MAX)
+    hopeful: int | None = Field(None, ge=EMOTION_MIN, le=EMOTION_MAX)
+    anxious: int | None = Field(None, ge=EMOTION_MIN, le=EMOTION_MAX)
+    irritated: int | None = Field(None, ge=EMOTION_MIN, le=EMOTION_MAX)
+    sad: int | None = Field(None, ge=EMOTION_MIN, le=EMOTION_MAX)
+
+
+class Needs(_Strict):
+    security: int | None = Field(None, ge=NEED_MIN, le=NEED_MAX)
+    trust: int | None = Field(None, ge=NEED_MIN, le=NEED_MAX)
+    reliability: int | None = Field(None, ge=NEED_MIN, le=NEED_MAX)
+    predictability: int | None = Field(None, ge=NEED_MIN, le=NEED_MAX)
+    nurturance: int | None = Field(None, ge=NEED_MIN, le=NEED_MAX)
+    guidance: int | None = Field(None, ge=NEED_MIN, le=NEED_MAX)
+    autonomy: int | None = Field(None, ge=NEED_MIN, le=NEED_MAX)
+
+
+class SupportReceived(_Strict):
+    kinds: list[SupportKind] = Field(default_factory=list)
+    from_: str = Field("", alias="from", max_length=200)
+
+
+class SupportGiven(_Strict):
+    kinds: list[SupportKind] = Field(default_factory=list)
+    to: str = Field("", max_length=200)
+
+
+class CheckInCreate(_Strict):
+    day: dt.date | None = Field(
+        None, strict=False, description="Local day (YYYY-MM-DD); today when left out."
+    )
+    mood: int = Field(..., ge=MOOD_MIN, le=MOOD_MAX)
+    emotions: Emotions = Field(default_factory=Emotions)
+    needs: Needs = Field(default_factory=Needs)
+    body_areas: list[BodyArea] = Field(default_factory=list)
+    support_received: SupportReceived = Field(default_factory=SupportReceived)
+    support_given: SupportGiven = Field(default_factory=SupportGiven)
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
+
+
+class CheckInUpdate(_Strict):
+    mood: int | None = Field(None, ge=MOOD_MIN, le=MOOD_MAX)
+    emotions: Emotions | None = None
+    needs: Needs | None = None
+    body_areas: list[BodyArea] | None = None
+    support_received: SupportReceived | None = None
+    support_given: SupportGiven | None = None
+    note: str | None = Field(None, max_length=NOTE_MAX_LENGTH)
+
+
+class CheckInOut(Schema):
+    id: int
+    day: dt.date
+    mood: int
+    emotions: dict[str, int | None]
+    needs: dict[str, int | None]
+    body_areas: list[str]
+    support_received: dict[str, Any]
+    support_given: dict[str, Any]
+    note: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class CheckInFilters(Schema):
+    since: dt.date | None = Field(None, description="First day to include (YYYY-MM-DD).")
+    until: dt.date | None = Field(None, description="Last day to include (YYYY-MM-DD).")
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0)
+
+
+def _field_error(field: str, message: str) -> ValidationError:
+    return ValidationError([{"loc": ["body", field], "msg": message, "type": "value_error"}])
+
+
+def _apply(checkin: CheckIn, data: dict[str, Any]) -> None:
+    if data.get("mood") is not None:
+        checkin.mood = data["mood"]
+    for key, value in (data.get("emotions") or {}).items():
+        setattr(checkin, key, value)
+    for key, value in (data.get("needs") or {}).items():
+        setattr(checkin, f"need_{key}", value)
+    if data.get("body_areas") is not None:
+        checkin.body_areas = data["body_areas"]
+    if data.get("support_received") is not None:
+        checkin.support_received_kinds = data["support_received"].get("kinds", [])
+        checkin.support_received_from = data["support_received"].get("from_", "")
+    if data.get("support_given") is not None:
+        checkin.support_given_kinds = data["support_given"].get("kinds", [])
+        checkin.support_given_to = data["support_given"].get("to", "")
+    if data.get("note") is not None:
+        checkin.note = data["note"]
+
+
+@router.get("/", response=list[CheckInOut], summary="List your check-ins")
+def list_checkins(request: AuthedHttpRequest, filters: Query[CheckInFilters]) -> list[dict[str, Any]]:
+    rows = CheckIn.objects.filter(owner=request.user)
+    if filters.since:
+        rows = rows.filter(day__gte=filters.since)
+    if filters.until:
+        rows = rows.filter(day__lte=filters.until)
+    page = rows.order_by("-day")[filters.offset : filters.offset + filters.limit]
+    return [c.to_dict() for c in page]
+
+
+@router.post("/", response={201: CheckInOut}, summary="Add a check-in")
+def create_checkin(request: AuthedHttpRequest, payload: CheckInCreate) -> tuple[int, dict[str, Any]]:
+    day = payload.day or request.user.local_today()
+    problem = day_problem(request.user, day)
+    if problem:
+        raise _field_error("day", problem)
+    checkin = CheckIn(owner=request.user, day=day, mood=payload.mood)
+    _apply(checkin, payload.model_dump())
+    try:
+        with transaction.atomic():
+            checkin.save()
+    except IntegrityError:
+        raise _field_error("day", "You already checked in for this day.") from None
+    return 201, checkin.to_dict()
+
+
+@router.get("/{int:checkin_id}", response=CheckInOut, summary="Read one check-in")
+def get_checkin(request: AuthedHttpRequest, checkin_id: int) -> dict[str, Any]:
+    return get_object_or_404(CheckIn, pk=checkin_id, owner=request.user).to_dict()
+
+
+@router.patch("/{int:checkin_id}", response=CheckInOut, summary="Change a check-in")
+def update_checkin(
+    request: AuthedHttpRequest, checkin_id: int, payload: CheckInUpdate
+) -> dict[str, Any]:
+    checkin = get_object_or_404(CheckIn, pk=checkin_id, owner=request.user)
+    _apply(checkin, payload.model_dump(exclude_unset=True))
+    checkin.save()
+    return checkin.to_dict()
+
+
+@router.delete("/{int:checkin_id}", response={204: None}, summary="Delete a check-in")
+def delete_checkin(request: AuthedHttpRequest, checkin_id: int) -> tuple[int, None]:
+    get_object_or_404(CheckIn, pk=checkin_id, owner=request.user).delete()
+    return 204, None

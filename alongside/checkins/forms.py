@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alongside.checkins.models import (
+    BODY_AREAS,
+    EMOTION_LEVELS,
+    EMOTIONS,
+    MOOD_MAX,
+    MOOD_MIN,
+    NEED_LEVELS,
+    NEEDS,
+    NOTE_MAX_LENGTH,
+    SUPPORT_KINDS,
+    CheckIn,
+    day_problem,
+)
+
+
+class CheckInForm(forms.ModelForm[CheckIn]):
+    """One form for today, a backfilled day, and edits; ``day`` is only editable on create."""
+
+    mood = forms.TypedChoiceField(
+        label=_("Overall, how are you today?"),
+        choices=[(n, str(n)) for n in range(MOOD_MIN, MOOD_MAX + 1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Pick a number for your overall mood."),
+            "invalid_choice": _("Mood goes from %(lo)d to %(hi)d.") % {"lo": MOOD_MIN, "hi": MOOD_MAX},
+        },
+    )
+    body_areas = forms.MultipleChoiceField(
+        label=_("Where do you feel it in your body? (optional)"),
+        choices=BODY_AREAS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    support_received_kinds = forms.MultipleChoiceField(
+        label=_("Support I received"),
+        choices=SUPPORT_KINDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    support_given_kinds = forms.MultipleChoiceField(
+        label=_("Support I gave"),
+        choices=SUPPORT_KINDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("A note, just for you (optional)"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": _(
+                "Notes can be up to %(limit_value)d characters; this one has %(show_value)d."
+            )
+        },
+    )
+    day = forms.DateField(
+        label=_("Which day is this for?"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date like 2026-03-14.")},
+    )
+
+    class Meta:
+        model = CheckIn
+        fields = [
+            "day",
+            "mood",
+            *[key for key, _label in EMOTIONS],
+            *[f"need_{key}" for key, _label in NEEDS],
+            "body_areas",
+            "support_received_kinds",
+            "support_received_from",
+            "support_given_kinds",
+            "support_given_to",
+            "note",
+        ]
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        if self.instance.pk:
+            del self.fields["day"]
+        for key, label in EMOTIONS:
+            self.fields[key] = forms.TypedChoiceField(
+                label=label,
+                choices=[(value, word) for value, word in EMOTION_LEVELS],
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Choose one of the five steps.")},
+            )
+        for key, label in NEEDS:
+            self.fields[f"need_{key}"] = forms.TypedChoiceField(
+                label=label,
+                choices=[("", _("not today")), *NEED_LEVELS],
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Choose one of the steps, or 'not today'.")},
+            )
+        self.fields["support_received_from"].widget.attrs["placeholder"] = _("e.g. Sam, my sister")
+        self.fields["support_given_to"].widget.attrs["placeholder"] = _("e.g. a colleague")
+
+    def clean_day(self) -> dt.date:
+        day: dt.date = self.cleaned_data["day"]
+        problem = day_problem(self.owner, day)
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
+
+    def emotion_fields(self) -> list[forms.BoundField]:
+        return [self[key] for key, _label in EMOTIONS]
+
+    def need_fields(self) -> list[forms.BoundField]:
+        return [self[f"need_{key}"] for key, _label in NEEDS]
+
+    def save(self, commit: bool = True) -> CheckIn:
+        checkin = super().save(commit=False)
+        checkin.owner = self.owner
+        if commit:
+            checkin.save()
+        return checkin

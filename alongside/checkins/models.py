@@ -1,0 +1,173 @@
+"""The daily check-in: how I feel, where in my body, which needs were met, support, a note."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from alongside.lib.crypto import EncryptedTextField
+
+MOOD_MIN, MOOD_MAX = 0, 10
+EMOTION_MIN, EMOTION_MAX = 0, 4
+NEED_MIN, NEED_MAX = 1, 5
+NOTE_MAX_LENGTH = 4000
+BACKFILL_DAYS = 7
+
+EMOTIONS: list[tuple[str, Any]] = [
+    ("calm", _("Calm")),
+    ("close", _("Connected, close")),
+    ("hopeful", _("Hopeful")),
+    ("anxious", _("Anxious")),
+    ("irritated", _("Irritated")),
+    ("sad", _("Sad")),
+]
+EMOTION_LEVELS: list[tuple[int, Any]] = [
+    (0, _("not at all")),
+    (1, _("a little")),
+    (2, _("some")),
+    (3, _("quite")),
+    (4, _("very")),
+]
+# The six safety needs named in the source article, plus autonomy.
+NEEDS: list[tuple[str, Any]] = [
+    ("security", _("Security")),
+    ("trust", _("Trust")),
+    ("reliability", _("Reliability")),
+    ("predictability", _("Predictability")),
+    ("nurturance", _("Nurturance")),
+    ("guidance", _("Guidance")),
+    ("autonomy", _("Autonomy")),
+]
+NEED_LEVELS: list[tuple[int, Any]] = [
+    (1, _("not met")),
+    (2, _("a little")),
+    (3, _("partly")),
+    (4, _("mostly")),
+    (5, _("fully met")),
+]
+BODY_AREAS: list[tuple[str, Any]] = [
+    ("head", _("Head")),
+    ("jaw", _("Jaw, face")),
+    ("throat", _("Throat")),
+    ("shoulders", _("Neck, shoulders")),
+    ("chest", _("Chest")),
+    ("stomach", _("Stomach")),
+    ("back", _("Back")),
+    ("hands", _("Arms, hands")),
+    ("legs", _("Legs")),
+]
+SUPPORT_KINDS: list[tuple[str, Any]] = [
+    ("emotional", _("Emotional")),
+    ("practical", _("Practical")),
+    ("advice", _("Advice")),
+    ("company", _("Company")),
+]
+
+
+def _rating(low: int, high: int, label: Any) -> models.PositiveSmallIntegerField[Any, Any]:
+    return models.PositiveSmallIntegerField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(low), MaxValueValidator(high)],
+    )
+
+
+class CheckIn(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    day = models.DateField(_("day"))
+    mood = models.PositiveSmallIntegerField(
+        _("overall mood"), validators=[MinValueValidator(MOOD_MIN), MaxValueValidator(MOOD_MAX)]
+    )
+    calm = _rating(EMOTION_MIN, EMOTION_MAX, _("calm"))
+    close = _rating(EMOTION_MIN, EMOTION_MAX, _("connected, close"))
+    hopeful = _rating(EMOTION_MIN, EMOTION_MAX, _("hopeful"))
+    anxious = _rating(EMOTION_MIN, EMOTION_MAX, _("anxious"))
+    irritated = _rating(EMOTION_MIN, EMOTION_MAX, _("irritated"))
+    sad = _rating(EMOTION_MIN, EMOTION_MAX, _("sad"))
+    need_security = _rating(NEED_MIN, NEED_MAX, _("security"))
+    need_trust = _rating(NEED_MIN, NEED_MAX, _("trust"))
+    need_reliability = _rating(NEED_MIN, NEED_MAX, _("reliability"))
+    need_predictability = _rating(NEED_MIN, NEED_MAX, _("predictability"))
+    need_nurturance = _rating(NEED_MIN, NEED_MAX, _("nurturance"))
+    need_guidance = _rating(NEED_MIN, NEED_MAX, _("guidance"))
+    need_autonomy = _rating(NEED_MIN, NEED_MAX, _("autonomy"))
+    body_areas = models.JSONField(_("where I feel it"), default=list, blank=True)
+    support_received_kinds = models.JSONField(default=list, blank=True)
+    support_received_from = models.CharField(_("from whom"), max_length=200, blank=True)
+    support_given_kinds = models.JSONField(default=list, blank=True)
+    support_given_to = models.CharField(_("to whom"), max_length=200, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-day",)
+        constraints = [
+            models.UniqueConstraint(fields=("owner", "day"), name="one_checkin_per_day"),
+            models.CheckConstraint(
+                condition=models.Q(mood__gte=MOOD_MIN, mood__lte=MOOD_MAX), name="mood_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.day}"
+
+    def emotions(self) -> list[tuple[str, Any, int | None]]:
+        return [(key, label, getattr(self, key)) for key, label in EMOTIONS]
+
+    def needs(self) -> list[tuple[str, Any, int | None]]:
+        return [(key, label, getattr(self, f"need_{key}")) for key, label in NEEDS]
+
+    def body_area_labels(self) -> list[Any]:
+        labels = dict(BODY_AREAS)
+        return [labels.get(area, area) for area in self.body_areas]
+
+    @staticmethod
+    def earliest_backfill(today: dt.date) -> dt.date:
+        return today - dt.timedelta(days=BACKFILL_DAYS)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.pk,
+            "day": self.day.isoformat(),
+            "mood": self.mood,
+            "emotions": {key: getattr(self, key) for key, _label in EMOTIONS},
+            "needs": {key: getattr(self, f"need_{key}") for key, _label in NEEDS},
+            "body_areas": list(self.body_areas),
+            "support_received": {
+                "kinds": list(self.support_received_kinds),
+                "from": self.support_received_from,
+            },
+            "support_given": {"kinds": list(self.support_given_kinds), "to": self.support_given_to},
+            "note": self.note,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+def day_problem(owner: Any, day: dt.date, *, exclude_pk: int | None = None) -> str | None:
+    """Why a check-in cannot be stored for ``day``, in words for the person, or None.
+
+    The web form and the API share this, so both refuse the same things the same way.
+    """
+    today = owner.local_today()
+    if day > today:
+        return str(_("That day hasn't happened yet. Pick today or an earlier day."))
+    if day < CheckIn.earliest_backfill(today):
+        return str(
+            _("You can fill in a missed day up to %(n)d days back.") % {"n": BACKFILL_DAYS}
+        )
+    taken = CheckIn.objects.filter(owner=owner, day=day)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        return str(_("You already checked in for this day. You can edit that entry instead."))
+    return None

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+
+from alongside.lib.http import AuthedHttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from alongside.checkins.charts import mood_chart, needs_chart
+from alongside.checkins.forms import CheckInForm
+from alongside.checkins.models import BACKFILL_DAYS, CheckIn
+
+RANGES = (30, 90)
+
+
+def _save(request: AuthedHttpRequest, form: CheckInForm) -> CheckIn | None:
+    """Save, turning a same-day race (two tabs submitting at once) into a field error."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        form.add_error("day" if "day" in form.fields else None, _(
+            "You already checked in for this day. You can edit that entry instead."
+        ))
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def today(request: AuthedHttpRequest) -> HttpResponse:
+    """Today's check-in: the form to create it, or to edit it if it exists."""
+    local_today = request.user.local_today()
+    existing = CheckIn.objects.filter(owner=request.user, day=local_today).first()
+    if existing:
+        return redirect("checkins:edit", pk=existing.pk)
+    form = CheckInForm(
+        request.POST or None, owner=request.user, initial={"day": local_today}
+    )
+    if request.method == "POST" and form.is_valid():
+        checkin = _save(request, form)
+        if checkin:
+            messages.success(request, _("Thank you for checking in."))
+            return redirect("checkins:detail", pk=checkin.pk)
+    return render(
+        request, "checkins/form.html", {"form": form, "mode": "today", "day": local_today}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def backfill(request: AuthedHttpRequest) -> HttpResponse:
+    """Fill in a missed day, explicitly, up to a week back."""
+    local_today = request.user.local_today()
+    yesterday = local_today - dt.timedelta(days=1)
+    initial_day = request.GET.get("day") or yesterday.isoformat()
+    form = CheckInForm(request.POST or None, owner=request.user, initial={"day": initial_day})
+    if request.method == "POST" and form.is_valid():
+        checkin = _save(request, form)
+        if checkin:
+            messages.success(request, _("Saved your check-in for %(day)s.") % {"day": checkin.day})
+            return redirect("checkins:detail", pk=checkin.pk)
+    return render(
+        request,
+        "checkins/form.html",
+        {
+            "form": form,
+            "mode": "backfill",
+            "earliest": CheckIn.earliest_backfill(local_today),
+            "latest": local_today,
+            "backfill_days": BACKFILL_DAYS,
+        },
+    )
+
+
+@login_required
+def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    checkin = get_object_or_404(CheckIn, pk=pk, owner=request.user)
+    return render(request, "checkins/detail.html", {"checkin": checkin})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    checkin = get_object_or_404(CheckIn, pk=pk, owner=request.user)
+    form = CheckInForm(request.POST or None, instance=checkin, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your check-in is updated."))
+        return redirect("checkins:detail", pk=checkin.pk)
+    mode = "today" if checkin.day == request.user.local_today() else "edit"
+    return render(
+        request, "checkins/form.html", {"form": form, "mode": mode, "checkin": checkin, "day": checkin.day}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    checkin = get_object_or_404(CheckIn, pk=pk, owner=request.user)
+    if request.method == "POST":
+        checkin.delete()
+        messages.success(request, _("That check-in is deleted."))
+        return redirect("checkins:history")
+    return render(request, "checkins/delete.html", {"checkin": checkin})
+
+
+def _month_grid(year: int, month: int, entries: dict[dt.date, CheckIn]) -> list[list[dict[str, object]]]:
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append(
+            [
+                {"day": day, "in_month": day.month == month, "checkin": entries.get(day)}
+                for day in week
+            ]
+        )
+    return weeks
+
+
+@login_required
+def history(request: AuthedHttpRequest) -> HttpResponse:
+    local_today = request.user.local_today()
+    try:
+        span = int(request.GET.get("range", 30))
+    except ValueError:
+        span = 30
+    if span not in RANGES:
+        span = 30
+    start = local_today - dt.timedelta(days=span - 1)
+    owned = CheckIn.objects.filter(owner=request.user)
+    in_range = list(owned.filter(day__gte=start, day__lte=local_today).order_by("day"))
+    try:
+        month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        month = local_today.replace(day=1)
+    month_entries = {
+        c.day: c for c in owned.filter(day__year=month.year, day__month=month.month)
+    }
+    prev_month = (month - dt.timedelta(days=1)).replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "checkins/history.html",
+        {
+            "span": span,
+            "ranges": RANGES,
+            "mood": mood_chart(in_range, start=start, end=local_today),
+            "needs": needs_chart(in_range, start=start, end=local_today),
+            "recent": list(owned.order_by("-day")[:14]),
+            "month": month,
+            "weeks": _month_grid(month.year, month.month, month_entries),
+            "prev_month": prev_month,
+            "next_month": next_month if next_month <= local_today else None,
+            "today": local_today,
+            "backfill_url": reverse("checkins:backfill"),
+            "earliest_backfill": CheckIn.earliest_backfill(local_today),
+        },
+    )

@@ -1,0 +1,1 @@
+"""Small shared helpers: environment, encryption, charts, e-mail."""

@@ -1,0 +1,47 @@
+"""E-mail: one helper renders and sends; one development backend keeps an outbox."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+
+class OutboxBackend(BaseEmailBackend):
+    """Writes each message to stdout and to ``EMAIL_OUTBOX_DIR/<time>-<rand>.eml``.
+
+    Development and the browser tests read verification links from the outbox; nothing
+    leaves the machine.
+    """
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        outbox = Path(settings.EMAIL_OUTBOX_DIR)
+        outbox.mkdir(parents=True, exist_ok=True)
+        for message in email_messages:
+            raw = message.message().as_bytes()
+            name = f"{timezone.now():%Y%m%dT%H%M%S%f}-{get_random_string(6)}.eml"
+            (outbox / name).write_bytes(raw)
+            if not getattr(settings, "EMAIL_OUTBOX_QUIET", False):
+                sys.stdout.write(f"--- e-mail to {', '.join(message.to)} ({name}) ---\n")
+                sys.stdout.write(raw.decode("utf-8", "replace") + "\n")
+                sys.stdout.flush()
+        return len(email_messages)
+
+
+def send(name: str, to: str, context: dict[str, Any]) -> None:
+    """Render ``emails/<name>-subject.txt``, ``-body.txt`` and ``-body.html`` and send."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"emails/{name}-subject.txt", context).strip()
+    text = render_to_string(f"emails/{name}-body.txt", context)
+    html = render_to_string(f"emails/{name}-body.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[to])
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from alongside.accounts import views as account_views
+from alongside.api import api
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("alongside.accounts.urls")),
+    path("", include("alongside.checkins.urls")),
+    path("", include("alongside.reminders.urls")),
+    path("", include("alongside.safety.urls")),
+]
