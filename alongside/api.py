@@ -40,7 +40,15 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         return api.create_response(
             request,
-            {"detail": [{"loc": ["body"], "msg": "The request body is not valid JSON.", "type": "json_invalid"}]},
+            {
+                "detail": [
+                    {
+                        "loc": ["body"],
+                        "msg": "The request body is not valid JSON.",
+                        "type": "json_invalid",
+                    }
+                ]
+            },
             status=422,
         )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

@@ -92,7 +92,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "alongside.sqlite3",
+            "NAME": str(DATA_DIR / "alongside.sqlite3"),
             # WAL lets the web server read while the worker writes; IMMEDIATE avoids
             # "database is locked" upgrades from read to write transactions.
             "OPTIONS": {

@@ -60,7 +60,12 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
             for t in user.api_tokens.all()
         ],
         "access_log": [
-            {"viewer": e.viewer_label, "category": e.category, "detail": e.detail, "at": e.at.isoformat()}
+            {
+                "viewer": e.viewer_label,
+                "category": e.category,
+                "detail": e.detail,
+                "at": e.at.isoformat(),
+            }
             for e in user.access_log.all()
         ],
     }

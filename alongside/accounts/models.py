@@ -75,7 +75,9 @@ class ApiToken(models.Model):
 
     PREFIX = "als_"
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=60)
     token_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12)

@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "accounts/welcome.html")
     user = request.user
-    today = user.local_today()  # type: ignore[union-attr]
+    today = user.local_today()
     start = today - dt.timedelta(days=13)
     recent = list(CheckIn.objects.filter(owner=user, day__gte=start).order_by("day"))
     return render(

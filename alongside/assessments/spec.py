@@ -123,10 +123,8 @@ class SpecError(AssessmentError):
         self.source = source
         lines = "\n".join(f"  {issue}" for issue in self.issues)
         where = f"{source}: " if source else ""
-        super().__init__(
-            f"{where}{len(self.issues)} problem(s) in the instrument:\n{lines}",
-            field=self.issues[0].path if self.issues else "",
-        )
+        super().__init__(f"{where}{len(self.issues)} problem(s) in the instrument:\n{lines}")
+        self.field = self.issues[0].path if self.issues else ""
 
 
 class AnswerError(AssessmentError):

@@ -5,9 +5,9 @@ from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from alongside.checkins.models import (
     EMOTION_MAX,
@@ -24,7 +24,9 @@ from alongside.lib.http import AuthedHttpRequest
 
 router = Router(tags=["check-ins"])
 
-BodyArea = Literal["head", "jaw", "throat", "shoulders", "chest", "stomach", "back", "hands", "legs"]
+BodyArea = Literal[
+    "head", "jaw", "throat", "shoulders", "chest", "stomach", "back", "hands", "legs"
+]
 SupportKind = Literal["emotional", "practical", "advice", "company"]
 
 
@@ -66,11 +68,11 @@ class CheckInCreate(_Strict):
         None, strict=False, description="Local day (YYYY-MM-DD); today when left out."
     )
     mood: int = Field(..., ge=MOOD_MIN, le=MOOD_MAX)
-    emotions: Emotions = Field(default_factory=Emotions)
-    needs: Needs = Field(default_factory=Needs)
+    emotions: Emotions = Emotions()
+    needs: Needs = Needs()
     body_areas: list[BodyArea] = Field(default_factory=list)
-    support_received: SupportReceived = Field(default_factory=SupportReceived)
-    support_given: SupportGiven = Field(default_factory=SupportGiven)
+    support_received: SupportReceived = SupportReceived()
+    support_given: SupportGiven = SupportGiven()
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
@@ -129,7 +131,9 @@ def _apply(checkin: CheckIn, data: dict[str, Any]) -> None:
 
 
 @router.get("/", response=list[CheckInOut], summary="List your check-ins")
-def list_checkins(request: AuthedHttpRequest, filters: Query[CheckInFilters]) -> list[dict[str, Any]]:
+def list_checkins(
+    request: AuthedHttpRequest, filters: Query[CheckInFilters]
+) -> list[dict[str, Any]]:
     rows = CheckIn.objects.filter(owner=request.user)
     if filters.since:
         rows = rows.filter(day__gte=filters.since)
@@ -140,7 +144,9 @@ def list_checkins(request: AuthedHttpRequest, filters: Query[CheckInFilters]) ->
 
 
 @router.post("/", response={201: CheckInOut}, summary="Add a check-in")
-def create_checkin(request: AuthedHttpRequest, payload: CheckInCreate) -> tuple[int, dict[str, Any]]:
+def create_checkin(
+    request: AuthedHttpRequest, payload: CheckInCreate
+) -> tuple[int, dict[str, Any]]:
     day = payload.day or request.user.local_today()
     problem = day_problem(request.user, day)
     if problem:

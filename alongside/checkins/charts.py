@@ -22,7 +22,13 @@ def mood_chart(checkins: Sequence[CheckIn], *, start: dt.date, end: dt.date) -> 
             "Over these %(days)d days you checked in %(n)d times; your mood averaged %(avg).1f "
             "out of 10 (from %(lo)d to %(hi)d).",
             len(moods),
-        ) % {"days": days, "n": len(moods), "avg": sum(moods) / len(moods), "lo": min(moods), "hi": max(moods)}
+        ) % {
+            "days": days,
+            "n": len(moods),
+            "avg": sum(moods) / len(moods),
+            "lo": min(moods),
+            "hi": max(moods),
+        }
     else:
         summary = _("No check-ins in these %(days)d days yet.") % {"days": days}
     svg = line_chart(

@@ -31,7 +31,8 @@ class CheckInForm(forms.ModelForm[CheckIn]):
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Pick a number for your overall mood."),
-            "invalid_choice": _("Mood goes from %(lo)d to %(hi)d.") % {"lo": MOOD_MIN, "hi": MOOD_MAX},
+            "invalid_choice": _("Mood goes from %(lo)d to %(hi)d.")
+            % {"lo": MOOD_MIN, "hi": MOOD_MAX},
         },
     )
     body_areas = forms.MultipleChoiceField(

@@ -162,9 +162,7 @@ def day_problem(owner: Any, day: dt.date, *, exclude_pk: int | None = None) -> s
     if day > today:
         return str(_("That day hasn't happened yet. Pick today or an earlier day."))
     if day < CheckIn.earliest_backfill(today):
-        return str(
-            _("You can fill in a missed day up to %(n)d days back.") % {"n": BACKFILL_DAYS}
-        )
+        return str(_("You can fill in a missed day up to %(n)d days back.") % {"n": BACKFILL_DAYS})
     taken = CheckIn.objects.filter(owner=owner, day=day)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)

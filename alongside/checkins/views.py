@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
-
-from alongside.lib.http import AuthedHttpRequest
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from alongside.checkins.charts import mood_chart, needs_chart
 from alongside.checkins.forms import CheckInForm
 from alongside.checkins.models import BACKFILL_DAYS, CheckIn
+from alongside.lib.http import AuthedHttpRequest
 
 RANGES = (30, 90)
 
@@ -27,9 +27,10 @@ def _save(request: AuthedHttpRequest, form: CheckInForm) -> CheckIn | None:
         with transaction.atomic():
             return form.save()
     except IntegrityError:
-        form.add_error("day" if "day" in form.fields else None, _(
-            "You already checked in for this day. You can edit that entry instead."
-        ))
+        form.add_error(
+            "day" if "day" in form.fields else None,
+            _("You already checked in for this day. You can edit that entry instead."),
+        )
         return None
 
 
@@ -41,9 +42,7 @@ def today(request: AuthedHttpRequest) -> HttpResponse:
     existing = CheckIn.objects.filter(owner=request.user, day=local_today).first()
     if existing:
         return redirect("checkins:edit", pk=existing.pk)
-    form = CheckInForm(
-        request.POST or None, owner=request.user, initial={"day": local_today}
-    )
+    form = CheckInForm(request.POST or None, owner=request.user, initial={"day": local_today})
     if request.method == "POST" and form.is_valid():
         checkin = _save(request, form)
         if checkin:
@@ -97,7 +96,9 @@ def edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return redirect("checkins:detail", pk=checkin.pk)
     mode = "today" if checkin.day == request.user.local_today() else "edit"
     return render(
-        request, "checkins/form.html", {"form": form, "mode": mode, "checkin": checkin, "day": checkin.day}
+        request,
+        "checkins/form.html",
+        {"form": form, "mode": mode, "checkin": checkin, "day": checkin.day},
     )
 
 
@@ -112,7 +113,9 @@ def delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "checkins/delete.html", {"checkin": checkin})
 
 
-def _month_grid(year: int, month: int, entries: dict[dt.date, CheckIn]) -> list[list[dict[str, object]]]:
+def _month_grid(
+    year: int, month: int, entries: dict[dt.date, CheckIn]
+) -> list[list[dict[str, Any]]]:
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         weeks.append(
@@ -140,9 +143,7 @@ def history(request: AuthedHttpRequest) -> HttpResponse:
         month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
         month = local_today.replace(day=1)
-    month_entries = {
-        c.day: c for c in owned.filter(day__year=month.year, day__month=month.month)
-    }
+    month_entries = {c.day: c for c in owned.filter(day__year=month.year, day__month=month.month)}
     prev_month = (month - dt.timedelta(days=1)).replace(day=1)
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
     return render(

@@ -22,12 +22,23 @@ class Chart:
 
 
 def _frame(width: int, height: int, title: str, desc: str, body: str, css: str) -> SafeString:
-    chart_id = "chart-" + hashlib.sha1((title + desc).encode(), usedforsecurity=False).hexdigest()[:8]
+    chart_id = (
+        "chart-" + hashlib.sha1((title + desc).encode(), usedforsecurity=False).hexdigest()[:8]
+    )
     return format_html(
         '<svg class="chart {}" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d" '
         'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">'
         '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
-        css, width, height, chart_id, chart_id, chart_id, title, chart_id, desc, mark_safe(body),  # noqa: S308
+        css,
+        width,
+        height,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        desc,
+        mark_safe(body),  # noqa: S308
     )
 
 
@@ -56,9 +67,15 @@ def line_chart(
     parts: list[str] = []
     for frac in (0.0, 0.5, 1.0):
         gy = top + plot_h * frac
-        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{gy:.1f}" y2="{gy:.1f}"/>')
-    parts.append(f'<text class="axis" x="{left - 6}" y="{top + 4}" text-anchor="end">{escape(y_labels[1])}</text>')
-    parts.append(f'<text class="axis" x="{left - 6}" y="{top + plot_h}" text-anchor="end">{escape(y_labels[0])}</text>')
+        parts.append(
+            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{gy:.1f}" y2="{gy:.1f}"/>'
+        )
+    parts.append(
+        f'<text class="axis" x="{left - 6}" y="{top + 4}" text-anchor="end">{escape(y_labels[1])}</text>'
+    )
+    parts.append(
+        f'<text class="axis" x="{left - 6}" y="{top + plot_h}" text-anchor="end">{escape(y_labels[0])}</text>'
+    )
     for day in (start, start + (end - start) / 2, end):
         parts.append(
             f'<text class="axis" x="{x(day):.1f}" y="{height - 8}" text-anchor="middle">'
@@ -108,7 +125,9 @@ def heatmap(
         for c, value in enumerate(values):
             cx = label_w + c * (cell + gap)
             if value is None:
-                parts.append(f'<rect class="cell empty" x="{cx}" y="{ry}" width="{cell}" height="{cell}" rx="2"/>')
+                parts.append(
+                    f'<rect class="cell empty" x="{cx}" y="{ry}" width="{cell}" height="{cell}" rx="2"/>'
+                )
             else:
                 level = 1 + round(4 * (value - low) / (high - low))
                 parts.append(
@@ -117,7 +136,9 @@ def heatmap(
                 )
     if days:
         base = len(rows) * (cell + gap) + 14
-        parts.append(f'<text class="axis" x="{label_w}" y="{base}">{escape(days[0].strftime("%d %b"))}</text>')
+        parts.append(
+            f'<text class="axis" x="{label_w}" y="{base}">{escape(days[0].strftime("%d %b"))}</text>'
+        )
         parts.append(
             f'<text class="axis" x="{width - 4}" y="{base}" text-anchor="end">{escape(days[-1].strftime("%d %b"))}</text>'
         )

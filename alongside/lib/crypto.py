@@ -39,8 +39,7 @@ def decrypt(token: str) -> str:
         return fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken as exc:
         raise ImproperlyConfigured(
-            "A stored note could not be decrypted: is its key missing from "
-            "NOTE_ENCRYPTION_KEYS?"
+            "A stored note could not be decrypted: is its key missing from NOTE_ENCRYPTION_KEYS?"
         ) from exc
 
 

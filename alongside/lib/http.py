@@ -11,4 +11,4 @@ if TYPE_CHECKING:
 
 
 class AuthedHttpRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: User

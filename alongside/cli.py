@@ -1,0 +1,146 @@
+"""The ``alongside`` command: serve, worker, demo, and every management command."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import click
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    _django()
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Alongside: a private companion for healthy interdependence.
+
+    Run `alongside COMMAND --help` for each command. Any Django management command
+    (migrate, createsuperuser, ...) also works through `alongside manage ...`.
+    """
+
+
+@cli.command()
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="Address and port.")
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Web processes."
+)
+@click.option(
+    "--task-workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 16),
+    help="Background task workers started beside the web server (0 for none).",
+)
+@click.option(
+    "--migrate/--no-migrate",
+    default=True,
+    show_default=True,
+    help="Apply database migrations first.",
+)
+def serve(bind: str, workers: int, task_workers: int, migrate: bool) -> None:
+    """Serve the web app with gunicorn, with background workers beside it."""
+    _django()
+    from django.core.management import call_command
+
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    children = [
+        subprocess.Popen([sys.executable, "-m", "alongside.cli", "worker"])
+        for _ in range(task_workers)
+    ]
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "alongside.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+        ]
+    )
+    children.append(web)
+
+    def stop(*_args: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    finally:
+        stop()
+        for child in children:
+            child.wait(timeout=15)
+    sys.exit(web.returncode or 0)
+
+
+@cli.command()
+@click.option("--batch", is_flag=True, help="Run what is due now, then exit.")
+def worker(batch: bool) -> None:
+    """Run background tasks (reminders, reports) as they come due."""
+    args = ["db_worker", "--no-reload", "--queue-name", "*"]
+    if batch:
+        args += ["--batch", "--no-startup-delay"]
+    _manage(*args)
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Seed even when the database already has people in it.")
+def demo(force: bool) -> None:
+    """Seed demo people with several weeks of realistic check-ins."""
+    _manage("demo", *(["--force"] if force else []))
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run any Django management command, e.g. `alongside manage migrate`."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["alongside manage", *args])
+
+
+def _attach_optional() -> None:
+    # The analytics command line lives with the analytics package (no Django needed).
+    try:
+        from alongside.analytics.cli import analyze
+    except ImportError:
+        return
+    cli.add_command(analyze)
+
+
+_attach_optional()
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()
