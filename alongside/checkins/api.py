@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from alongside.checkins.models import (
     EMOTION_MAX,
@@ -30,7 +30,7 @@ BodyArea = Literal[
 SupportKind = Literal["emotional", "practical", "advice", "company"]
 
 
-class _Strict(Schema):
+class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
