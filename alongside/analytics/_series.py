@@ -1,0 +1,218 @@
+"""Couple-wide diary data as a dense grid, and the one linear sweep over it.
+
+Diary data arrive as one row per couple and occasion with one column per partner. The
+estimators here work on a grid instead: one row per couple, one column per occasion,
+``NaN`` where nothing was reported. On that grid a lag-1 pair is simply two neighbouring
+cells, so "a skipped day breaks the lag" needs no special code, and every per-couple sum
+is a contiguous row reduction (fast, and easy to split across threads).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ._checks import (
+    numeric_values,
+    require_columns,
+    require_frame,
+    require_ids,
+    time_values,
+)
+
+# Couples per block in the sweep: small enough that a block's temporaries stay in cache.
+_BLOCK = 1000
+# Refuse grids that would be mostly empty and very large (times far apart).
+_MAX_GRID_CELLS = 400_000_000
+
+
+@dataclass(frozen=True)
+class CoupleSeries:
+    """Both partners' series on a (couples x occasions) grid."""
+
+    labels: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+
+    @property
+    def n_couples(self) -> int:
+        return int(self.a.shape[0])
+
+
+def _dyad_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    values = ids.to_numpy()
+    if (
+        pd.api.types.is_integer_dtype(ids.dtype)
+        and not pd.api.types.is_bool_dtype(ids.dtype)
+        and len(values) > 0
+    ):
+        changes = values[1:] != values[:-1]
+        if bool(np.all(values[1:] >= values[:-1])):
+            codes = np.zeros(len(values), dtype=np.int64)
+            np.cumsum(changes, out=codes[1:])
+            labels = values[np.concatenate(([0], np.flatnonzero(changes) + 1))]
+            return codes, labels
+    codes, uniques = pd.factorize(ids, sort=True)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques)
+
+
+def couple_series(
+    data: pd.DataFrame,
+    *,
+    dyad: str,
+    time: str,
+    a: str,
+    b: str,
+    align: Literal["compact", "time"] = "compact",
+) -> CoupleSeries:
+    """Turn couple-wide rows into a grid.
+
+    ``align="compact"`` keeps the order of occasions and leaves exactly one empty cell
+    wherever occasions are not consecutive (enough to break every lag, and the grid
+    never grows wider than twice the longest diary). ``align="time"`` places each
+    occasion at its time since the couple's first occasion, which is what pairing
+    partners from different couples by diary day needs.
+    """
+    frame = require_frame(data)
+    require_columns(frame, [dyad, time, a, b])
+    require_ids(frame, dyad)
+    va = numeric_values(frame, a)
+    vb = numeric_values(frame, b)
+    if va.dtype != vb.dtype:
+        va = va.astype(np.float64)
+        vb = vb.astype(np.float64)
+    t = time_values(frame, time)
+    codes, labels = _dyad_codes(frame[dyad])
+
+    same = codes[1:] == codes[:-1]
+    in_order = bool(np.all(codes[1:] >= codes[:-1])) and bool(np.all(~same | (t[1:] > t[:-1])))
+    if not in_order:
+        order = np.lexsort((t, codes))
+        codes, t, va, vb = codes[order], t[order], va[order], vb[order]
+        same = codes[1:] == codes[:-1]
+        repeated = same & (t[1:] == t[:-1])
+        if repeated.any():
+            i = int(np.flatnonzero(repeated)[0])
+            raise ValueError(
+                f"dyad {labels[codes[i]]!r} has more than one row for {time} = {t[i]}; "
+                "each couple needs at most one row per occasion"
+            )
+
+    n = len(codes)
+    starts = np.flatnonzero(np.concatenate(([True], ~same)))
+    if align == "compact":
+        step = np.ones(n, dtype=np.int64)
+        step[1:] += (t[1:] - t[:-1] > 1) & same
+        step[starts] = 0
+        position = np.cumsum(step)
+        position -= position[starts][codes]
+    else:
+        position = t - t[starts][codes]
+    width = int(position.max()) + 1
+    n_couples = len(starts)
+    if n_couples * width > max(_MAX_GRID_CELLS, 20 * n):
+        raise ValueError(
+            f"the occasions in column {time!r} span {width} steps within a couple; "
+            "number the occasions (0, 1, 2, ...) before pairing couples by time"
+        )
+    dtype = va.dtype
+    grid_a = np.full((n_couples, width), np.nan, dtype=dtype)
+    grid_b = np.full((n_couples, width), np.nan, dtype=dtype)
+    grid_a[codes, position] = va
+    grid_b[codes, position] = vb
+    return CoupleSeries(labels=labels, a=grid_a, b=grid_b)
+
+
+@dataclass(frozen=True)
+class LagMoments:
+    """Per-couple moments of z = (1, a[t-1], b[t-1], a[t], b[t]) over lag-1 pairs.
+
+    ``cross[i]`` is the 5 x 5 sum of z z' for couple i, computed on the series minus
+    ``shift[i]`` (each partner's own mean), which keeps the sums well conditioned;
+    ``n[i]`` = ``cross[i, 0, 0]`` is the number of pairs.
+    """
+
+    n: np.ndarray
+    shift: np.ndarray
+    cross: np.ndarray
+
+    def raw(self) -> np.ndarray:
+        """The same moments of the unshifted series."""
+        m = np.zeros((len(self.n), 5, 5))
+        m[:, np.arange(5), np.arange(5)] = 1.0
+        m[:, 1, 0] = self.shift[:, 0]
+        m[:, 2, 0] = self.shift[:, 1]
+        m[:, 3, 0] = self.shift[:, 0]
+        m[:, 4, 0] = self.shift[:, 1]
+        return m @ self.cross @ m.transpose(0, 2, 1)
+
+
+def _block_moments(
+    a: np.ndarray, b: np.ndarray, need: tuple[bool, bool]
+) -> tuple[np.ndarray, np.ndarray]:
+    seen_a = np.isfinite(a)
+    seen_b = np.isfinite(b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        count_a = seen_a.sum(axis=1)
+        count_b = seen_b.sum(axis=1)
+        shift = np.stack(
+            [
+                np.where(seen_a, a, 0).sum(axis=1, dtype=np.float64) / np.maximum(count_a, 1),
+                np.where(seen_b, b, 0).sum(axis=1, dtype=np.float64) / np.maximum(count_b, 1),
+            ],
+            axis=1,
+        )
+    centred_a = np.where(seen_a, a - shift[:, :1], 0.0)
+    centred_b = np.where(seen_b, b - shift[:, 1:], 0.0)
+    pair = seen_a[:, :-1] & seen_b[:, :-1]
+    if need[0]:
+        pair &= seen_a[:, 1:]
+    if need[1]:
+        pair &= seen_b[:, 1:]
+    z = np.empty((a.shape[0], 5, a.shape[1] - 1))
+    z[:, 0] = pair
+    np.multiply(centred_a[:, :-1], pair, out=z[:, 1])
+    np.multiply(centred_b[:, :-1], pair, out=z[:, 2])
+    np.multiply(centred_a[:, 1:], pair, out=z[:, 3])
+    np.multiply(centred_b[:, 1:], pair, out=z[:, 4])
+    return shift, np.matmul(z, z.transpose(0, 2, 1))
+
+
+def lag_moments(
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    need: tuple[bool, bool] = (True, True),
+    threads: int | None = None,
+) -> LagMoments:
+    """One linear sweep: per-couple moments of lag-1 pairs.
+
+    A pair (t-1, t) counts when both partners reported at t-1 and, for each partner
+    flagged in ``need``, that partner reported at t. Blocks of couples are processed in
+    parallel threads (numpy releases the GIL in these loops).
+    """
+    n_couples, width = a.shape
+    shift = np.zeros((n_couples, 2))
+    cross = np.zeros((n_couples, 5, 5))
+    if width >= 2 and n_couples > 0:
+        starts = range(0, n_couples, _BLOCK)
+
+        def run(start: int) -> None:
+            stop = min(start + _BLOCK, n_couples)
+            shift[start:stop], cross[start:stop] = _block_moments(
+                a[start:stop], b[start:stop], need
+            )
+
+        workers = threads or min(4, os.cpu_count() or 1)
+        if workers > 1 and n_couples > _BLOCK:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(run, starts))
+        else:
+            for start in starts:
+                run(start)
+    return LagMoments(n=cross[:, 0, 0].copy(), shift=shift, cross=cross)

@@ -1,0 +1,690 @@
+"""Per-couple emotional networks: VAR(1), synchrony and the pseudo-couple baseline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._checks import require_level
+from ._series import CoupleSeries, LagMoments, couple_series, lag_moments
+from ._simulate import _rng
+
+__all__ = [
+    "networks",
+    "networks_from_arrays",
+    "pseudo_couple_baseline",
+    "synchrony",
+]
+
+NETWORK_TERMS = (
+    "intercept_a",
+    "intercept_b",
+    "inertia_a",
+    "inertia_b",
+    "carryover_b_to_a",
+    "carryover_a_to_b",
+    "synchrony",
+)
+SYNCHRONY_TERMS = ("concurrent_correlation", "synchrony")
+# (equation, coefficient) of each regression term: equation 0 predicts a, 1 predicts b;
+# coefficients are (intercept, a[t-1], b[t-1]).
+_SLOTS = ((0, 0), (1, 0), (0, 1), (1, 2), (0, 2), (1, 1))
+_TOLERANCE = 1e-10
+_PSEUDO_CELLS = 4_000_000
+
+ESTIMATED = "estimated"
+NOT_ESTIMATED = "not estimated"
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """Per-couple results: arrays of shape (couples, terms) plus couple-level flags."""
+
+    estimate: np.ndarray
+    std_error: np.ndarray
+    statistic: np.ndarray
+    df: np.ndarray
+    p_value: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    n: np.ndarray
+    ok: np.ndarray
+    reason: list[str]
+
+
+def _check_min_pairs(min_pairs: int) -> int:
+    if isinstance(min_pairs, bool) or not isinstance(min_pairs, int | np.integer):
+        raise ValueError(f"min_pairs must be a whole number, not {min_pairs!r}")
+    if min_pairs < 6:
+        raise ValueError(
+            f"min_pairs must be at least 6 (three coefficients per equation plus a "
+            f"residual correlation need that many pairs), not {min_pairs}"
+        )
+    return int(min_pairs)
+
+
+def _correlation_rows(
+    r: np.ndarray, n: np.ndarray, covariates: int, level: float
+) -> tuple[np.ndarray, ...]:
+    """Standard error, t, df, p and Fisher-z interval of (partial) correlations."""
+    df = n - 2.0 - covariates
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt((1.0 - r * r) / df)
+        t = r / se
+        p = 2.0 * stats.t.sf(np.abs(t), df)
+        half = stats.norm.ppf(0.5 + level / 2.0) / np.sqrt(n - 3.0 - covariates)
+        z = np.arctanh(np.clip(r, -1.0, 1.0))
+        low, high = np.tanh(z - half), np.tanh(z + half)
+    return se, t, df, p, low, high
+
+
+def _var1(moments: LagMoments, *, min_pairs: int, level: float) -> _Fit:
+    q = moments.cross
+    n = moments.n
+    n_couples = len(n)
+    safe_n = np.maximum(n, 1.0)
+    # Regressors' centred sums of squares decide whether the couple is estimable.
+    mean_x = q[:, 0, 1:3] / safe_n[:, None]
+    sxx = q[:, 1:3, 1:3] - safe_n[:, None, None] * mean_x[:, :, None] * mean_x[:, None, :]
+    v_a, v_b, v_ab = sxx[:, 0, 0], sxx[:, 1, 1], sxx[:, 0, 1]
+    flat_a = v_a <= _TOLERANCE * np.maximum(q[:, 1, 1], 1e-300)
+    flat_b = v_b <= _TOLERANCE * np.maximum(q[:, 2, 2], 1e-300)
+    collinear = v_a * v_b - v_ab * v_ab <= _TOLERANCE * v_a * v_b
+    enough = n >= min_pairs
+    ok = enough & ~flat_a & ~flat_b & ~collinear
+
+    xtx = q[:, :3, :3].copy()
+    xtx[~ok] = np.eye(3)
+    xty = q[:, :3, 3:]
+    inverse = np.linalg.inv(xtx)
+    beta = np.linalg.solve(xtx, xty)
+    rss = q[:, 3:, 3:] - xty.transpose(0, 2, 1) @ beta
+    rss = 0.5 * (rss + rss.transpose(0, 2, 1))
+    df = n - 3.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sigma2 = np.diagonal(rss, axis1=1, axis2=2) / df[:, None]
+
+    mu = moments.shift
+    # Back from the shifted series: c = c' + mu_y - phi . mu_x.
+    contrast = np.stack([np.ones(n_couples), -mu[:, 0], -mu[:, 1]], axis=1)
+    intercept_var = np.einsum("ci,cij,cj->c", contrast, inverse, contrast)
+    estimate = np.empty((n_couples, 7))
+    variance = np.empty((n_couples, 7))
+    for k, (eq, coef) in enumerate(_SLOTS):
+        if coef == 0:
+            estimate[:, k] = (
+                beta[:, 0, eq] + mu[:, eq] - beta[:, 1, eq] * mu[:, 0] - beta[:, 2, eq] * mu[:, 1]
+            )
+            variance[:, k] = sigma2[:, eq] * intercept_var
+        else:
+            estimate[:, k] = beta[:, coef, eq]
+            variance[:, k] = sigma2[:, eq] * inverse[:, coef, coef]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        std_error = np.sqrt(np.maximum(variance, 0.0))
+        statistic = estimate / std_error
+        dfs = np.repeat(df[:, None], 7, axis=1)
+        p_value = 2.0 * stats.t.sf(np.abs(statistic), dfs)
+        half = stats.t.ppf(0.5 + level / 2.0, dfs) * std_error
+        r = rss[:, 0, 1] / np.sqrt(rss[:, 0, 0] * rss[:, 1, 1])
+    ci_low, ci_high = estimate - half, estimate + half
+    # Synchrony: the same-moment correlation of the two equations' residuals.
+    estimate[:, 6] = r
+    se, t, rdf, p, low, high = _correlation_rows(r, n, covariates=2, level=level)
+    std_error[:, 6], statistic[:, 6], dfs[:, 6], p_value[:, 6] = se, t, rdf, p
+    ci_low[:, 6], ci_high[:, 6] = low, high
+
+    for array in (estimate, std_error, statistic, dfs, p_value, ci_low, ci_high):
+        array[~ok] = np.nan
+    reason = [""] * n_couples
+    for i in np.flatnonzero(~ok):
+        if not enough[i]:
+            count = int(n[i])
+            noun = "pair" if count == 1 else "pairs"
+            reason[i] = f"{count} consecutive {noun}; at least {min_pairs} needed"
+        elif flat_a[i] and flat_b[i]:
+            reason[i] = "neither partner's scores vary"
+        elif flat_a[i]:
+            reason[i] = "partner a's scores do not vary"
+        elif flat_b[i]:
+            reason[i] = "partner b's scores do not vary"
+        else:
+            reason[i] = "the partners' scores move in lockstep"
+    return _Fit(estimate, std_error, statistic, dfs, p_value, ci_low, ci_high, n, ok, reason)
+
+
+def _concurrent(series: CoupleSeries, *, min_pairs: int, level: float) -> _Fit:
+    """Per-couple Pearson correlation of the partners' same-occasion scores."""
+    n_couples = series.n_couples
+    r = np.full(n_couples, np.nan)
+    n = np.zeros(n_couples)
+    flat = np.zeros(n_couples, dtype=bool)
+    for start in range(0, n_couples, 4096):
+        a = series.a[start : start + 4096].astype(np.float64)
+        b = series.b[start : start + 4096].astype(np.float64)
+        both = np.isfinite(a) & np.isfinite(b)
+        count = both.sum(axis=1)
+        safe = np.maximum(count, 1)
+        a0 = np.where(both, a, 0.0)
+        b0 = np.where(both, b, 0.0)
+        da = np.where(both, a - (a0.sum(axis=1) / safe)[:, None], 0.0)
+        db = np.where(both, b - (b0.sum(axis=1) / safe)[:, None], 0.0)
+        saa, sbb, sab = (da * da).sum(1), (db * db).sum(1), (da * db).sum(1)
+        scale_a, scale_b = (a0 * a0).sum(1), (b0 * b0).sum(1)
+        block_flat = (saa <= _TOLERANCE * np.maximum(scale_a, 1e-300)) | (
+            sbb <= _TOLERANCE * np.maximum(scale_b, 1e-300)
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r[start : start + 4096] = sab / np.sqrt(saa * sbb)
+        n[start : start + 4096] = count
+        flat[start : start + 4096] = block_flat
+    ok = (n >= min_pairs) & ~flat
+    se, t, df, p, low, high = _correlation_rows(r, n, covariates=0, level=level)
+    columns = [r.copy(), se, t, df, p, low, high]
+    for array in columns:
+        array[~ok] = np.nan
+    reason = [""] * n_couples
+    for i in np.flatnonzero(~ok):
+        count = int(n[i])
+        reason[i] = (
+            f"{count} shared occasions; at least {min_pairs} needed"
+            if count < min_pairs
+            else "a partner's scores do not vary"
+        )
+    return _Fit(*(c[:, None] for c in columns), n=n, ok=ok, reason=reason)
+
+
+def _columns(fit: _Fit, keep: slice) -> _Fit:
+    """The same fit restricted to some terms."""
+    return _Fit(
+        estimate=fit.estimate[:, keep],
+        std_error=fit.std_error[:, keep],
+        statistic=fit.statistic[:, keep],
+        df=fit.df[:, keep],
+        p_value=fit.p_value[:, keep],
+        ci_low=fit.ci_low[:, keep],
+        ci_high=fit.ci_high[:, keep],
+        n=fit.n,
+        ok=fit.ok,
+        reason=fit.reason,
+    )
+
+
+def _frame(
+    labels: np.ndarray,
+    terms: tuple[str, ...],
+    fits: list[_Fit],
+    count_name: str = "n_pairs",
+) -> pd.DataFrame:
+    """Stack per-couple results into tidy rows (one per couple and term)."""
+    n_couples = len(labels)
+
+    def stacked(name: str) -> np.ndarray:
+        return np.concatenate([getattr(f, name) for f in fits], axis=1).ravel()
+
+    widths = [f.estimate.shape[1] for f in fits]
+    ok = np.concatenate(
+        [np.repeat(f.ok[:, None], w, axis=1) for f, w in zip(fits, widths, strict=True)], axis=1
+    )
+    counts = np.concatenate(
+        [np.repeat(f.n[:, None], w, axis=1) for f, w in zip(fits, widths, strict=True)], axis=1
+    )
+    reasons = np.empty((n_couples, sum(widths)), dtype=object)
+    column = 0
+    for f, w in zip(fits, widths, strict=True):
+        reasons[:, column : column + w] = np.asarray(f.reason, dtype=object)[:, None]
+        column += w
+    status = pd.Categorical.from_codes(
+        np.where(ok.ravel(), 0, 1), categories=[ESTIMATED, NOT_ESTIMATED]
+    )
+    return pd.DataFrame(
+        {
+            "dyad": np.repeat(labels, len(terms)),
+            "term": pd.Categorical.from_codes(
+                np.tile(np.arange(len(terms)), n_couples), categories=list(terms)
+            ),
+            "estimate": stacked("estimate"),
+            "std_error": stacked("std_error"),
+            "statistic": stacked("statistic"),
+            "df": stacked("df"),
+            "p_value": stacked("p_value"),
+            "ci_low": stacked("ci_low"),
+            "ci_high": stacked("ci_high"),
+            count_name: counts.ravel().astype(np.int64),
+            "status": status,
+            "reason": reasons.ravel(),
+        }
+    )
+
+
+def _as_grid(values: object, name: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array (couples x occasions), not {array.ndim}-D")
+    if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
+        raise ValueError(f"{name} must hold numbers, not {array.dtype}")
+    if array.dtype != np.float32:
+        array = array.astype(np.float64, copy=False)
+    return array
+
+
+def networks_from_arrays(
+    a: object,
+    b: object,
+    *,
+    dyads: object | None = None,
+    min_pairs: int = 10,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Per-couple VAR(1) networks from two (couples x occasions) arrays.
+
+    The array form of :func:`networks`, for very many couples: row ``i`` of ``a`` and
+    ``b`` holds partner a's and partner b's scores of couple ``i`` on consecutive
+    occasions, ``NaN`` where nothing was reported (which breaks the lags on both
+    sides of it). ``float32`` input is accepted and kept in ``float32`` (sums are
+    accumulated in ``float64``). See :func:`networks` for the model and the output.
+
+    Parameters
+    ----------
+    a, b : array_like, shape (couples, occasions)
+        Both partners' scores.
+    dyads : array_like, optional
+        Couple labels for the ``dyad`` column; default 0, 1, 2, ...
+    min_pairs : int
+        Couples with fewer consecutive pairs are reported as not estimated.
+    ci : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`networks`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from alongside.analytics import networks_from_arrays
+    >>> rng = np.random.default_rng(3)
+    >>> a, b = rng.normal(size=(2, 40)), rng.normal(size=(2, 40))
+    >>> result = networks_from_arrays(a, b)
+    >>> result.shape, result["status"].iloc[0]
+    ((14, 12), 'estimated')
+    """
+    grid_a = _as_grid(a, "a")
+    grid_b = _as_grid(b, "b")
+    if grid_a.shape != grid_b.shape:
+        raise ValueError(f"a and b must have the same shape, not {grid_a.shape} and {grid_b.shape}")
+    if grid_a.dtype != grid_b.dtype:
+        grid_a, grid_b = grid_a.astype(np.float64), grid_b.astype(np.float64)
+    min_pairs = _check_min_pairs(min_pairs)
+    require_level(ci)
+    labels = np.arange(grid_a.shape[0]) if dyads is None else np.asarray(dyads)
+    if len(labels) != grid_a.shape[0]:
+        raise ValueError(f"dyads has {len(labels)} labels for {grid_a.shape[0]} couples")
+    fit = _var1(lag_moments(grid_a, grid_b), min_pairs=min_pairs, level=ci)
+    return _frame(labels, NETWORK_TERMS, [fit])
+
+
+def _add_baseline(
+    result: pd.DataFrame,
+    terms: tuple[str, ...],
+    distribution: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    result = result.copy()
+    mean = np.full(len(result), np.nan)
+    sd = np.full(len(result), np.nan)
+    percentile = np.full(len(result), np.nan)
+    term_codes = result["term"].cat.codes.to_numpy()
+    estimate = result["estimate"].to_numpy()
+    for code, term in enumerate(terms):
+        values = distribution[term]
+        rows = term_codes == code
+        if len(values) == 0:
+            continue
+        mean[rows] = values.mean()
+        sd[rows] = values.std(ddof=1) if len(values) > 1 else np.nan
+        x = estimate[rows]
+        below = np.searchsorted(values, x, side="left")
+        not_above = np.searchsorted(values, x, side="right")
+        percentile[rows] = np.where(
+            np.isfinite(x), 100.0 * (below + not_above) / (2.0 * len(values)), np.nan
+        )
+    result["baseline_mean"] = mean
+    result["baseline_sd"] = sd
+    result["percentile"] = percentile
+    return result
+
+
+def _derangements(rng: np.random.Generator, n: int, samples: int) -> np.ndarray:
+    """``samples`` random permutations of range(n) that move every element."""
+    if n < 2:
+        raise ValueError("pseudo couples need at least two couples in the data")
+    found: list[np.ndarray] = []
+    total = 0
+    while total < samples:
+        draw = rng.permuted(np.tile(np.arange(n), (max(2 * (samples - total), 8), 1)), axis=1)
+        keep = draw[~np.any(draw == np.arange(n), axis=1)]
+        found.append(keep)
+        total += len(keep)
+    return np.concatenate(found)[:samples]
+
+
+def _pseudo_distribution(
+    series: CoupleSeries,
+    *,
+    samples: int,
+    min_pairs: int,
+    random_state: int | np.random.Generator | None,
+    concurrent: bool,
+) -> tuple[dict[str, np.ndarray], int]:
+    """Statistics of randomly re-paired partners, sorted per term."""
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
+        raise ValueError(f"the number of pseudo-couple samples must be at least 1, not {samples!r}")
+    rng = _rng(random_state)
+    n_couples, width = series.a.shape
+    partners = _derangements(rng, n_couples, int(samples))
+    per_batch = max(1, _PSEUDO_CELLS // max(n_couples * width, 1))
+    collected: dict[str, list[np.ndarray]] = {
+        t: [] for t in (NETWORK_TERMS + (SYNCHRONY_TERMS[:1] if concurrent else ()))
+    }
+    for start in range(0, len(partners), per_batch):
+        rows_b = partners[start : start + per_batch].ravel()
+        rows_a = np.tile(np.arange(n_couples), len(rows_b) // n_couples)
+        pseudo = CoupleSeries(labels=np.arange(len(rows_a)), a=series.a[rows_a], b=series.b[rows_b])
+        fit = _var1(lag_moments(pseudo.a, pseudo.b), min_pairs=min_pairs, level=0.95)
+        for k, term in enumerate(NETWORK_TERMS):
+            values = fit.estimate[:, k]
+            collected[term].append(values[np.isfinite(values)])
+        if concurrent:
+            corr = _concurrent(pseudo, min_pairs=min_pairs, level=0.95).estimate[:, 0]
+            collected["concurrent_correlation"].append(corr[np.isfinite(corr)])
+    distribution = {t: np.sort(np.concatenate(v)) for t, v in collected.items()}
+    return distribution, len(partners) * n_couples
+
+
+def networks(
+    data: pd.DataFrame,
+    *,
+    dyad: str,
+    time: str,
+    a: str,
+    b: str,
+    min_pairs: int = 10,
+    ci: float = 0.95,
+    pseudo_couples: int = 0,
+    random_state: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Per-couple emotional networks: a VAR(1) for every couple at once.
+
+    For each couple, each partner's emotion at occasion *t* is regressed on both
+    partners' emotions at *t - 1* (Sels et al., 2016). Only consecutive occasions are
+    paired: a skipped day breaks the lag. Couples with too few pairs, or whose scores
+    do not vary, are reported as ``"not estimated"`` with the reason, never guessed.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Couple-wide diary: one row per couple and occasion.
+    dyad : str
+        Column identifying the couple.
+    time : str
+        Column with the occasion: whole numbers (day or prompt index) or dates.
+    a, b : str
+        Columns with partner a's and partner b's score (e.g. ``"M_Anx."``, ``"W_Anx."``).
+    min_pairs : int, default 10
+        Fewest consecutive pairs for a couple to be estimated (at least 6).
+    ci : float, default 0.95
+        Confidence level of the intervals.
+    pseudo_couples : int, default 0
+        When positive, also compare every couple with that many random re-pairings of
+        all partners into pseudo couples (see :func:`pseudo_couple_baseline`) and add
+        ``baseline_mean``, ``baseline_sd`` and ``percentile`` columns.
+    random_state : int, numpy.random.Generator or None
+        Seed for the pseudo-couple re-pairing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per couple and term, with columns ``dyad``, ``term``, ``estimate``,
+        ``std_error``, ``statistic``, ``df``, ``p_value``, ``ci_low``, ``ci_high``,
+        ``n_pairs``, ``status`` (``"estimated"`` or ``"not estimated"``) and ``reason``.
+        Terms: ``intercept_a``, ``intercept_b``, ``inertia_a``, ``inertia_b``,
+        ``carryover_b_to_a``, ``carryover_a_to_b``, ``synchrony``.
+
+    Notes
+    -----
+    For couple *i* with pairs of consecutive occasions :math:`(t-1, t)`:
+
+    .. math::
+
+        a_t &= c_a + \\phi_{aa}\\, a_{t-1} + \\phi_{ab}\\, b_{t-1} + e_{a,t} \\\\
+        b_t &= c_b + \\phi_{bb}\\, b_{t-1} + \\phi_{ba}\\, a_{t-1} + e_{b,t}
+
+    :math:`\\phi_{aa}, \\phi_{bb}` are the inertias (``inertia_a``, ``inertia_b``),
+    :math:`\\phi_{ab}` is ``carryover_b_to_a`` and :math:`\\phi_{ba}` is
+    ``carryover_a_to_b``. Both equations share the regressors
+    :math:`x_t = (1, a_{t-1}, b_{t-1})`, so with :math:`X'X` and :math:`X'Y` summed per
+    couple in one sweep, :math:`\\hat B = (X'X)^{-1} X'Y` is one batched solve over all
+    couples. Standard errors are the OLS ones,
+    :math:`\\hat\\sigma^2_j [(X'X)^{-1}]_{kk}` with
+    :math:`\\hat\\sigma^2_j = RSS_j / (n - 3)`, with *t* tests and intervals on
+    :math:`n - 3` degrees of freedom; they equal per-couple OLS.
+
+    ``synchrony`` is the correlation of the two residuals at the same occasion,
+    :math:`r = RSS_{ab} / \\sqrt{RSS_{aa} RSS_{bb}}` (a partial correlation given the
+    lagged scores): its test uses :math:`t = r \\sqrt{(n - 4) / (1 - r^2)}` and its
+    interval Fisher's *z* with standard error :math:`1 / \\sqrt{n - 5}`.
+
+    Only pairs where both partners reported at *t - 1* and at *t* are used.
+
+    References
+    ----------
+    Sels, L., Ceulemans, E., Bulteel, K., & Kuppens, P. (2016). Emotional
+    interdependence and well-being in close relationships. *Frontiers in
+    Psychology, 7*, 283. https://doi.org/10.3389/fpsyg.2016.00283
+
+    Examples
+    --------
+    >>> from alongside.analytics import networks, simulate_diary
+    >>> diary = simulate_diary(n_couples=3, n_days=40, random_state=7)
+    >>> result = networks(diary, dyad="dyad", time="day", a="a", b="b")
+    >>> result.loc[result["dyad"] == 1, ["term", "n_pairs", "status"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+                   term  n_pairs     status
+    0       intercept_a       39  estimated
+    1       intercept_b       39  estimated
+    2         inertia_a       39  estimated
+    3         inertia_b       39  estimated
+    4  carryover_b_to_a       39  estimated
+    5  carryover_a_to_b       39  estimated
+    6         synchrony       39  estimated
+    """
+    min_pairs = _check_min_pairs(min_pairs)
+    require_level(ci)
+    align = "time" if pseudo_couples else "compact"
+    series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align=align)
+    fit = _var1(lag_moments(series.a, series.b), min_pairs=min_pairs, level=ci)
+    result = _frame(series.labels, NETWORK_TERMS, [fit])
+    if pseudo_couples:
+        distribution, _ = _pseudo_distribution(
+            series,
+            samples=pseudo_couples,
+            min_pairs=min_pairs,
+            random_state=random_state,
+            concurrent=False,
+        )
+        result = _add_baseline(result, NETWORK_TERMS, distribution)
+    return result
+
+
+def synchrony(
+    data: pd.DataFrame,
+    *,
+    dyad: str,
+    time: str,
+    a: str,
+    b: str,
+    min_pairs: int = 10,
+    ci: float = 0.95,
+    pseudo_couples: int = 0,
+    random_state: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """How much each couple's feelings move together at the same moment.
+
+    Two per-couple correlations: ``concurrent_correlation``, the plain correlation of
+    both partners' scores over the occasions both reported; and ``synchrony``, the
+    same-moment correlation left after each partner's carry-over from the previous
+    occasion is removed (the residual correlation of :func:`networks`, Sels et al.,
+    2016). The first is easier to explain; the second is not inflated by the partners'
+    shared inertia.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Couple-wide diary: one row per couple and occasion.
+    dyad, time, a, b : str
+        Columns, as in :func:`networks`.
+    min_pairs : int, default 10
+        Fewest shared occasions (concurrent) or consecutive pairs (synchrony).
+    ci : float, default 0.95
+        Confidence level of the Fisher-*z* intervals.
+    pseudo_couples : int, default 0
+        When positive, add each couple's position among that many random re-pairings
+        of partners (``baseline_mean``, ``baseline_sd``, ``percentile``).
+    random_state : int, numpy.random.Generator or None
+        Seed for the pseudo-couple re-pairing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two rows per couple (terms ``concurrent_correlation`` and ``synchrony``) with
+        the columns of :func:`networks`; ``n_pairs`` counts the shared occasions for
+        the first and the consecutive pairs for the second.
+
+    Notes
+    -----
+    ``concurrent_correlation`` is Pearson's :math:`r` of :math:`(a_t, b_t)`, tested with
+    :math:`t = r\\sqrt{(n-2)/(1-r^2)}` on :math:`n - 2` degrees of freedom, interval
+    :math:`\\tanh(\\operatorname{artanh} r \\pm z_{1-\\alpha/2} / \\sqrt{n-3})`.
+    ``synchrony`` is described in :func:`networks`.
+
+    References
+    ----------
+    Sels, L., Ceulemans, E., Bulteel, K., & Kuppens, P. (2016). Emotional
+    interdependence and well-being in close relationships. *Frontiers in
+    Psychology, 7*, 283.
+
+    Examples
+    --------
+    >>> from alongside.analytics import simulate_diary, synchrony
+    >>> diary = simulate_diary(n_couples=2, n_days=60, residual_correlation=0.6,
+    ...                        random_state=2)
+    >>> result = synchrony(diary, dyad="dyad", time="day", a="a", b="b")
+    >>> result["term"].tolist()
+    ['concurrent_correlation', 'synchrony', 'concurrent_correlation', 'synchrony']
+    """
+    min_pairs = _check_min_pairs(min_pairs)
+    require_level(ci)
+    align = "time" if pseudo_couples else "compact"
+    series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align=align)
+    var1 = _var1(lag_moments(series.a, series.b), min_pairs=min_pairs, level=ci)
+    residual = _columns(var1, slice(6, 7))
+    concurrent = _concurrent(series, min_pairs=min_pairs, level=ci)
+    result = _frame(series.labels, SYNCHRONY_TERMS, [concurrent, residual])
+    if pseudo_couples:
+        distribution, _ = _pseudo_distribution(
+            series,
+            samples=pseudo_couples,
+            min_pairs=min_pairs,
+            random_state=random_state,
+            concurrent=True,
+        )
+        result = _add_baseline(result, SYNCHRONY_TERMS, distribution)
+    return result
+
+
+def pseudo_couple_baseline(
+    data: pd.DataFrame,
+    *,
+    dyad: str,
+    time: str,
+    a: str,
+    b: str,
+    samples: int = 100,
+    min_pairs: int = 10,
+    random_state: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """What the network statistics look like for partners who are not a couple.
+
+    Partners are re-paired at random across couples (partner a of one couple with
+    partner b of another, never their own), aligned by occasion number since each
+    couple's first occasion, and the statistics of :func:`networks` and
+    :func:`synchrony` are computed for every pseudo couple (Sels et al., 2020). Shared
+    daily rhythms, scale use and chance make pseudo couples look "interdependent" too;
+    a real couple's statistic means more than chance only when it stands out from this
+    distribution.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Couple-wide diary: one row per couple and occasion.
+    dyad, time, a, b : str
+        Columns, as in :func:`networks`. ``time`` must number the occasions the same
+        way for every couple (e.g. diary day 0, 1, 2, ...).
+    samples : int, default 100
+        Number of random re-pairings; each makes one pseudo couple per real couple.
+    min_pairs : int, default 10
+        Pseudo couples with fewer shared consecutive pairs are left out.
+    random_state : int, numpy.random.Generator or None
+        Seed for reproducible re-pairing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term: ``term``, ``n_pseudo_couples`` (estimated pseudo couples),
+        ``mean``, ``sd``, ``q025``, ``median``, ``q975``.
+
+    Notes
+    -----
+    Each sample draws a random derangement :math:`\\pi` of the couples and forms the
+    pseudo couples :math:`(a_i, b_{\\pi(i)})`. Use ``networks(..., pseudo_couples=N)``
+    or ``synchrony(..., pseudo_couples=N)`` to get each real couple's percentile in
+    this distribution, :math:`100 \\cdot (\\#\\{p < x\\} + \\#\\{p \\le x\\}) / (2N)`.
+
+    References
+    ----------
+    Sels, L., Cabrieto, J., Butler, E., Reis, H., Ceulemans, E., & Kuppens, P. (2020).
+    The occurrence and correlates of emotional interdependence in romantic
+    relationships. *Journal of Personality and Social Psychology, 119*(1), 136-158.
+
+    Examples
+    --------
+    >>> from alongside.analytics import pseudo_couple_baseline, simulate_diary
+    >>> diary = simulate_diary(n_couples=10, n_days=30, random_state=4)
+    >>> baseline = pseudo_couple_baseline(diary, dyad="dyad", time="day", a="a", b="b",
+    ...                                   samples=20, random_state=1)
+    >>> baseline["term"].tolist()[-2:]
+    ['synchrony', 'concurrent_correlation']
+    """
+    min_pairs = _check_min_pairs(min_pairs)
+    series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align="time")
+    distribution, _ = _pseudo_distribution(
+        series, samples=samples, min_pairs=min_pairs, random_state=random_state, concurrent=True
+    )
+    rows = []
+    for term, values in distribution.items():
+        has = len(values) > 0
+        rows.append(
+            {
+                "term": term,
+                "n_pseudo_couples": len(values),
+                "mean": values.mean() if has else np.nan,
+                "sd": values.std(ddof=1) if len(values) > 1 else np.nan,
+                "q025": np.quantile(values, 0.025) if has else np.nan,
+                "median": np.quantile(values, 0.5) if has else np.nan,
+                "q975": np.quantile(values, 0.975) if has else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
