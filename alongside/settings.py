@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "alongside.accounts",
+    "alongside.circle",
     "alongside.checkins",
     "alongside.reminders",
     "alongside.safety",

@@ -55,6 +55,24 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
         ],
         "checkins": [c.to_dict() for c in user.checkins.order_by("day")],
         "reminders": [r.to_dict() for r in ReminderSchedule.objects.filter(owner=user)],
+        "circle": [
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "linked": p.is_linked,
+                "created_at": p.created_at.isoformat(),
+            }
+            for p in user.circle.all()
+        ],
+        "sharing": [
+            {
+                "with": str(g.grantee),
+                "categories": list(g.categories),
+                "expires_at": g.expires_at.isoformat() if g.expires_at else None,
+                "revoked_at": g.revoked_at.isoformat() if g.revoked_at else None,
+            }
+            for g in user.grants_given.select_related("grantee")
+        ],
         "api_tokens": [
             {"name": t.name, "hint": t.hint, "created_at": t.created_at.isoformat()}
             for t in user.api_tokens.all()

@@ -74,6 +74,7 @@ class CheckInCreate(_Strict):
     support_received: SupportReceived = SupportReceived()
     support_given: SupportGiven = SupportGiven()
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
+    is_private: bool = Field(False, description="Keep this entry from everyone you share with.")
 
 
 class CheckInUpdate(_Strict):
@@ -84,6 +85,7 @@ class CheckInUpdate(_Strict):
     support_received: SupportReceived | None = None
     support_given: SupportGiven | None = None
     note: str | None = Field(None, max_length=NOTE_MAX_LENGTH)
+    is_private: bool | None = None
 
 
 class CheckInOut(Schema):
@@ -96,6 +98,7 @@ class CheckInOut(Schema):
     support_received: dict[str, Any]
     support_given: dict[str, Any]
     note: str
+    is_private: bool
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -128,6 +131,8 @@ def _apply(checkin: CheckIn, data: dict[str, Any]) -> None:
         checkin.support_given_to = data["support_given"].get("to", "")
     if data.get("note") is not None:
         checkin.note = data["note"]
+    if data.get("is_private") is not None:
+        checkin.is_private = data["is_private"]
 
 
 @router.get("/", response=list[CheckInOut], summary="List your check-ins")

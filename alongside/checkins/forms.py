@@ -79,10 +79,13 @@ class CheckInForm(forms.ModelForm[CheckIn]):
             *[f"need_{key}" for key, _label in NEEDS],
             "body_areas",
             "support_received_kinds",
+            "received_from_people",
             "support_received_from",
             "support_given_kinds",
+            "given_to_people",
             "support_given_to",
             "note",
+            "is_private",
         ]
 
     def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
@@ -110,6 +113,22 @@ class CheckInForm(forms.ModelForm[CheckIn]):
                 widget=forms.RadioSelect,
                 error_messages={"invalid_choice": _("Choose one of the steps, or 'not today'.")},
             )
+        from alongside.circle.models import Person
+
+        people = Person.objects.filter(owner=owner)
+        for name, label in (
+            ("received_from_people", _("From")),
+            ("given_to_people", _("To")),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = people
+            field.widget = forms.CheckboxSelectMultiple()
+            field.widget.choices = field.choices
+            field.label = label
+            field.required = False
+        self.fields["support_received_from"].label = _("Someone else (optional)")
+        self.fields["support_given_to"].label = _("Someone else (optional)")
         self.fields["support_received_from"].widget.attrs["placeholder"] = _("e.g. Sam, my sister")
         self.fields["support_given_to"].widget.attrs["placeholder"] = _("e.g. a colleague")
 

@@ -104,7 +104,24 @@ class CheckIn(models.Model):
     support_received_from = models.CharField(_("from whom"), max_length=200, blank=True)
     support_given_kinds = models.JSONField(default=list, blank=True)
     support_given_to = models.CharField(_("to whom"), max_length=200, blank=True)
+    received_from_people = models.ManyToManyField(
+        "circle.Person",
+        blank=True,
+        related_name="checkin_received",
+        verbose_name=_("from people in my circle"),
+    )
+    given_to_people = models.ManyToManyField(
+        "circle.Person",
+        blank=True,
+        related_name="checkin_given",
+        verbose_name=_("to people in my circle"),
+    )
     note = EncryptedTextField(_("note"), blank=True)
+    is_private = models.BooleanField(
+        _("Keep this entry private"),
+        default=False,
+        help_text=_("Nobody you share with will see this day, or know that it exists."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,6 +151,33 @@ class CheckIn(models.Model):
     def earliest_backfill(today: dt.date) -> dt.date:
         return today - dt.timedelta(days=BACKFILL_DAYS)
 
+    def received_from_text(self) -> str:
+        names = [p.name for p in self.received_from_people.all()]
+        return ", ".join(
+            [*names, self.support_received_from] if self.support_received_from else names
+        )
+
+    def given_to_text(self) -> str:
+        names = [p.name for p in self.given_to_people.all()]
+        return ", ".join([*names, self.support_given_to] if self.support_given_to else names)
+
+    def shared_dict(self, categories: frozenset[str]) -> dict[str, Any]:
+        """Only the parts of this entry in ``categories``: what a grantee may see."""
+        full = self.to_dict()
+        shown: dict[str, Any] = {"id": self.pk, "day": full["day"]}
+        if "mood" in categories:
+            shown["mood"] = full["mood"]
+            shown["emotions"] = full["emotions"]
+            shown["body_areas"] = full["body_areas"]
+        if "needs" in categories:
+            shown["needs"] = full["needs"]
+        if "support" in categories:
+            shown["support_received"] = full["support_received"]
+            shown["support_given"] = full["support_given"]
+        if "notes" in categories:
+            shown["note"] = full["note"]
+        return shown
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.pk,
@@ -144,10 +188,14 @@ class CheckIn(models.Model):
             "body_areas": list(self.body_areas),
             "support_received": {
                 "kinds": list(self.support_received_kinds),
-                "from": self.support_received_from,
+                "from": self.received_from_text() if self.pk else self.support_received_from,
             },
-            "support_given": {"kinds": list(self.support_given_kinds), "to": self.support_given_to},
+            "support_given": {
+                "kinds": list(self.support_given_kinds),
+                "to": self.given_to_text() if self.pk else self.support_given_to,
+            },
             "note": self.note,
+            "is_private": self.is_private,
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
         }
@@ -169,3 +217,7 @@ def day_problem(owner: Any, day: dt.date, *, exclude_pk: int | None = None) -> s
     if taken.exists():
         return str(_("You already checked in for this day. You can edit that entry instead."))
     return None
+
+
+# The grant categories that cover parts of a check-in.
+CHECKIN_CATEGORIES = frozenset({"mood", "needs", "support", "notes"})

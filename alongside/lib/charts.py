@@ -143,3 +143,51 @@ def heatmap(
             f'<text class="axis" x="{width - 4}" y="{base}" text-anchor="end">{escape(days[-1].strftime("%d %b"))}</text>'
         )
     return _frame(width, height, title, desc, "".join(parts), "chart-heat")
+
+
+def circle_picture(
+    centre: str,
+    people: Sequence[tuple[str, int, int]],
+    *,
+    title: str,
+    desc: str,
+) -> SafeString:
+    """The person in the middle, their people around; each side of a line is one direction.
+
+    ``people`` holds (name, times received from them, times given to them). The line
+    towards the centre grows with support received, the one outwards with support given.
+    """
+    import math
+
+    size, mid, radius = 360, 180, 125
+    parts: list[str] = []
+    most = max([1, *[max(r, g) for _n, r, g in people]])
+    count = max(len(people), 1)
+    for i, (name, received, given) in enumerate(people):
+        angle = -math.pi / 2 + 2 * math.pi * i / count
+        px, py = mid + radius * math.cos(angle), mid + radius * math.sin(angle)
+        # Two parallel lines, offset either side of the spoke.
+        ox, oy = -math.sin(angle) * 4, math.cos(angle) * 4
+        w_in = 1 + 7 * received / most
+        w_out = 1 + 7 * given / most
+        parts.append(
+            f'<line class="spoke in" x1="{px + ox:.1f}" y1="{py + oy:.1f}" x2="{mid + ox:.1f}" '
+            f'y2="{mid + oy:.1f}" stroke-width="{w_in:.1f}"><title>{escape(name)}: '
+            f"{received} received</title></line>"
+        )
+        parts.append(
+            f'<line class="spoke out" x1="{mid - ox:.1f}" y1="{mid - oy:.1f}" x2="{px - ox:.1f}" '
+            f'y2="{py - oy:.1f}" stroke-width="{w_out:.1f}"><title>{escape(name)}: '
+            f"{given} given</title></line>"
+        )
+        parts.append(f'<circle class="node" cx="{px:.1f}" cy="{py:.1f}" r="22"/>')
+        label_y = py + (36 if py >= mid else -28)
+        parts.append(
+            f'<text class="label" x="{px:.1f}" y="{label_y:.1f}" text-anchor="middle">'
+            f"{escape(name[:16])}</text>"
+        )
+    parts.append(f'<circle class="node me" cx="{mid}" cy="{mid}" r="30"/>')
+    parts.append(
+        f'<text class="label me" x="{mid}" y="{mid + 5}" text-anchor="middle">{escape(centre[:10])}</text>'
+    )
+    return _frame(size, size, title, desc, "".join(parts), "chart-circle")

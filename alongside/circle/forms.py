@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alongside.circle.models import CATEGORIES, LINK_KINDS, Invitation, Person
+
+
+class PersonForm(forms.ModelForm[Person]):
+    class Meta:
+        model = Person
+        fields = ["name", "kind"]
+        help_texts = {"name": _("Just for you: they won't be told or contacted.")}
+
+
+class ScopeField(forms.MultipleChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("What you share with them"))
+        kwargs.setdefault(
+            "help_text",
+            _("Nothing is shared unless you tick it. You can change this any time."),
+        )
+        super().__init__(
+            choices=CATEGORIES, required=False, widget=forms.CheckboxSelectMultiple, **kwargs
+        )
+
+
+class InvitationForm(forms.ModelForm[Invitation]):
+    kind = forms.ChoiceField(label=_("They are your"), choices=LINK_KINDS, widget=forms.RadioSelect)
+    scope = ScopeField()
+
+    class Meta:
+        model = Invitation
+        fields = ["kind", "scope"]
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label=_("Invitation code"),
+        max_length=20,
+        help_text=_("Eight letters and numbers, like K7QD 4MRT."),
+        error_messages={"required": _("Enter the code you were given.")},
+    )
+
+    def clean_code(self) -> str:
+        code = Invitation.normalise_code(self.cleaned_data["code"])
+        if len(code) != 8:
+            raise forms.ValidationError(
+                _("Codes have eight letters and numbers. Check it and try again.")
+            )
+        return code
+
+
+class AcceptForm(forms.Form):
+    scope = ScopeField()
+
+
+class GrantForm(forms.Form):
+    scope = ScopeField()
+    until = forms.DateField(
+        label=_("Share until (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty to share until you change it."),
+        error_messages={"invalid": _("Enter a date like 2026-03-14.")},
+    )
+
+    def clean_until(self) -> dt.date | None:
+        until: dt.date | None = self.cleaned_data.get("until")
+        if until and until < timezone.localdate():
+            raise forms.ValidationError(_("Pick today or a later day."))
+        return until

@@ -1,0 +1,199 @@
+"""The circle: the people in a person's life, links between accounts, and grants.
+
+A ``Grant`` is the only way one account sees another's data (see ``access.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+KINDS: list[tuple[str, Any]] = [
+    ("partner", _("Partner")),
+    ("friend", _("Friend")),
+    ("family", _("Family")),
+    ("mentor", _("Mentor")),
+    ("doctor", _("Doctor")),
+    ("therapist", _("Therapist")),
+    ("other", _("Other")),
+]
+LINK_KINDS: list[tuple[str, Any]] = [
+    ("partner", _("Partner")),
+    ("friend", _("Friend")),
+    ("family", _("Family")),
+]
+
+# What can be shared, one category at a time. Nothing is shared by default.
+CATEGORIES: list[tuple[str, Any]] = [
+    ("mood", _("Mood and feelings")),
+    ("needs", _("Needs")),
+    ("support", _("Support given and received")),
+    ("notes", _("Notes")),
+    ("assessments", _("Questionnaire results")),
+    ("practice", _("Practice")),
+    ("together", _("Checking in together")),
+]
+CATEGORY_KEYS = [key for key, _label in CATEGORIES]
+INVITATION_DAYS = 7
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
+
+
+def _code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=INVITATION_DAYS)
+
+
+class Link(models.Model):
+    """Two accounts that accepted each other. Either may end it at once."""
+
+    kind = models.CharField(max_length=20, choices=LINK_KINDS)
+    user_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("user_a", "user_b"), name="one_link_per_pair"),
+            models.CheckConstraint(condition=~Q(user_a=models.F("user_b")), name="no_self_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} link {self.pk}"
+
+    @classmethod
+    def for_user(cls, user: Any) -> models.QuerySet[Link]:
+        return cls.objects.filter(Q(user_a=user) | Q(user_b=user))
+
+    @classmethod
+    def between(cls, one: Any, other: Any) -> Link | None:
+        return cls.objects.filter(Q(user_a=one, user_b=other) | Q(user_a=other, user_b=one)).first()
+
+    def other(self, user: Any) -> Any:
+        return self.user_b if self.user_a_id == user.pk else self.user_a
+
+
+class Person(models.Model):
+    """Someone in a person's life: a name for reflection, or a linked account."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("who they are to you"), max_length=20, choices=KINDS)
+    link = models.ForeignKey(
+        Link, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_linked(self) -> bool:
+        return self.link_id is not None
+
+
+class Invitation(models.Model):
+    """A single-use, expiring, revocable invitation to link two accounts."""
+
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    kind = models.CharField(_("you are inviting your"), max_length=20, choices=LINK_KINDS)
+    scope = models.JSONField(_("what you will share"), default=list, blank=True)
+    code = models.CharField(max_length=8, unique=True, default=_code)
+    token = models.CharField(max_length=40, unique=True, default=_token)
+    expires_at = models.DateTimeField(default=_expiry)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"Invitation {self.code}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @staticmethod
+    def normalise_code(raw: str) -> str:
+        return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+class GrantQuerySet(models.QuerySet["Grant"]):
+    def active(self) -> GrantQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class Grant(models.Model):
+    """The owner lets the grantee see some categories of the owner's data."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants_given"
+    )
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants_received"
+    )
+    link = models.ForeignKey(
+        Link, on_delete=models.CASCADE, null=True, blank=True, related_name="grants"
+    )
+    categories = models.JSONField(default=list, blank=True)
+    expires_at = models.DateTimeField(_("until"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.CheckConstraint(condition=~Q(owner=models.F("grantee")), name="no_self_grant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Grant {self.pk}"
+
+    def category_labels(self) -> list[Any]:
+        labels = dict(CATEGORIES)
+        return [labels[c] for c in self.categories if c in labels]
+
+
+class Notice(models.Model):
+    """An in-app message to one person (grant changes, a link ending)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.text

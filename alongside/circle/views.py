@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from alongside.checkins.charts import mood_chart, needs_chart
+from alongside.checkins.models import CHECKIN_CATEGORIES, CheckIn
+from alongside.circle import access, services
+from alongside.circle.charts import reciprocity
+from alongside.circle.forms import AcceptForm, GrantForm, InvitationForm, JoinForm, PersonForm
+from alongside.circle.models import CATEGORIES, Grant, Invitation, Link, Notice, Person
+from alongside.lib.http import AuthedHttpRequest
+
+PARTNER_VIEW_DAYS = 30
+
+
+@login_required
+def circle(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    notices = list(user.notices.filter(read_at__isnull=True)[:10])
+    Notice.objects.filter(pk__in=[n.pk for n in notices]).update(read_at=timezone.now())
+    return render(
+        request,
+        "circle/circle.html",
+        {
+            "people": Person.objects.filter(owner=user).select_related("link"),
+            "picture": reciprocity(user),
+            "invitations": [i for i in user.invitations.all()[:20] if i.is_open],
+            "notices": notices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_add(request: AuthedHttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = form.save(commit=False)
+        person.owner = request.user
+        person.save()
+        messages.success(request, _("%(name)s is in your circle.") % {"name": person.name})
+        return redirect("circle:circle")
+    return render(request, "circle/person_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk, owner=request.user)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("circle:circle")
+    return render(request, "circle/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def person_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk, owner=request.user, link__isnull=True)
+    person.delete()
+    messages.success(request, _("%(name)s is no longer in your circle.") % {"name": person.name})
+    return redirect("circle:circle")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
+def invite(request: AuthedHttpRequest) -> HttpResponse:
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation = form.save(commit=False)
+        invitation.inviter = request.user
+        invitation.save()
+        return redirect("circle:invitation", pk=invitation.pk)
+    return render(request, "circle/invite.html", {"form": form})
+
+
+@login_required
+def invitation(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inv = get_object_or_404(Invitation, pk=pk, inviter=request.user)
+    url = request.build_absolute_uri(reverse("circle:accept", args=[inv.token]))
+    return render(request, "circle/invitation.html", {"invitation": inv, "url": url})
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    inv = get_object_or_404(Invitation, pk=pk, inviter=request.user)
+    if inv.revoked_at is None and inv.used_at is None:
+        inv.revoked_at = timezone.now()
+        inv.save(update_fields=["revoked_at"])
+        messages.success(request, _("The invitation no longer works."))
+    return redirect("circle:circle")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request: AuthedHttpRequest) -> HttpResponse:
+    """Enter a code; it leads to the same page as the invitation link."""
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        found = Invitation.objects.filter(code=form.cleaned_data["code"]).first()
+        try:
+            services.invitation_check(invitation=found, user=request.user)
+        except services.InvitationProblem as problem:
+            form.add_error("code", str(problem))
+        else:
+            assert found is not None
+            return redirect("circle:accept", token=found.token)
+    return render(request, "circle/join.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
+    found = Invitation.objects.select_related("inviter").filter(token=token).first()
+    try:
+        inv = services.invitation_check(invitation=found, user=request.user)
+    except services.InvitationProblem as problem:
+        status = 404 if found is None else 200
+        return render(
+            request, "circle/accept_problem.html", {"problem": str(problem)}, status=status
+        )
+    form = AcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.invitation_accept(
+                invitation=inv, user=request.user, scope=form.cleaned_data["scope"]
+            )
+        except services.InvitationProblem as problem:
+            return render(request, "circle/accept_problem.html", {"problem": str(problem)})
+        messages.success(
+            request, _("You are now linked with %(name)s.") % {"name": str(inv.inviter)}
+        )
+        return redirect("circle:link", pk=link.pk)
+    return render(request, "circle/accept.html", {"invitation": inv, "form": form})
+
+
+def _my_link(request: AuthedHttpRequest, pk: int) -> Link:
+    link = get_object_or_404(Link.for_user(request.user), pk=pk)
+    return link
+
+
+@login_required
+def link_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """What the other person shares with me, and what I share with them."""
+    link = _my_link(request, pk)
+    other = link.other(request.user)
+    shared = access.shared_categories(other, request.user)
+    seen = shared & CHECKIN_CATEGORIES
+    today = request.user.local_today()
+    start = today - dt.timedelta(days=PARTNER_VIEW_DAYS - 1)
+    entries: list[CheckIn] = []
+    if seen:
+        # Any one shared check-in category is enough to list the days; each entry is then
+        # cut down to the shared parts. Private entries never leave visible_to().
+        category = sorted(seen)[0]
+        entries = list(
+            access.visible_to(request.user, CheckIn.objects.filter(owner=other), category)
+            .filter(day__gte=start, day__lte=today)
+            .prefetch_related("received_from_people", "given_to_people")
+            .order_by("day")
+        )
+        access.log_read(other, request.user, seen, detail=_("check-ins, last 30 days"))
+    mine = Grant.objects.active().filter(owner=request.user, grantee=other).first()
+    return render(
+        request,
+        "circle/link.html",
+        {
+            "link": link,
+            "other": other,
+            "shared": shared,
+            "shared_labels": [label for key, label in CATEGORIES if key in shared],
+            "entries": [e.shared_dict(shared) for e in reversed(entries)],
+            "mood": mood_chart(entries, start=start, end=today) if "mood" in shared else None,
+            "needs": needs_chart(entries, start=start, end=today) if "needs" in shared else None,
+            "my_grant": mine,
+            "my_labels": mine.category_labels() if mine else [],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
+def sharing(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    link = _my_link(request, pk)
+    other = link.other(request.user)
+    grant = Grant.objects.filter(owner=request.user, grantee=other, link=link).first()
+    if grant is None:
+        grant = Grant(owner=request.user, grantee=other, link=link, categories=[])
+    initial = {
+        "scope": grant.categories if grant.revoked_at is None else [],
+        "until": grant.expires_at.astimezone(request.user.tz).date() if grant.expires_at else None,
+    }
+    form = GrantForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        until = form.cleaned_data["until"]
+        expires_at = (
+            dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=request.user.tz)
+            if until
+            else None
+        )
+        services.grant_update(
+            grant=grant, categories=form.cleaned_data["scope"], expires_at=expires_at
+        )
+        messages.success(request, _("Saved. %(name)s has been told.") % {"name": str(other)})
+        return redirect("circle:link", pk=link.pk)
+    return render(request, "circle/sharing.html", {"form": form, "link": link, "other": other})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unlink(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    link = _my_link(request, pk)
+    other = link.other(request.user)
+    if request.method == "POST":
+        services.link_end(link=link, by=request.user)
+        messages.success(request, _("You are no longer linked. Nothing is shared either way."))
+        return redirect("circle:circle")
+    return render(request, "circle/unlink.html", {"link": link, "other": other})
