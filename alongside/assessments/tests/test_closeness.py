@@ -78,7 +78,7 @@ def test_the_picture_takes_its_texts_from_the_instrument_file() -> None:
 
 def test_ids_are_unique_per_prefix_and_step() -> None:
     closeness = get_instrument("alongside-closeness")
-    ids = set()
+    ids: set[str | None] = set()
     for prefix in ("partner", "friend"):
         for step in range(1, STEPS + 1):
             root = parse(closeness_svg_for(closeness, step, id_prefix=prefix))

@@ -107,8 +107,9 @@ def test_redcap_wording_installs_into_a_shipped_key_by_item_number() -> None:
     assert [w.item_id for w in pack.items] == [f"q{n}" for n in range(1, 10)]
     installed = apply_wording(ecr_rs, pack)
     assert wording_status(installed).installed
-    assert installed.item("q1").wording is not None
-    assert installed.item("q1").wording.startswith("Made-up statement one")
+    wording = installed.item("q1").wording
+    assert wording is not None
+    assert wording.startswith("Made-up statement one")
     assert installed.item("q1").reverse  # the key is untouched
     assert installed.item("q7").scale.label_for(7) == "Totally my thing"
 
@@ -259,8 +260,9 @@ def test_reproschema_and_redcap_versions_of_the_same_instrument_agree() -> None:
 def test_reproschema_wording_installs_into_a_shipped_key_in_a_chosen_language() -> None:
     ecr_rs = get_instrument("ecr-rs")
     english = apply_wording(ecr_rs, wording_from_reproschema(ECR_RS_RS, ecr_rs))
-    assert english.item("q9").wording is not None
-    assert english.item("q9").wording.startswith("Made-up statement nine")
+    wording = english.item("q9").wording
+    assert wording is not None
+    assert wording.startswith("Made-up statement nine")
     french = wording_from_reproschema(ECR_RS_RS, ecr_rs, language="fr")
     assert french.language == "fr"
     assert french.items[0].text == "Phrase inventée 1"
