@@ -76,8 +76,8 @@ def seed_checkins(
     feelings: np.ndarray,
     *,
     rng: np.random.Generator,
-    support_from: str = "",
-    support_to: str = "",
+    support_from: Person | None = None,
+    support_to: Person | None = None,
     skip: float = 0.1,
 ) -> int:
     """Check-ins for the days before today from a latent feeling per day."""
@@ -116,25 +116,35 @@ def seed_checkins(
                 sad=_clip(2 - 1.0 * progress - 0.5 * state + rng.normal(0, 0.5), 0, 4),
                 body_areas=["shoulders", "chest"] if anxious >= 3 else [],
                 support_received_kinds=received,
-                support_received_from=support_from if received else "",
                 support_given_kinds=given,
-                support_given_to=support_to if given else "",
                 note=_NOTES[int(rng.integers(len(_NOTES)))] if rng.random() < 0.3 else "",
                 is_private=rng.random() < 0.05,
                 **needs,
             )
         )
     CheckIn.objects.bulk_create(rows)
+    through_in = CheckIn.received_from_people.through
+    through_out = CheckIn.given_to_people.through
+    if support_from is not None:
+        through_in.objects.bulk_create(
+            [through_in(checkin=c, person=support_from) for c in rows if c.support_received_kinds]
+        )
+    if support_to is not None:
+        through_out.objects.bulk_create(
+            [through_out(checkin=c, person=support_to) for c in rows if c.support_given_kinds]
+        )
     return len(rows)
 
 
-def _link(one: User, other: User, share_one: list[str], share_other: list[str]) -> Link:
+def _link(
+    one: User, other: User, share_one: list[str], share_other: list[str]
+) -> tuple[Link, Person, Person]:
     link = Link.objects.create(kind="partner", user_a=one, user_b=other)
     Grant.objects.create(owner=one, grantee=other, link=link, categories=share_one)
     Grant.objects.create(owner=other, grantee=one, link=link, categories=share_other)
-    Person.objects.create(owner=one, name=other.display_name, kind="partner", link=link)
-    Person.objects.create(owner=other, name=one.display_name, kind="partner", link=link)
-    return link
+    in_ones = Person.objects.create(owner=one, name=other.display_name, kind="partner", link=link)
+    in_others = Person.objects.create(owner=other, name=one.display_name, kind="partner", link=link)
+    return link, in_ones, in_others
 
 
 @transaction.atomic

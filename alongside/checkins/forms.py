@@ -106,7 +106,7 @@ class CheckInForm(forms.ModelForm[CheckIn]):
         for key, label in NEEDS:
             self.fields[f"need_{key}"] = forms.TypedChoiceField(
                 label=label,
-                choices=[("", _("not today")), *NEED_LEVELS],
+                choices=[("", _("skip")), *NEED_LEVELS],
                 coerce=int,
                 required=False,
                 empty_value=None,

@@ -45,10 +45,10 @@ NEEDS: list[tuple[str, Any]] = [
 ]
 NEED_LEVELS: list[tuple[int, Any]] = [
     (1, _("not met")),
-    (2, _("a little")),
+    (2, _("a bit")),
     (3, _("partly")),
     (4, _("mostly")),
-    (5, _("fully met")),
+    (5, _("fully")),
 ]
 BODY_AREAS: list[tuple[str, Any]] = [
     ("head", _("Head")),

@@ -21,17 +21,21 @@ class Chart:
     summary: str
 
 
-def _frame(width: int, height: int, title: str, desc: str, body: str, css: str) -> SafeString:
+def _frame(
+    width: int, height: int, title: str, desc: str, body: str, css: str, *, natural: bool = False
+) -> SafeString:
     chart_id = (
         "chart-" + hashlib.sha1((title + desc).encode(), usedforsecurity=False).hexdigest()[:8]
     )
     return format_html(
-        '<svg class="chart {}" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d" '
+        '<svg class="chart {}" viewBox="0 0 {} {}" {} role="img" aria-labelledby="{}-t {}-d" '
         'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">'
         '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
         css,
         width,
         height,
+        # Natural size: drawn 1:1 and scrolled sideways on a phone instead of shrunk.
+        mark_safe(f'width="{width}" height="{height}"' if natural else ""),  # noqa: S308
         chart_id,
         chart_id,
         chart_id,
@@ -54,7 +58,8 @@ def line_chart(
     y_labels: tuple[str, str] = ("", ""),
 ) -> SafeString:
     """Values over days; gaps (missed days) break the line instead of bridging it."""
-    width, height, left, right, top, bottom = 640, 220, 44, 12, 12, 28
+    # A narrow canvas keeps labels readable when a phone scales the chart down.
+    width, height, left, right, top, bottom = 420, 200, 30, 10, 12, 28
     span = max((end - start).days, 1)
     plot_w, plot_h = width - left - right, height - top - bottom
 
@@ -76,9 +81,9 @@ def line_chart(
     parts.append(
         f'<text class="axis" x="{left - 6}" y="{top + plot_h}" text-anchor="end">{escape(y_labels[0])}</text>'
     )
-    for day in (start, start + (end - start) / 2, end):
+    for day, anchor in ((start, "start"), (start + (end - start) / 2, "middle"), (end, "end")):
         parts.append(
-            f'<text class="axis" x="{x(day):.1f}" y="{height - 8}" text-anchor="middle">'
+            f'<text class="axis" x="{x(day):.1f}" y="{height - 8}" text-anchor="{anchor}">'
             f"{escape(day.strftime('%d %b'))}</text>"
         )
     by_day = {day: value for day, value in points if value is not None}
@@ -112,7 +117,8 @@ def heatmap(
     desc: str,
 ) -> SafeString:
     """Rows of ratings across days; darker is higher, empty squares are 'not rated'."""
-    label_w, cell, gap = 110, 14, 2
+    label_w, gap = 96, 2
+    cell = 14 if len(days) <= 45 else 7
     cols = len(days)
     width = label_w + cols * (cell + gap) + 4
     height = len(rows) * (cell + gap) + 22
@@ -142,7 +148,7 @@ def heatmap(
         parts.append(
             f'<text class="axis" x="{width - 4}" y="{base}" text-anchor="end">{escape(days[-1].strftime("%d %b"))}</text>'
         )
-    return _frame(width, height, title, desc, "".join(parts), "chart-heat")
+    return _frame(width, height, title, desc, "".join(parts), "chart-heat", natural=True)
 
 
 def circle_picture(

@@ -18,6 +18,10 @@
   if (button) {
     button.addEventListener("click", function (event) { event.preventDefault(); leave(); });
   }
+  // Wide charts scroll sideways on a phone: start at the most recent days.
+  Array.prototype.forEach.call(document.querySelectorAll(".scroll-x"), function (el) {
+    el.scrollLeft = el.scrollWidth;
+  });
   // Offer the browser's time zone on the profile page.
   var suggest = document.getElementById("tz-suggest");
   var select = document.getElementById("id_time_zone");
