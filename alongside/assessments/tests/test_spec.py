@@ -343,3 +343,15 @@ def test_minimal_helper_is_not_shared_between_tests() -> None:
     second = copy.deepcopy(first)
     first["items"].pop()
     assert len(second["items"]) == 2
+
+
+def test_every_public_function_is_documented() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "instruments.md").read_text(
+        encoding="utf-8"
+    )
+    for module in (spec, scoring, importers, closeness):
+        for name in module.__all__:
+            if name[0].islower():
+                assert f"`{name}" in docs, f"{module.__name__}.{name} is not in docs/instruments.md"
