@@ -1,11 +1,44 @@
-"""Dyadic statistics for couples' data (pure numpy/pandas/scipy; no Django)."""
+"""Dyadic statistics for couples' data: a pure numpy/pandas/scipy library (no Django).
+
+Plain functions on DataFrames with keyword options that return tidy DataFrames:
+
+* reshaping: :func:`pairwise_from_long`, :func:`long_from_pairwise`,
+  :func:`long_from_couple_wide`, :func:`couple_wide_from_long`,
+  :func:`lag_consecutive`, :func:`center_within`;
+* per-couple emotional networks (VAR(1)), synchrony and the pseudo-couple baseline:
+  :func:`networks`, :func:`networks_from_arrays`, :func:`synchrony`,
+  :func:`pseudo_couple_baseline`;
+* the Actor-Partner Interdependence Model: :func:`apim`; and its lagged, multilevel
+  form for diaries: :func:`lagged_apim`;
+* simulated diaries with known coefficients: :func:`simulate_diary`.
+
+See ``docs/analytics.md`` for a guide with examples.
+"""
 
 from ._simulate import simulate_diary
+from .apim import apim
+from .lagged import lagged_apim
 from .networks import networks, networks_from_arrays, pseudo_couple_baseline, synchrony
+from .prep import (
+    center_within,
+    couple_wide_from_long,
+    lag_consecutive,
+    long_from_couple_wide,
+    long_from_pairwise,
+    pairwise_from_long,
+)
 
 __all__ = [
+    "apim",
+    "center_within",
+    "couple_wide_from_long",
+    "lag_consecutive",
+    "lagged_apim",
+    "long_from_couple_wide",
+    "long_from_pairwise",
     "networks",
     "networks_from_arrays",
+    "pairwise_from_long",
     "pseudo_couple_baseline",
     "simulate_diary",
     "synchrony",

@@ -157,7 +157,7 @@ def _block_moments(
 ) -> tuple[np.ndarray, np.ndarray]:
     seen_a = np.isfinite(a)
     seen_b = np.isfinite(b)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         count_a = seen_a.sum(axis=1)
         count_b = seen_b.sum(axis=1)
         shift = np.stack(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -71,7 +72,7 @@ def _correlation_rows(
 ) -> tuple[np.ndarray, ...]:
     """Standard error, t, df, p and Fisher-z interval of (partial) correlations."""
     df = n - 2.0 - covariates
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         se = np.sqrt((1.0 - r * r) / df)
         t = r / se
         p = 2.0 * stats.t.sf(np.abs(t), df)
@@ -104,7 +105,7 @@ def _var1(moments: LagMoments, *, min_pairs: int, level: float) -> _Fit:
     rss = q[:, 3:, 3:] - xty.transpose(0, 2, 1) @ beta
     rss = 0.5 * (rss + rss.transpose(0, 2, 1))
     df = n - 3.0
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         sigma2 = np.diagonal(rss, axis1=1, axis2=2) / df[:, None]
 
     mu = moments.shift
@@ -122,7 +123,7 @@ def _var1(moments: LagMoments, *, min_pairs: int, level: float) -> _Fit:
         else:
             estimate[:, k] = beta[:, coef, eq]
             variance[:, k] = sigma2[:, eq] * inverse[:, coef, coef]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         std_error = np.sqrt(np.maximum(variance, 0.0))
         statistic = estimate / std_error
         dfs = np.repeat(df[:, None], 7, axis=1)
@@ -176,7 +177,7 @@ def _concurrent(series: CoupleSeries, *, min_pairs: int, level: float) -> _Fit:
         block_flat = (saa <= _TOLERANCE * np.maximum(scale_a, 1e-300)) | (
             sbb <= _TOLERANCE * np.maximum(scale_b, 1e-300)
         )
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(all="ignore"):
             r[start : start + 4096] = sab / np.sqrt(saa * sbb)
         n[start : start + 4096] = count
         flat[start : start + 4096] = block_flat
@@ -187,13 +188,14 @@ def _concurrent(series: CoupleSeries, *, min_pairs: int, level: float) -> _Fit:
         array[~ok] = np.nan
     reason = [""] * n_couples
     for i in np.flatnonzero(~ok):
-        count = int(n[i])
+        shared = int(n[i])
         reason[i] = (
-            f"{count} shared occasions; at least {min_pairs} needed"
-            if count < min_pairs
+            f"{shared} shared occasions; at least {min_pairs} needed"
+            if shared < min_pairs
             else "a partner's scores do not vary"
         )
-    return _Fit(*(c[:, None] for c in columns), n=n, ok=ok, reason=reason)
+    estimate, std_error, statistic, dfs, p_value, ci_low, ci_high = (c[:, None] for c in columns)
+    return _Fit(estimate, std_error, statistic, dfs, p_value, ci_low, ci_high, n, ok, reason)
 
 
 def _columns(fit: _Fit, keep: slice) -> _Fit:
@@ -237,13 +239,13 @@ def _frame(
         reasons[:, column : column + w] = np.asarray(f.reason, dtype=object)[:, None]
         column += w
     status = pd.Categorical.from_codes(
-        np.where(ok.ravel(), 0, 1), categories=[ESTIMATED, NOT_ESTIMATED]
+        np.where(ok.ravel(), 0, 1), categories=pd.Index([ESTIMATED, NOT_ESTIMATED])
     )
     return pd.DataFrame(
         {
             "dyad": np.repeat(labels, len(terms)),
             "term": pd.Categorical.from_codes(
-                np.tile(np.arange(len(terms)), n_couples), categories=list(terms)
+                np.tile(np.arange(len(terms)), n_couples), categories=pd.Index(list(terms))
             ),
             "estimate": stacked("estimate"),
             "std_error": stacked("std_error"),
@@ -503,7 +505,7 @@ def networks(
     """
     min_pairs = _check_min_pairs(min_pairs)
     require_level(ci)
-    align = "time" if pseudo_couples else "compact"
+    align: Literal["compact", "time"] = "time" if pseudo_couples else "compact"
     series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align=align)
     fit = _var1(lag_moments(series.a, series.b), min_pairs=min_pairs, level=ci)
     result = _frame(series.labels, NETWORK_TERMS, [fit])
@@ -587,7 +589,7 @@ def synchrony(
     """
     min_pairs = _check_min_pairs(min_pairs)
     require_level(ci)
-    align = "time" if pseudo_couples else "compact"
+    align: Literal["compact", "time"] = "time" if pseudo_couples else "compact"
     series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align=align)
     var1 = _var1(lag_moments(series.a, series.b), min_pairs=min_pairs, level=ci)
     residual = _columns(var1, slice(6, 7))

@@ -1,0 +1,255 @@
+"""``alongside analyze``: the dyadic analyses on any CSV file, from the command line.
+
+The main ``alongside`` command attaches this group with ``cli.add_command(analyze)``;
+it also runs on its own: ``python -m alongside.analytics.cli --help``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from .apim import apim
+from .lagged import lagged_apim
+from .networks import networks, synchrony
+
+__all__ = ["analyze"]
+
+
+def _read(path: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(Path(path))
+    except FileNotFoundError:
+        raise click.ClickException(f"cannot read {path}: no such file") from None
+    except IsADirectoryError:
+        raise click.ClickException(f"cannot read {path}: it is a folder, not a file") from None
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
+        raise click.ClickException(f"cannot read {path} as CSV: {first_line}") from None
+    except OSError as error:
+        raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
+
+
+def _emit(result: pd.DataFrame, output_format: str) -> None:
+    if output_format == "json":
+        click.echo(result.to_json(orient="records", double_precision=15))
+    else:
+        click.echo(result.to_csv(index=False), nl=False)
+
+
+def _run(output_format: str, analysis: Callable[..., pd.DataFrame], **options: Any) -> None:
+    path = options.pop("data")
+    frame = _read(path)
+    try:
+        result = analysis(frame, **options)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    _emit(result, output_format)
+
+
+def _common(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
+        "--ci", type=float, default=0.95, show_default=True, help="Confidence level."
+    )(command)
+    command = click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["csv", "json"]),
+        default="csv",
+        show_default=True,
+        help="csv: a table; json: a list of records.",
+    )(command)
+    return click.option(
+        "--data", required=True, metavar="FILE", help="CSV file with a header row."
+    )(command)
+
+
+def _diary(command: Callable[..., None]) -> Callable[..., None]:
+    for name, text in reversed(
+        (
+            ("--dyad", "Column identifying the couple."),
+            ("--time", "Column with the occasion (day number or date)."),
+            ("--a", "Column with partner a's score."),
+            ("--b", "Column with partner b's score."),
+        )
+    ):
+        command = click.option(name, required=True, metavar="COLUMN", help=text)(command)
+    return command
+
+
+def _baseline(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
+        "--seed", type=int, default=None, help="Seed for the pseudo-couple re-pairing."
+    )(command)
+    command = click.option(
+        "--pseudo-couples",
+        type=int,
+        default=0,
+        show_default=True,
+        metavar="N",
+        help="Also rank each couple among N random re-pairings of partners.",
+    )(command)
+    return click.option(
+        "--min-pairs",
+        type=int,
+        default=10,
+        show_default=True,
+        help="Fewest consecutive pairs for a couple to be estimated.",
+    )(command)
+
+
+@click.group(name="analyze")
+def analyze() -> None:
+    """Dyadic analyses of a CSV file; results go to stdout as CSV or JSON records."""
+
+
+@analyze.command(name="apim")
+@_common
+@click.option("--dyad", required=True, metavar="COLUMN", help="Column identifying the dyad.")
+@click.option("--outcome", required=True, metavar="COLUMN", help="The person's outcome.")
+@click.option("--actor", required=True, metavar="COLUMN", help="The person's own predictor.")
+@click.option("--partner", required=True, metavar="COLUMN", help="The partner's predictor.")
+@click.option(
+    "--distinguish-by",
+    default=None,
+    metavar="COLUMN",
+    help="Column with two values telling the members apart (two-intercept model).",
+)
+def apim_command(
+    data: str,
+    output_format: str,
+    ci: float,
+    dyad: str,
+    outcome: str,
+    actor: str,
+    partner: str,
+    distinguish_by: str | None,
+) -> None:
+    """Actor-Partner Interdependence Model: how a person's outcome depends on their own
+    and their partner's predictor, with correlated errors within dyad (pairwise data,
+    one row per person)."""
+    _run(
+        output_format,
+        apim,
+        data=data,
+        ci=ci,
+        dyad=dyad,
+        outcome=outcome,
+        actor=actor,
+        partner=partner,
+        distinguish_by=distinguish_by,
+    )
+
+
+@analyze.command(name="lagged-apim")
+@_common
+@_diary
+@click.option("--random-slopes", is_flag=True, help="Let stability and influence vary by couple.")
+@click.option(
+    "--method",
+    type=click.Choice(["reml", "ml"]),
+    default="reml",
+    show_default=True,
+    help="Restricted or full maximum likelihood.",
+)
+def lagged_apim_command(
+    data: str,
+    output_format: str,
+    ci: float,
+    dyad: str,
+    time: str,
+    a: str,
+    b: str,
+    random_slopes: bool,
+    method: str,
+) -> None:
+    """Stability and influence: a multilevel model of each partner's score from their
+    own and their partner's score on the previous day (couple-wide diary data, one
+    row per couple and day)."""
+    _run(
+        output_format,
+        lagged_apim,
+        data=data,
+        ci=ci,
+        dyad=dyad,
+        time=time,
+        a=a,
+        b=b,
+        random_slopes=random_slopes,
+        method=method,
+    )
+
+
+@analyze.command(name="networks")
+@_common
+@_diary
+@_baseline
+def networks_command(
+    data: str,
+    output_format: str,
+    ci: float,
+    dyad: str,
+    time: str,
+    a: str,
+    b: str,
+    min_pairs: int,
+    pseudo_couples: int,
+    seed: int | None,
+) -> None:
+    """Per-couple emotional networks: a VAR(1) for every couple giving each partner's
+    inertia, the carry-over from one partner to the other in each direction, and
+    same-moment synchrony (couple-wide diary data)."""
+    _run(
+        output_format,
+        networks,
+        data=data,
+        ci=ci,
+        dyad=dyad,
+        time=time,
+        a=a,
+        b=b,
+        min_pairs=min_pairs,
+        pseudo_couples=pseudo_couples,
+        random_state=seed,
+    )
+
+
+@analyze.command(name="synchrony")
+@_common
+@_diary
+@_baseline
+def synchrony_command(
+    data: str,
+    output_format: str,
+    ci: float,
+    dyad: str,
+    time: str,
+    a: str,
+    b: str,
+    min_pairs: int,
+    pseudo_couples: int,
+    seed: int | None,
+) -> None:
+    """Per-couple synchrony: how much both partners' feelings move together at the same
+    moment, raw and after removing yesterday's carry-over (couple-wide diary data)."""
+    _run(
+        output_format,
+        synchrony,
+        data=data,
+        ci=ci,
+        dyad=dyad,
+        time=time,
+        a=a,
+        b=b,
+        min_pairs=min_pairs,
+        pseudo_couples=pseudo_couples,
+        random_state=seed,
+    )
+
+
+if __name__ == "__main__":
+    analyze()
