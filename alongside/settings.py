@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ninja",
     "alongside.accounts",
     "alongside.circle",
+    "alongside.together",
     "alongside.checkins",
     "alongside.reminders",
     "alongside.safety",
