@@ -1,0 +1,276 @@
+"""Screenshots of every page, at phone and desktop width, for a person to look over.
+
+Starts Alongside against a throwaway data directory (migrate, seed the demo, runserver
+with DEBUG=true on a free port), signs in as the demo person, and saves full-page
+Chromium screenshots of each page at 390x844 and 1280x800 into ``screenshots/``
+(git-ignored), printing each file's name. Nothing touches your own ``var/``.
+
+Run it from the repository with the project's environment::
+
+    .venv/bin/python scripts/screenshots.py            # every page, both widths
+    .venv/bin/python scripts/screenshots.py --only history --only profile
+    .venv/bin/python scripts/screenshots.py --list     # the page names
+
+This is a tool, not a test: look at the pictures. Console errors a page logs (a CSP
+refusal, a failed request) are printed beside its file names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage, Error, Page, ViewportSize
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SIZES: dict[str, ViewportSize] = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1280, "height": 800},
+}
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    path: str  # a URL path, or "" when ``prepare`` navigates by itself
+    signed_in: bool = True
+    prepare: Callable[[Any], None] | None = None
+
+
+def _checkin_with_errors(page: Any) -> None:
+    """Pick a few feelings and needs but no overall mood, and submit."""
+    page.goto("/checkin/")
+    for name, value in [("calm", "1"), ("anxious", "3"), ("need_trust", "2")]:
+        page.locator(f'label:has(input[name="{name}"][value="{value}"])').click()
+    page.locator("form.checkin-form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+
+
+def _latest_checkin(page: Any) -> None:
+    page.goto("/checkins/")
+    page.locator(".entries a").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def _reauthenticate(page: Any) -> None:
+    page.goto("/settings/data/")
+    page.locator("form[action$='/export/'] button").click()
+    page.wait_for_url("**/accounts/reauthenticate/**")
+
+
+SHOTS = [
+    Shot("welcome", "/", signed_in=False),
+    Shot("login", "/accounts/login/", signed_in=False),
+    Shot("signup", "/accounts/signup/", signed_in=False),
+    Shot("password-reset", "/accounts/password/reset/", signed_in=False),
+    Shot("help", "/help/", signed_in=False),
+    Shot("home", "/"),
+    Shot("checkin", "/checkin/"),
+    Shot("checkin-errors", "", prepare=_checkin_with_errors),
+    Shot("detail", "", prepare=_latest_checkin),
+    Shot("history", "/checkins/"),
+    Shot("backfill", "/checkin/missed-day/"),
+    Shot("profile", "/settings/profile/"),
+    Shot("reminders", "/settings/reminders/"),
+    Shot("two-factor", "/accounts/2fa/"),
+    Shot("password", "/accounts/password/change/"),
+    Shot("tokens", "/settings/tokens/"),
+    Shot("access-log", "/settings/access-log/"),
+    Shot("data", "/settings/data/"),
+    Shot("reauthenticate", "", prepare=_reauthenticate),
+    Shot("delete", "/settings/data/delete/"),
+    Shot("api-docs", "/api/docs"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server stopped (exit {server.returncode}); see its output")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own local server
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    raise SystemExit(f"the server did not answer at {url} within {timeout:.0f}s")
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def _demo_login(env: dict[str, str]) -> tuple[str, str]:
+    code = (
+        "import django; django.setup();"
+        "from alongside.accounts.demo import DEMO_PEOPLE, DEMO_PASSWORD;"
+        "print(DEMO_PEOPLE[0][0]); print(DEMO_PASSWORD)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    email, password = out.stdout.decode().split()[-2:]
+    return email, password
+
+
+def _watch(page: Page) -> list[str]:
+    """Collect what the page logs as an error (a CSP refusal, a failed request)."""
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(message.text)
+
+    def on_error(error: Error) -> None:
+        problems.append(str(error))
+
+    page.on("console", on_console)
+    page.on("pageerror", on_error)
+    return problems
+
+
+def _sign_in(page: Any, email: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def take(args: argparse.Namespace) -> int:
+    from playwright.sync_api import sync_playwright
+
+    wanted = [s for s in SHOTS if not args.only or s.name in args.only]
+    unknown = set(args.only or []) - {s.name for s in SHOTS}
+    if unknown:
+        raise SystemExit(f"unknown page(s): {', '.join(sorted(unknown))} (see --list)")
+    out_dir = Path(args.out).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory(prefix="alongside-shots-") as data_dir:
+        env = {
+            **os.environ,
+            "ALONGSIDE_DATA_DIR": data_dir,
+            "DEBUG": "true",
+            "DJANGO_SETTINGS_MODULE": "alongside.settings",
+            "EMAIL_HOST": "",  # the outbox, never a real mail server
+        }
+        env.pop("DATABASE_URL", None)  # a throwaway SQLite, never a real database
+        _manage(env, "migrate", "--no-input", "-v", "0")
+        _manage(env, "demo", "--quiet-logins")
+        email, password = _demo_login(env)
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL if not args.verbose else None,
+            stderr=subprocess.DEVNULL if not args.verbose else None,
+        )
+        try:
+            _wait_until_up(f"{base}/help/", server)
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+                for size_name, viewport in SIZES.items():
+                    if args.size and size_name not in args.size:
+                        continue
+                    for signed_in in (False, True):
+                        shots = [s for s in wanted if s.signed_in == signed_in]
+                        if not shots:
+                            continue
+                        context = browser.new_context(viewport=viewport, base_url=base)
+                        context.set_default_timeout(15_000)
+                        page = context.new_page()
+                        problems = _watch(page)
+                        if signed_in:
+                            _sign_in(page, email, password)
+                        for shot in shots:
+                            problems.clear()
+                            if shot.prepare:
+                                shot.prepare(page)
+                            else:
+                                page.goto(shot.path, wait_until="networkidle")
+                            index = SHOTS.index(shot) + 1
+                            target = out_dir / f"{index:02d}-{shot.name}-{size_name}.png"
+                            page.screenshot(path=str(target), full_page=True)
+                            print(
+                                target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+                            )
+                            for problem in dict.fromkeys(problems):
+                                print(f"    console: {problem}")
+                        context.close()
+                browser.close()
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="scripts/screenshots.py",
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        epilog=(
+            "Starts the app against a temporary data directory with the demo seeded, signs "
+            "in as the demo person and saves full-page PNGs named NN-page-size.png."
+        ),
+    )
+    parser.add_argument(
+        "--out", default=str(ROOT / "screenshots"), help="folder for the PNGs (screenshots/)"
+    )
+    parser.add_argument(
+        "--only", action="append", metavar="PAGE", help="only this page (repeatable)"
+    )
+    parser.add_argument(
+        "--size", action="append", choices=sorted(SIZES), help="only this size (repeatable)"
+    )
+    parser.add_argument(
+        "--chromium",
+        default=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        help="the Chromium to drive (default /usr/bin/chromium or $CHROMIUM_PATH)",
+    )
+    parser.add_argument("--list", action="store_true", help="list the page names and exit")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the server's log")
+    args = parser.parse_args(argv)
+    if args.list:
+        for shot in SHOTS:
+            print(f"{shot.name:16} {shot.path or '(navigates)'}")
+        return 0
+    if not Path(args.chromium).exists():
+        parser.error(f"Chromium not found at {args.chromium} (apt-get install chromium)")
+    return take(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

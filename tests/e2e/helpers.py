@@ -1,0 +1,57 @@
+"""Small helpers the browser tests share (the fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import re
+from email.message import EmailMessage
+from typing import Any
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+PASSWORD = "a quiet river at dusk 42"
+
+
+def email_text(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    assert part is not None, "the e-mail has no body"
+    return str(part.get_content())
+
+
+def find_link(message: EmailMessage, pattern: str) -> str:
+    match = re.search(rf"https?://[^\s\"'<>]*{pattern}[^\s\"'<>]*", email_text(message))
+    assert match, f"no link matching {pattern!r} in:\n{email_text(message)}"
+    return match.group(0)
+
+
+def sign_in(page: Any, email_address: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email_address)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/accounts/login" not in url)
+
+
+def assert_styled(page: Any) -> None:
+    """The site's stylesheet loaded and applies (not a bare, unstyled page)."""
+    loaded = page.evaluate(
+        """() => [...document.styleSheets].some(
+               s => s.href && s.href.includes('/site.css') && s.cssRules.length > 0)"""
+    )
+    assert loaded, "site.css did not load"
+
+
+def choose(page: Any, name: str, value: str) -> None:
+    """Pick a chip (a radio or checkbox styled as a button) by clicking its label."""
+    page.locator(f'label:has(input[name="{name}"][value="{value}"])').click()
+    assert page.locator(f'input[name="{name}"][value="{value}"]').is_checked()
