@@ -152,19 +152,19 @@ def seed(*, days: int = 56, seed: int = 7) -> None:
     rng = np.random.default_rng(seed)
     if not User.objects.filter(email=MIRA[0]).exists():
         mira = _person(*MIRA)
-        seed_checkins(
-            mira, mira_feelings(days, rng), rng=rng, support_from="Sam", support_to="my sister"
-        )
-        Person.objects.create(owner=mira, name="Sam", kind="friend")
-        Person.objects.create(owner=mira, name="Jo", kind="family")
+        sam = Person.objects.create(owner=mira, name="Sam", kind="friend")
+        jo = Person.objects.create(owner=mira, name="Jo", kind="family")
+        seed_checkins(mira, mira_feelings(days, rng), rng=rng, support_from=sam, support_to=jo)
     if not User.objects.filter(email=ALICE[0]).exists():
         alice, ben = _person(*ALICE), _person(*BEN)
         both = couple_feelings(days, rng)
-        seed_checkins(alice, both[:, 0], rng=rng, support_from="Ben", support_to="Ben")
-        seed_checkins(ben, both[:, 1], rng=rng, support_from="Alice", support_to="a colleague")
-        link = _link(
+        link, ben_for_alice, alice_for_ben = _link(
             alice, ben, ["mood", "needs", "together"], ["mood", "needs", "support", "together"]
         )
+        seed_checkins(
+            alice, both[:, 0], rng=rng, support_from=ben_for_alice, support_to=ben_for_alice
+        )
+        seed_checkins(ben, both[:, 1], rng=rng, support_from=alice_for_ben)
         _seed_together(link)
 
 
