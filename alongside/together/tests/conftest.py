@@ -47,4 +47,3 @@ def link_couple(alice: Any, ben: Any) -> Callable[..., Link]:
 def couple(link_couple: Callable[..., Link]) -> Link:
     """Both share needs and "checking in together" with each other."""
     return link_couple()
-

@@ -67,9 +67,7 @@ def test_answers_to_other_prompts_stay_hidden(
     assert ALICE_SAYS not in ben_client.get(week_url(couple)).content.decode()
 
 
-def test_answering_twice_is_refused_and_changes_nothing(
-    couple: Link, alice_client: Any
-) -> None:
+def test_answering_twice_is_refused_and_changes_nothing(couple: Link, alice_client: Any) -> None:
     url = prompt_url(couple)
     alice_client.post(url, {"text": ALICE_SAYS})
     response = alice_client.post(url, {"text": "A second, different answer."})
