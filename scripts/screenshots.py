@@ -56,6 +56,7 @@ class Shot:
     path: str  # a URL path, or "" when ``prepare`` navigates by itself
     signed_in: bool = True
     prepare: Callable[[Any], None] | None = None
+    ready: str | None = None  # a selector that shows the page has finished drawing
 
 
 def _checkin_with_errors(page: Any) -> None:
@@ -100,7 +101,8 @@ SHOTS = [
     Shot("data", "/settings/data/"),
     Shot("reauthenticate", "", prepare=_reauthenticate),
     Shot("delete", "/settings/data/delete/"),
-    Shot("api-docs", "/api/docs"),
+    Shot("circle", "/circle/"),
+    Shot("api-docs", "/api/docs", ready=".swagger-ui .info"),
 ]
 
 
@@ -218,6 +220,8 @@ def take(args: argparse.Namespace) -> int:
                                 shot.prepare(page)
                             else:
                                 page.goto(shot.path, wait_until="networkidle")
+                            if shot.ready:
+                                page.locator(shot.ready).first.wait_for()
                             index = SHOTS.index(shot) + 1
                             target = out_dir / f"{index:02d}-{shot.name}-{size_name}.png"
                             page.screenshot(path=str(target), full_page=True)
@@ -226,6 +230,11 @@ def take(args: argparse.Namespace) -> int:
                             )
                             for problem in dict.fromkeys(problems):
                                 print(f"    console: {problem}")
+                            wide = page.evaluate("document.documentElement.scrollWidth")
+                            if wide > viewport["width"]:
+                                print(
+                                    f"    overflow: {wide}px wide in a {viewport['width']}px window"
+                                )
                         context.close()
                 browser.close()
         finally:
