@@ -12,6 +12,17 @@ import numpy as np
 import pandas as pd
 
 
+def show(value: object) -> str:
+    """A value as a person would write it: ``3`` for the id 3.0, quotes around text."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
 def require_frame(data: object) -> pd.DataFrame:
     """Return ``data`` as a DataFrame or raise if it is not one."""
     if not isinstance(data, pd.DataFrame):
@@ -47,7 +58,7 @@ def numeric_values(data: pd.DataFrame, column: str) -> np.ndarray:
             position = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
             value = series.iloc[position]
             raise ValueError(
-                f"column {column!r} must be numeric, but row {position} holds {value!r}"
+                f"column {column!r} must be numeric, but row {position} holds {show(value)}"
             )
         series = converted
     values = series.to_numpy()
@@ -85,7 +96,7 @@ def time_values(data: pd.DataFrame, column: str) -> np.ndarray:
         position = int(np.flatnonzero(whole != values)[0])
         raise ValueError(
             f"column {column!r} must hold whole occasion numbers (day or prompt index) or "
-            f"dates, but row {position} holds {values[position]!r}"
+            f"dates, but row {position} holds {show(values[position])}"
         )
     return whole.astype(np.int64)
 

@@ -22,6 +22,7 @@ from ._checks import (
     require_columns,
     require_frame,
     require_ids,
+    show,
     time_values,
 )
 
@@ -99,7 +100,7 @@ def couple_series(
         if repeated.any():
             i = int(np.flatnonzero(repeated)[0])
             raise ValueError(
-                f"dyad {labels[codes[i]]!r} has more than one row for {time} = {t[i]}; "
+                f"dyad {show(labels[codes[i]])} has more than one row for {time} = {t[i]}; "
                 "each couple needs at most one row per occasion"
             )
 

@@ -15,6 +15,7 @@ from ._checks import (
     require_frame,
     require_ids,
     require_level,
+    show,
 )
 
 __all__ = ["apim"]
@@ -147,7 +148,7 @@ def _prepare(
     if np.any(sizes > 2):
         crowded = labels[int(np.flatnonzero(sizes > 2)[0])]
         raise ValueError(
-            f"dyad {crowded!r} has {int(sizes.max())} rows in column {dyad!r}; "
+            f"dyad {show(crowded)} has {int(sizes.max())} rows in column {dyad!r}; "
             "a dyad has at most two members (one row each)"
         )
     if distinguish_by is not None:
@@ -155,7 +156,7 @@ def _prepare(
         role_values = frame[distinguish_by].astype(str).str.strip()
         roles = sorted(role_values.unique())
         if len(roles) != 2:
-            found = ", ".join(repr(r) for r in roles[:5])
+            found = ", ".join(show(r) for r in roles[:5])
             raise ValueError(
                 f"column {distinguish_by!r} must have exactly two values to distinguish "
                 f"the members, but has {len(roles)}: {found}"
@@ -176,13 +177,13 @@ def _prepare(
         if mismatch.any():
             where = labels[codes[i[int(np.flatnonzero(mismatch)[0])]]]
             raise ValueError(
-                f"dyad {where!r} is not in pairwise form: {actor!r} of one member should "
+                f"dyad {show(where)} is not in pairwise form: {actor!r} of one member should "
                 f"equal {partner!r} of the other"
             )
     if distinguish_by is not None and np.any(role[i] == role[j]):
         where = labels[codes[i[int(np.flatnonzero(role[i] == role[j])[0])]]]
         raise ValueError(
-            f"both members of dyad {where!r} have the same {distinguish_by!r}; "
+            f"both members of dyad {show(where)} have the same {distinguish_by!r}; "
             "distinguishable dyads need one member of each kind"
         )
 

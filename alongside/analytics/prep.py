@@ -21,6 +21,7 @@ from ._checks import (
     require_columns,
     require_frame,
     require_ids,
+    show,
     time_values,
 )
 
@@ -48,7 +49,7 @@ def _group_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
 
 
 def _label(frame: pd.DataFrame, keys: list[str], row: int) -> str:
-    values = [f"{k} = {frame[k].iloc[row]!r}" for k in keys]
+    values = [f"{k} = {show(frame[k].iloc[row])}" for k in keys]
     return ", ".join(values)
 
 
@@ -63,8 +64,8 @@ def _slots_within_dyad(frame: pd.DataFrame, *, dyad: str, person: str) -> np.nda
         crowded = pairs.loc[counts > 2, dyad].iloc[0]
         people = pairs.loc[pairs[dyad] == crowded, person].tolist()
         raise ValueError(
-            f"dyad {crowded!r} has {len(people)} different people in column {person!r} "
-            f"({', '.join(repr(p) for p in people[:5])}); a dyad has at most two"
+            f"dyad {show(crowded)} has {len(people)} different people in column {person!r} "
+            f"({', '.join(show(p) for p in people[:5])}); a dyad has at most two"
         )
     rank = pairs.groupby(dyad, sort=False)[person].rank(method="dense").astype(int) - 1
     lookup = pd.Series(rank.to_numpy(), index=pd.MultiIndex.from_frame(pairs))
@@ -363,7 +364,7 @@ def couple_wide_from_long(
         unknown = sorted({str(v) for v in frame[role].unique()} - {str(r) for r in roles})
         if unknown:
             raise ValueError(
-                f"column {role!r} holds {unknown[0]!r}, which is not one of roles {roles!r}"
+                f"column {role!r} holds {show(unknown[0])}, which is not one of roles {roles!r}"
             )
         slot = np.where(frame[role].astype(str) == str(roles[0]), 0, 1)
     elif frame[role].nunique() == 2:
