@@ -147,6 +147,8 @@ class AgreementForm(forms.ModelForm[Agreement]):
 
 
 class RitualForm(forms.ModelForm[Ritual]):
+    """The day and time, shown and saved in the time zone of the person editing."""
+
     weekday = forms.TypedChoiceField(
         label=_("Which day?"),
         choices=WEEKDAYS,
@@ -163,3 +165,12 @@ class RitualForm(forms.ModelForm[Ritual]):
     class Meta:
         model = Ritual
         fields = ["weekday", "at"]
+
+    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+        ritual: Ritual = kwargs["instance"]
+        local = ritual.next_at().astimezone(viewer.tz)
+        kwargs.setdefault("initial", {"weekday": local.weekday(), "at": local.time()})
+        super().__init__(*args, **kwargs)
+        self.fields["at"].help_text = _("In your time zone (%(tz)s).") % {
+            "tz": viewer.time_zone.replace("_", " ")
+        }

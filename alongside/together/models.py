@@ -62,7 +62,7 @@ ITEM_KINDS: list[tuple[str, Any]] = [
     ("decision", _("A decision coming up")),
     ("appreciation", _("An appreciation")),
     ("for_myself", _("Something I did for myself")),
-    ("attention", _("Something we need to give attention to")),
+    ("attention", _("Where we need attention")),
 ]
 
 

@@ -196,7 +196,7 @@ def ritual(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not together_open(link):
         return _paused(request, link)
     current = Ritual.for_link(link)
-    form = RitualForm(request.POST or None, instance=current)
+    form = RitualForm(request.POST or None, instance=current, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         services.ritual_update(
             ritual=current,

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             name='Item',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('decision', 'A decision coming up'), ('appreciation', 'An appreciation'), ('for_myself', 'Something I did for myself'), ('attention', 'Something we need to give attention to')], max_length=20, verbose_name='what is it?')),
+                ('kind', models.CharField(choices=[('decision', 'A decision coming up'), ('appreciation', 'An appreciation'), ('for_myself', 'Something I did for myself'), ('attention', 'Where we need attention')], max_length=20, verbose_name='what is it?')),
                 ('text', alongside.lib.crypto.EncryptedTextField(validators=[django.core.validators.MaxLengthValidator(500)], verbose_name='in a few words')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
