@@ -81,15 +81,18 @@ def _paused(request: AuthedHttpRequest, link: Link) -> HttpResponse:
     )
 
 
+def _log_together_read(request: AuthedHttpRequest, session: Session) -> None:
+    """The partner's items, answers and agreements were shown: tell them in their log."""
+    other = session.link.other(request.user)
+    access.log_read(other, request.user, {"together"}, detail=_("checking in together"))
+
+
 def _prompt_block(
     request: AuthedHttpRequest, session: Session, prompt: Prompt, form: AnswerForm | None = None
 ) -> dict[str, Any]:
     reveal = session.reveal(prompt, request.user)
     if form is None and reveal.mine is None:
         form = AnswerForm(session=session, prompt=prompt, author=request.user)
-    if reveal.revealed:
-        other = session.link.other(request.user)
-        access.log_read(other, request.user, {"together"}, detail=_("checking in together"))
     return {"reveal": reveal, "form": form, "session": session}
 
 
@@ -105,7 +108,7 @@ def _render_week(
     link = session.link
     other = link.other(viewer)
     answer_forms = answer_forms or {}
-    access.log_read(other, viewer, {"together"}, detail=_("checking in together"))
+    _log_together_read(request, session)
     return render(
         request,
         "together/week.html",
@@ -150,7 +153,7 @@ def session_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if session.is_current():
         return redirect("together:week", pk=session.link_id)
     other = session.link.other(request.user)
-    access.log_read(other, request.user, {"together"}, detail=_("checking in together"))
+    _log_together_read(request, session)
     items = list(session.items.select_related("author"))
     return render(
         request,
@@ -282,6 +285,8 @@ def _render_prompt(
 ) -> HttpResponse:
     context = _prompt_block(request, session, found, form)
     context["current"] = session.is_current()
+    if context["reveal"].revealed:  # the fragment now carries the partner's answer
+        _log_together_read(request, session)
     return render(request, "together/_prompt.html", context)
 
 

@@ -154,3 +154,17 @@ def test_items_from_both_partners_are_on_the_agenda(
         assert text in page
     for heading in ("A decision coming up", "An appreciation", "Something I did for myself"):
         assert heading in page
+
+
+def test_seeing_the_partners_part_of_the_week_is_logged_once_per_page(
+    couple: Link, alice: Any, ben: Any, alice_client: Any, ben_client: Any
+) -> None:
+    session = this_week(couple)
+    url = f"/together/sessions/{session.pk}/prompts/{session.prompts()[0].key}/"
+    alice_client.post(url, {"text": "mine"})
+    ben_client.post(url, {"text": "his"})
+    AccessLogEntry.objects.all().delete()
+    alice_client.get(week_url(couple))
+    entries = AccessLogEntry.objects.filter(owner=ben, viewer=alice, category="together")
+    assert entries.count() == 1
+    assert entries.get().detail == "checking in together"

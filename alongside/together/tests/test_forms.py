@@ -45,6 +45,7 @@ def test_an_over_long_item_gets_a_message_and_keeps_the_text(
     response = post_item(alice_client, couple, "attention", text)
     page = response.content.decode()
     assert f"Please keep it to {ITEM_MAX_LENGTH} characters" in page
+    assert "Ensure this value" not in page  # one clear message, not two
     assert text.strip() in page
     assert not Item.objects.exists()
 
