@@ -44,14 +44,31 @@ def _browser_required() -> bool:
     return os.environ.get("REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    problem = _browser_problem()
+    if problem is None:
+        return f"browser tests: Chromium at {CHROMIUM}"
+    if _browser_required():
+        return f"browser tests: will FAIL (REQUIRE_BROWSER=1): {problem}"
+    return f"browser tests: will be SKIPPED: {problem}"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     problem = _browser_problem()
-    if problem is None or _browser_required():
-        return
-    skip = pytest.mark.skip(reason=f"browser test skipped: {problem}")
+    skip = None
+    if problem and not _browser_required():
+        skip = pytest.mark.skip(reason=f"browser test skipped: {problem}")
+    # The live server's WhiteNoise looks for collectstatic's output, which tests never make;
+    # static files come from the finders instead.
+    quiet = None
+    if config.pluginmanager.has_plugin("warnings"):  # -p no:warnings removes the marker
+        quiet = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
     for item in items:
         if item.get_closest_marker("browser"):
-            item.add_marker(skip)
+            if quiet:
+                item.add_marker(quiet)
+            if skip:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
