@@ -194,9 +194,13 @@ def link_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@reauthentication_required(allow_get=True)
 def sharing(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    link = _my_link(request, pk)
+    # Find the link first: someone else's link answers 404 before any password prompt.
+    return _sharing(request, _my_link(request, pk))
+
+
+@reauthentication_required(allow_get=True)
+def _sharing(request: AuthedHttpRequest, link: Link) -> HttpResponse:
     other = link.other(request.user)
     grant = Grant.objects.filter(owner=request.user, grantee=other, link=link).first()
     if grant is None:

@@ -1,0 +1,389 @@
+"""Every URL and every API operation, for every kind of person (issue 3, item 9).
+
+The URL list comes from Django's resolver and the API list from the OpenAPI schema, so a
+new page or endpoint without a case below fails ``test_every_url_has_a_case``: coverage
+cannot silently shrink. For each case and persona the test checks the status and that
+no response to anyone but the owner contains data the owner did not share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from alongside.accounts.models import ApiToken
+from alongside.api import api
+from alongside.checkins.models import CheckIn
+from alongside.circle import services
+from alongside.circle.models import Grant, Invitation, Link, Person
+from alongside.together.models import Agreement, Item, PromptAnswer, Session
+from conftest import make_person
+
+# Text that only the owner may ever see. Any response to anyone else containing one of
+# these is a leak, whatever its status code.
+SECRETS = (
+    "PRIVATE-DAY-NOTE-7f3a",  # the note of an entry alice kept private
+    "UNSHARED-NOTE-19bc",  # a note on a shared day; alice does not share notes
+    "UNREVEALED-ANSWER-5d2e",  # alice's prompt answer, ben has not answered yet
+    "PRIVATE-PERSON-NAME-Quill",  # a name in alice's own circle
+)
+
+PERSONAS = (
+    "owner",
+    "partner_with_grant",
+    "partner_without_grant",
+    "other_grantee",
+    "stranger",
+    "anonymous",
+)
+
+
+@dataclass
+class World:
+    alice: Any
+    ben: Any
+    finn: Any
+    dana: Any
+    eve: Any
+    checkin: CheckIn
+    private_checkin: CheckIn
+    person: Person
+    invitation: Invitation
+    link: Link
+    finn_link: Link
+    token: ApiToken
+    session: Session
+    item: Item
+    agreement: Agreement
+    prompt_key: str
+
+
+def _link(one: Any, other: Any, kind: str, share: list[str], back: list[str]) -> Link:
+    link = Link.objects.create(kind=kind, user_a=one, user_b=other)
+    Grant.objects.create(owner=one, grantee=other, link=link, categories=share)
+    Grant.objects.create(owner=other, grantee=one, link=link, categories=back)
+    Person.objects.create(owner=one, name=str(other), kind=kind, link=link)
+    Person.objects.create(owner=other, name=str(one), kind=kind, link=link)
+    return link
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    alice = make_person("alice@example.org", "Alice")
+    ben = make_person("ben@example.org", "Ben")
+    finn = make_person("finn@example.org", "Finn")
+    dana = make_person("dana@example.org", "Dana", "America/New_York")
+    eve = make_person("eve@example.org", "Eve", "UTC")
+    today = alice.local_today()
+    # alice shares mood, needs and the weekly ritual with ben; nothing with finn.
+    link = _link(alice, ben, "partner", ["mood", "needs", "together"], ["mood", "together"])
+    finn_link = _link(alice, finn, "friend", [], [])
+    # dana is someone else's grantee: ben shares his mood with her.
+    _link(ben, dana, "friend", ["mood"], [])
+    checkin = CheckIn.objects.create(
+        owner=alice, day=today, mood=6, need_trust=2, note="UNSHARED-NOTE-19bc"
+    )
+    private_checkin = CheckIn.objects.create(
+        owner=alice,
+        day=today - dt.timedelta(days=1),
+        mood=3,
+        note="PRIVATE-DAY-NOTE-7f3a",
+        is_private=True,
+    )
+    person = Person.objects.create(owner=alice, name="PRIVATE-PERSON-NAME-Quill", kind="friend")
+    checkin.received_from_people.add(person)
+    invitation = Invitation.objects.create(inviter=alice, kind="friend", scope=["mood"])
+    token, _raw = ApiToken.issue(alice, "script")
+    week_start = today - dt.timedelta(days=today.weekday())
+    session = Session.for_week(link, week_start)
+    prompt = session.prompts()[0]
+    PromptAnswer.give(session=session, prompt=prompt, author=alice, text="UNREVEALED-ANSWER-5d2e")
+    item = Item.objects.create(session=session, author=alice, kind="appreciation", text="thanks")
+    agreement = Agreement.objects.create(
+        session=session, text="walk on Sunday", owner=alice, created_by=alice
+    )
+    return World(
+        alice,
+        ben,
+        finn,
+        dana,
+        eve,
+        checkin,
+        private_checkin,
+        person,
+        invitation,
+        link,
+        finn_link,
+        token,
+        session,
+        item,
+        agreement,
+        prompt.key,
+    )
+
+
+# What each URL is called with; the objects all belong to alice (or to alice & ben).
+Kwargs = Callable[[World], dict[str, Any]]
+OWNED_BY_ALICE = "owner only"  # every other signed-in person gets 404 (or 405 on POST-only)
+COUPLE = "alice and ben"  # the couple's shared space: alice and ben see it, others 404
+OPEN = "any signed-in person"  # no object from the URL: each sees only their own data
+PUBLIC = "anyone"  # reachable without signing in
+
+WEB_CASES: dict[str, tuple[Kwargs, str]] = {
+    "home": (lambda w: {}, PUBLIC),
+    "safety:help": (lambda w: {}, PUBLIC),
+    "accounts:profile": (lambda w: {}, OPEN),
+    "accounts:tokens": (lambda w: {}, OPEN),
+    "accounts:token_revoke": (lambda w: {"pk": w.token.pk}, OWNED_BY_ALICE),
+    "accounts:data": (lambda w: {}, OPEN),
+    "accounts:export": (lambda w: {}, OPEN),
+    "accounts:delete": (lambda w: {}, OPEN),
+    "accounts:access_log": (lambda w: {}, OPEN),
+    "reminders:settings": (lambda w: {}, OPEN),
+    "checkins:today": (lambda w: {}, OPEN),
+    "checkins:backfill": (lambda w: {}, OPEN),
+    "checkins:history": (lambda w: {}, OPEN),
+    "checkins:detail": (lambda w: {"pk": w.checkin.pk}, OWNED_BY_ALICE),
+    "checkins:edit": (lambda w: {"pk": w.checkin.pk}, OWNED_BY_ALICE),
+    "checkins:delete": (lambda w: {"pk": w.checkin.pk}, OWNED_BY_ALICE),
+    "circle:circle": (lambda w: {}, OPEN),
+    "circle:person_add": (lambda w: {}, OPEN),
+    "circle:person_edit": (lambda w: {"pk": w.person.pk}, OWNED_BY_ALICE),
+    "circle:person_delete": (lambda w: {"pk": w.person.pk}, OWNED_BY_ALICE),
+    "circle:invite": (lambda w: {}, OPEN),
+    "circle:invitation": (lambda w: {"pk": w.invitation.pk}, OWNED_BY_ALICE),
+    "circle:invitation_revoke": (lambda w: {"pk": w.invitation.pk}, OWNED_BY_ALICE),
+    "circle:join": (lambda w: {}, OPEN),
+    # The token in an invitation link is the secret itself; what it reveals is tested in
+    # the circle tests. Here: nobody sees more than the inviter's name.
+    "circle:accept": (lambda w: {"token": w.invitation.token}, OPEN),
+    "circle:link": (lambda w: {"pk": w.link.pk}, COUPLE),
+    "circle:sharing": (lambda w: {"pk": w.link.pk}, COUPLE),
+    "circle:unlink": (lambda w: {"pk": w.link.pk}, COUPLE),
+    "together:week": (lambda w: {"pk": w.link.pk}, COUPLE),
+    "together:ritual": (lambda w: {"pk": w.link.pk}, COUPLE),
+    "together:history": (lambda w: {"pk": w.link.pk}, COUPLE),
+    "together:session": (lambda w: {"pk": w.session.pk}, COUPLE),
+    "together:item_add": (lambda w: {"pk": w.session.pk}, COUPLE),
+    "together:agreement_add": (lambda w: {"pk": w.session.pk}, COUPLE),
+    "together:prompt": (lambda w: {"pk": w.session.pk, "key": w.prompt_key}, COUPLE),
+    "together:item_delete": (lambda w: {"pk": w.item.pk}, OWNED_BY_ALICE),
+    "together:agreement_done": (lambda w: {"pk": w.agreement.pk}, OWNED_BY_ALICE),
+    "together:agreement_delete": (lambda w: {"pk": w.agreement.pk}, OWNED_BY_ALICE),
+}
+
+# (path template, method) from the OpenAPI schema.
+API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
+    ("/api/v1/checkins/", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/checkins/", "post"): (lambda w: {}, OPEN),
+    ("/api/v1/checkins/{checkin_id}", "get"): (
+        lambda w: {"checkin_id": w.checkin.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/checkins/{checkin_id}", "patch"): (
+        lambda w: {"checkin_id": w.checkin.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/checkins/{checkin_id}", "delete"): (
+        lambda w: {"checkin_id": w.checkin.pk},
+        OWNED_BY_ALICE,
+    ),
+}
+
+# Not ours to test here: the admin, allauth's own pages, the API's mount points.
+SKIPPED_NAMESPACES = ("admin",)
+SKIPPED_NAMES = {"api:openapi-json", "api:openapi-view", "api:api-root"}
+
+
+def _walk(
+    resolver: URLResolver, namespace: str = "", prefix: str = ""
+) -> Iterator[tuple[str, str]]:
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(p for p in (namespace, pattern.namespace or "") if p)
+            yield from _walk(pattern, inner, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield (
+                (f"{namespace}:" if namespace else "") + pattern.name,
+                prefix + str(pattern.pattern),
+            )
+
+
+def project_url_names() -> set[str]:
+    names = set()
+    for name, route in _walk(get_resolver()):
+        if route.startswith("accounts/") or name.split(":")[0] in SKIPPED_NAMESPACES:
+            continue  # allauth's pages and the admin
+        if name.startswith("api:"):
+            continue  # API operations are covered from the OpenAPI schema below
+        names.add(name)
+    return names
+
+
+def api_operations() -> set[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return {(path, method) for path, ops in schema["paths"].items() for method in ops}
+
+
+def test_every_url_has_a_case() -> None:
+    missing = sorted(project_url_names() - set(WEB_CASES))
+    assert not missing, f"Add these URLs to WEB_CASES in {__file__}: {missing}"
+    stale = sorted(set(WEB_CASES) - project_url_names())
+    assert not stale, f"WEB_CASES names URLs that no longer exist: {stale}"
+
+
+def test_every_api_operation_has_a_case() -> None:
+    missing = sorted(api_operations() - set(API_CASES))
+    assert not missing, f"Add these API operations to API_CASES in {__file__}: {missing}"
+
+
+def _persona_client(world: World, persona: str) -> tuple[Client, Any]:
+    user = {
+        "owner": world.alice,
+        "partner_with_grant": world.ben,
+        "partner_without_grant": world.finn,
+        "other_grantee": world.dana,
+        "stranger": world.eve,
+        "anonymous": None,
+    }[persona]
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client, user
+
+
+def _allowed(access: str, persona: str, method: str, *, api_call: bool) -> set[int]:
+    """The status codes a persona may get; anything else fails the case."""
+    if persona == "anonymous":
+        if access == PUBLIC:
+            return {200}
+        return {401} if api_call else {302}
+    member = persona == "owner" or (access == COUPLE and persona == "partner_with_grant")
+    if access in (PUBLIC, OPEN) or member:
+        # Own data, own forms: pages, redirects after a POST, form errors, 405 for
+        # a GET on a POST-only action; never a 404 or a 500.
+        return {200, 201, 204, 302, 405, 422} if method != "get" or api_call else {200, 302, 405}
+    # Someone else's object: it does not exist for them.
+    return {404, 405} if not api_call else {404}
+
+
+def _leaks(body: str) -> list[str]:
+    return [secret for secret in SECRETS if secret in body]
+
+
+def test_authorization_matrix(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    checked = 0
+    failures: list[str] = []
+    before = _state(world)
+    for name, (kwargs, access) in sorted(WEB_CASES.items()):
+        url = reverse(name, kwargs=kwargs(world))
+        for persona in PERSONAS:
+            # Those who may act here only read (GET): an empty POST by alice or, on the
+            # couple's pages, by ben could end the link mid-test. Everyone else also
+            # tries to change things (POST) and must get nowhere.
+            member = persona == "owner" or (access == COUPLE and persona == "partner_with_grant")
+            methods = ("get",) if member else ("get", "post")
+            for method in methods:
+                client, _user = _persona_client(world, persona)
+                response = getattr(client, method)(url)
+                checked += 1
+                allowed = _allowed(access, persona, method, api_call=False)
+                if response.status_code not in allowed:
+                    failures.append(
+                        f"{method.upper()} {url} as {persona}: {response.status_code}, expected {sorted(allowed)}"
+                    )
+                if persona == "anonymous" and response.status_code == 302:
+                    if "/accounts/login/" not in response["Location"]:
+                        failures.append(
+                            f"{method.upper()} {url} as anonymous redirects to {response['Location']}"
+                        )
+                if persona != "owner":
+                    for secret in _leaks(response.content.decode(errors="replace")):
+                        failures.append(f"{method.upper()} {url} as {persona} shows {secret}")
+    for (path, method), (kwargs, access) in sorted(API_CASES.items()):
+        url = path.format(**kwargs(world))
+        for persona in PERSONAS:
+            if persona == "owner" and method != "get":
+                continue
+            client, _user = _persona_client(world, persona)
+            call = getattr(client, method)
+            response = (
+                call(url, data="{}", content_type="application/json")
+                if method in ("post", "patch")
+                else call(url)
+            )
+            checked += 1
+            allowed = _allowed(access, persona, method, api_call=True)
+            if response.status_code not in allowed:
+                failures.append(
+                    f"{method.upper()} {url} as {persona}: {response.status_code}, expected {sorted(allowed)}"
+                )
+            if persona != "owner":
+                for secret in _leaks(response.content.decode(errors="replace")):
+                    failures.append(f"{method.upper()} {url} as {persona} shows {secret}")
+    with capsys.disabled():
+        print(f"\nauthorization matrix: {checked} URL x persona cases checked")
+    assert not failures, "\n".join(failures)
+    assert _state(world) == before, "a request by someone other than the owner changed data"
+
+
+def test_unknown_ids_answer_404_for_everyone(world: World) -> None:
+    client, _user = _persona_client(world, "owner")
+    for name, (kwargs, _access) in WEB_CASES.items():
+        args = kwargs(world)
+        if "pk" not in args:
+            continue
+        url = reverse(name, kwargs={**args, "pk": 987654})
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url).status_code == 404, url
+    assert client.get("/api/v1/checkins/987654").status_code == 404
+
+
+def _state(world: World) -> dict[str, Any]:
+    return {
+        "checkins": sorted(CheckIn.objects.values_list("pk", "mood", "is_private", "updated_at")),
+        "people": sorted(Person.objects.values_list("pk", "name", "link_id")),
+        "grants": sorted(Grant.objects.values_list("pk", "categories", "revoked_at")),
+        "links": sorted(Link.objects.values_list("pk", flat=True)),
+        "invitations": sorted(Invitation.objects.values_list("pk", "used_at", "revoked_at")),
+        "tokens": sorted(ApiToken.objects.values_list("pk", flat=True)),
+        "items": sorted(Item.objects.values_list("pk", "text")),
+        "agreements": sorted(Agreement.objects.values_list("pk", "done_at")),
+        "answers": sorted(PromptAnswer.objects.values_list("pk", "author_id")),
+    }
+
+
+def test_the_partner_sees_shared_days_but_not_the_private_one(world: World) -> None:
+    client, _user = _persona_client(world, "partner_with_grant")
+    body = client.get(reverse("circle:link", kwargs={"pk": world.link.pk})).content.decode()
+    assert world.checkin.day.isoformat() in body or "mood 6/10" in body
+    assert "mood 3/10" not in body  # the private day, not even its mood
+
+
+def test_a_revoked_grant_stops_access_on_the_next_request(world: World) -> None:
+    client, _user = _persona_client(world, "partner_with_grant")
+    url = reverse("circle:link", kwargs={"pk": world.link.pk})
+    assert "mood 6/10" in client.get(url).content.decode()
+    grant = Grant.objects.get(owner=world.alice, grantee=world.ben)
+    services.grant_update(grant=grant, categories=[], expires_at=None)
+    assert "mood 6/10" not in client.get(url).content.decode()
+
+
+def test_an_expired_grant_stops_access_on_the_next_request(world: World) -> None:
+    import time_machine
+
+    client, _user = _persona_client(world, "partner_with_grant")
+    url = reverse("circle:link", kwargs={"pk": world.link.pk})
+    grant = Grant.objects.get(owner=world.alice, grantee=world.ben)
+    grant.expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    grant.save()
+    assert "mood 6/10" in client.get(url).content.decode()
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)):
+        client.force_login(world.ben)
+        assert "mood 6/10" not in client.get(url).content.decode()
