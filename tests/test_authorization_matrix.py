@@ -298,11 +298,14 @@ def test_authorization_matrix(world: World, capsys: pytest.CaptureFixture[str]) 
                     failures.append(
                         f"{method.upper()} {url} as {persona}: {response.status_code}, expected {sorted(allowed)}"
                     )
-                if persona == "anonymous" and response.status_code == 302:
-                    if "/accounts/login/" not in response["Location"]:
-                        failures.append(
-                            f"{method.upper()} {url} as anonymous redirects to {response['Location']}"
-                        )
+                if (
+                    persona == "anonymous"
+                    and response.status_code == 302
+                    and "/accounts/login/" not in response["Location"]
+                ):
+                    failures.append(
+                        f"{method.upper()} {url} as anonymous redirects to {response['Location']}"
+                    )
                 if persona != "owner":
                     for secret in _leaks(response.content.decode(errors="replace")):
                         failures.append(f"{method.upper()} {url} as {persona} shows {secret}")
