@@ -6,10 +6,18 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
+WELCOME_URL = "/settings/profile/?welcome=1"
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_email_verification_redirect_url(self, email_address: Any) -> str:
-        return "/settings/profile/?welcome=1"
+        return WELCOME_URL
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        # Confirming the address signs the new person in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION),
+        # and allauth then follows the *signup* redirect, not the verification one: send
+        # them to the welcome page too, so they set their name and time zone first.
+        return WELCOME_URL
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(getattr(settings, "SIGNUP_OPEN", True))

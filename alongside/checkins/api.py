@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from alongside.checkins.models import (
     EMOTION_MAX,
@@ -28,6 +28,16 @@ BodyArea = Literal[
     "head", "jaw", "throat", "shoulders", "chest", "stomach", "back", "hands", "legs"
 ]
 SupportKind = Literal["emotional", "practical", "advice", "company"]
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL characters, and the web form refuses them too.
+    if "\x00" in value:
+        raise ValueError("Null characters are not allowed.")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class _Strict(BaseModel):
@@ -55,12 +65,12 @@ class Needs(_Strict):
 
 class SupportReceived(_Strict):
     kinds: list[SupportKind] = Field(default_factory=list)
-    from_: str = Field("", alias="from", max_length=200)
+    from_: Text = Field("", alias="from", max_length=200)
 
 
 class SupportGiven(_Strict):
     kinds: list[SupportKind] = Field(default_factory=list)
-    to: str = Field("", max_length=200)
+    to: Text = Field("", max_length=200)
 
 
 class CheckInCreate(_Strict):
@@ -73,7 +83,7 @@ class CheckInCreate(_Strict):
     body_areas: list[BodyArea] = Field(default_factory=list)
     support_received: SupportReceived = SupportReceived()
     support_given: SupportGiven = SupportGiven()
-    note: str = Field("", max_length=NOTE_MAX_LENGTH)
+    note: Text = Field("", max_length=NOTE_MAX_LENGTH)
     is_private: bool = Field(False, description="Keep this entry from everyone you share with.")
 
 
@@ -84,7 +94,7 @@ class CheckInUpdate(_Strict):
     body_areas: list[BodyArea] | None = None
     support_received: SupportReceived | None = None
     support_given: SupportGiven | None = None
-    note: str | None = Field(None, max_length=NOTE_MAX_LENGTH)
+    note: Text | None = Field(None, max_length=NOTE_MAX_LENGTH)
     is_private: bool | None = None
 
 
@@ -107,7 +117,7 @@ class CheckInFilters(Schema):
     since: dt.date | None = Field(None, description="First day to include (YYYY-MM-DD).")
     until: dt.date | None = Field(None, description="Last day to include (YYYY-MM-DD).")
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)  # bounded: a larger one overflows SQL
 
 
 def _field_error(field: str, message: str) -> ValidationError:

@@ -40,8 +40,10 @@ def today(request: AuthedHttpRequest) -> HttpResponse:
     """Today's check-in: the form to create it, or to edit it if it exists."""
     local_today = request.user.local_today()
     existing = CheckIn.objects.filter(owner=request.user, day=local_today).first()
-    if existing:
+    if existing and request.method == "GET":
         return redirect("checkins:edit", pk=existing.pk)
+    # A POST when today is already done (a second tab) falls through: the form refuses the
+    # day with a message and re-renders with everything the person typed.
     form = CheckInForm(request.POST or None, owner=request.user, initial={"day": local_today})
     if request.method == "POST" and form.is_valid():
         checkin = _save(request, form)
@@ -143,6 +145,8 @@ def history(request: AuthedHttpRequest) -> HttpResponse:
         month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
         month = local_today.replace(day=1)
+    if not dt.date(1, 2, 1) <= month <= dt.date(9999, 11, 1):
+        month = local_today.replace(day=1)  # no month before or after it to link to
     month_entries = {c.day: c for c in owned.filter(day__year=month.year, day__month=month.month)}
     prev_month = (month - dt.timedelta(days=1)).replace(day=1)
     next_month = (month + dt.timedelta(days=32)).replace(day=1)

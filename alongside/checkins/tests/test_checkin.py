@@ -297,6 +297,20 @@ def test_it_explains_bad_ratings_and_keeps_what_was_typed(
     assert not CheckIn.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["note", "support_given_to", "support_received_from"])
+def test_it_refuses_null_characters_with_a_message(
+    alice_client: Any, alice: Any, field: str
+) -> None:
+    # PostgreSQL cannot store them; the form says so instead of failing.
+    response = alice_client.post("/checkin/", {**checkin_data(), field: "odd\x00text"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(
+        rf'<p class="error" id="id_{field}_error">Null characters are not allowed.</p>', html
+    )
+    assert not CheckIn.objects.exists()
+
+
 def test_it_refuses_an_overlong_note_and_keeps_it(alice_client: Any) -> None:
     note = "I keep writing. " * 250 + "The end."  # 4008 characters
     assert len(note) > 4000

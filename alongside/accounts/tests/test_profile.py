@@ -1,0 +1,85 @@
+"""Profile (name, time zone), API tokens and the access log pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from alongside.accounts.models import AccessLogEntry, ApiToken
+
+
+def test_it_shows_the_profile(alice_client: Client) -> None:
+    html = alice_client.get("/settings/profile/").content.decode()
+    assert 'value="Alice"' in html
+    assert '<option value="Europe/London" selected>' in html
+
+
+def test_it_saves_a_new_name_and_time_zone(alice_client: Client, alice: Any) -> None:
+    response = alice_client.post(
+        "/settings/profile/", {"display_name": "Ali", "time_zone": "Asia/Kolkata"}
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.time_zone) == ("Ali", "Asia/Kolkata")
+    assert "Your profile is saved." in alice_client.get("/settings/profile/").content.decode()
+
+
+def test_an_unknown_time_zone_is_refused_and_the_name_kept(
+    alice_client: Client, alice: Any
+) -> None:
+    response = alice_client.post(
+        "/settings/profile/", {"display_name": "Typed name", "time_zone": "Mars/Olympus_Mons"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<p class="error" id="id_time_zone_error">Pick a time zone from the list.</p>' in html
+    assert 'value="Typed name"' in html
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.time_zone) == ("Alice", "Europe/London")
+
+
+def test_an_overlong_name_is_refused(alice_client: Client, alice: Any) -> None:
+    response = alice_client.post(
+        "/settings/profile/", {"display_name": "A" * 81, "time_zone": "UTC"}
+    )
+    assert response.status_code == 200
+    assert "at most 80 characters" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.time_zone == "Europe/London"
+
+
+def test_a_new_token_is_shown_once(alice_client: Client, alice: Any) -> None:
+    response = alice_client.post("/settings/tokens/", {"name": "my laptop script"})
+    html = response.content.decode()
+    raw = response.context["new_token"]
+    assert raw in html
+    assert ApiToken.owner_for(raw) == alice
+    again = alice_client.get("/settings/tokens/").content.decode()
+    assert raw not in again
+    assert "my laptop script" in again
+
+
+def test_a_token_needs_a_name(alice_client: Client) -> None:
+    response = alice_client.post("/settings/tokens/", {"name": ""})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_nobody_can_revoke_someone_elses_token(eve_client: Client, alice: Any) -> None:
+    token, raw = ApiToken.issue(alice, "mine")
+    assert eve_client.post(f"/settings/tokens/{token.pk}/revoke/").status_code == 404
+    assert ApiToken.owner_for(raw) == alice
+
+
+def test_the_access_log_shows_only_my_entries(
+    alice_client: Client, alice: Any, ben: Any, dana: Any
+) -> None:
+    AccessLogEntry.objects.create(
+        owner=alice, viewer=dana, viewer_label="Dana (therapist)", category="mood"
+    )
+    AccessLogEntry.objects.create(owner=ben, viewer=dana, viewer_label="Seen-Bens", category="mood")
+    html = alice_client.get("/settings/access-log/").content.decode()
+    assert "Dana (therapist)" in html
+    assert "Seen-Bens" not in html

@@ -1,0 +1,87 @@
+"""Encrypted free text and key rotation (MultiFernet: the first key encrypts, all decrypt)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from alongside.checkins.models import CheckIn
+from alongside.lib import crypto
+
+OLD = Fernet.generate_key().decode()
+NEW = Fernet.generate_key().decode()
+
+
+def test_it_round_trips_text(settings: Any) -> None:
+    settings.NOTE_ENCRYPTION_KEYS = [NEW]
+    token = crypto.encrypt("Grüße, ❤ and a tab\t")
+    assert "Grüße" not in token
+    assert crypto.decrypt(token) == "Grüße, ❤ and a tab\t"
+
+
+def test_each_encryption_of_the_same_text_differs(settings: Any) -> None:
+    settings.NOTE_ENCRYPTION_KEYS = [NEW]
+    assert crypto.encrypt("same") != crypto.encrypt("same")
+
+
+def test_text_written_under_the_old_key_still_decrypts_after_rotation(settings: Any) -> None:
+    settings.NOTE_ENCRYPTION_KEYS = [OLD]
+    token = crypto.encrypt("written last year")
+    settings.NOTE_ENCRYPTION_KEYS = [NEW, OLD]
+    assert crypto.decrypt(token) == "written last year"
+
+
+def test_new_text_is_written_under_the_first_key(settings: Any) -> None:
+    settings.NOTE_ENCRYPTION_KEYS = [NEW, OLD]
+    token = crypto.encrypt("written today")
+    assert Fernet(NEW.encode()).decrypt(token.encode()) == b"written today"
+
+
+def test_rotate_re_encrypts_under_the_new_key(settings: Any) -> None:
+    settings.NOTE_ENCRYPTION_KEYS = [OLD]
+    token = crypto.encrypt("to be rotated")
+    settings.NOTE_ENCRYPTION_KEYS = [NEW, OLD]
+    rotated = crypto.rotate(token)
+    assert rotated != token
+    # After rotation the old key can be dropped.
+    settings.NOTE_ENCRYPTION_KEYS = [NEW]
+    assert crypto.decrypt(rotated) == "to be rotated"
+    with pytest.raises(ImproperlyConfigured, match="NOTE_ENCRYPTION_KEYS"):
+        crypto.decrypt(token)
+
+
+def test_a_missing_key_fails_loudly_instead_of_returning_garbage(settings: Any) -> None:
+    settings.NOTE_ENCRYPTION_KEYS = [OLD]
+    token = crypto.encrypt("secret")
+    settings.NOTE_ENCRYPTION_KEYS = [NEW]
+    with pytest.raises(ImproperlyConfigured, match="could not be decrypted"):
+        crypto.decrypt(token)
+
+
+def test_a_malformed_key_is_named(settings: Any) -> None:
+    settings.NOTE_ENCRYPTION_KEYS = ["not-a-fernet-key"]
+    with pytest.raises(ImproperlyConfigured, match="NOTE_ENCRYPTION_KEYS"):
+        crypto.encrypt("x")
+
+
+def test_stored_notes_survive_a_key_rotation(settings: Any, alice: Any) -> None:
+    settings.NOTE_ENCRYPTION_KEYS = [OLD]
+    checkin = CheckIn.objects.create(owner=alice, day=dt.date(2026, 4, 1), mood=4, note="old words")
+    settings.NOTE_ENCRYPTION_KEYS = [NEW, OLD]
+    assert CheckIn.objects.get(pk=checkin.pk).note == "old words"
+
+    # Re-encrypt what is stored, then drop the old key.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM checkins_checkin WHERE id = %s", [checkin.pk])
+        (token,) = cursor.fetchone()
+        cursor.execute(
+            "UPDATE checkins_checkin SET note = %s WHERE id = %s",
+            [crypto.rotate(token), checkin.pk],
+        )
+    settings.NOTE_ENCRYPTION_KEYS = [NEW]
+    assert CheckIn.objects.get(pk=checkin.pk).note == "old words"

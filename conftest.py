@@ -1,0 +1,151 @@
+"""Shared fixtures: the personas, signed-in clients, and settings that keep tests hermetic.
+
+The personas are the people of PRODUCT.md: alice and ben are a couple, dana is a
+therapist, eve is a stranger to all of them. Each is a verified account with a known
+password, so tests can sign in through allauth exactly as a person would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from cryptography.fernet import Fernet
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.test import Client
+
+PASSWORD = "a long and quiet river 42"  # noqa: S105 - the personas' known test password
+
+# One note-encryption key for the whole run, so no test depends on var/note_keys.
+TEST_NOTE_KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Keep the SQLite test database in a file under a temporary data directory.
+
+    pytest-django would otherwise use an in-memory database, and the encryption-at-rest
+    test must read the bytes SQLite actually writes to disk.
+    """
+    db = django_settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("data") / "test-alongside.sqlite3"
+        db.setdefault("TEST", {})["NAME"] = str(path)
+
+
+@pytest.fixture(autouse=True)
+def _hermetic(settings: Any, tmp_path: Path) -> None:
+    """Every test gets its own data directory and outbox, fast hashing, no rate limits."""
+    settings.DATA_DIR = tmp_path / "var"
+    settings.EMAIL_OUTBOX_DIR = tmp_path / "var" / "outbox"
+    settings.EMAIL_OUTBOX_QUIET = True
+    settings.STATIC_ROOT = tmp_path / "var" / "static"
+    settings.STATIC_ROOT.mkdir(parents=True)
+    settings.NOTE_ENCRYPTION_KEYS = [TEST_NOTE_KEY]
+    # The manifest storage needs `collectstatic` first; tests render from the sources.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # allauth counts attempts in the cache; tests sign up and sign in many times.
+    settings.ACCOUNT_RATE_LIMITS = False
+    settings.SITE_URL = "http://testserver"
+    cache.clear()
+
+
+@pytest.fixture
+def password() -> str:
+    """Every persona's password."""
+    return PASSWORD
+
+
+@pytest.fixture
+def outbox(settings: Any, tmp_path: Path) -> Path:
+    """Send e-mail through the real development OutboxBackend into a temporary folder."""
+    settings.EMAIL_BACKEND = "alongside.lib.mail.OutboxBackend"
+    settings.EMAIL_OUTBOX_DIR = tmp_path / "outbox"
+    settings.EMAIL_OUTBOX_QUIET = True
+    return tmp_path / "outbox"
+
+
+def make_person(email: str, name: str, time_zone: str = "Europe/London") -> Any:
+    from alongside.accounts.models import User
+
+    user = User.objects.create_user(email, PASSWORD, display_name=name, time_zone=time_zone)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def alice(db: None) -> Any:
+    return make_person("alice@example.org", "Alice", "Europe/London")
+
+
+@pytest.fixture
+def ben(db: None) -> Any:
+    """Alice's partner."""
+    return make_person("ben@example.org", "Ben", "Europe/London")
+
+
+@pytest.fixture
+def dana(db: None) -> Any:
+    """A therapist."""
+    return make_person("dana@example.org", "Dana", "America/New_York")
+
+
+@pytest.fixture
+def eve(db: None) -> Any:
+    """A stranger to everyone else."""
+    return make_person("eve@example.org", "Eve", "UTC")
+
+
+def _client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice: Any) -> Client:
+    return _client_for(alice)
+
+
+@pytest.fixture
+def ben_client(ben: Any) -> Client:
+    return _client_for(ben)
+
+
+@pytest.fixture
+def eve_client(eve: Any) -> Client:
+    return _client_for(eve)
+
+
+@pytest.fixture
+def sign_in() -> Callable[..., Client]:
+    """Sign in through allauth's own login form, as a person would."""
+
+    def sign_in(user: Any, password: str = PASSWORD, client: Client | None = None) -> Client:
+        client = client or Client()
+        response = client.post("/accounts/login/", {"login": user.email, "password": password})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def reauthenticate() -> Callable[..., Any]:
+    """Confirm the password again, as allauth asks before sensitive actions."""
+
+    def reauthenticate(client: Client, password: str = PASSWORD, **extra: Any) -> Any:
+        return client.post("/accounts/reauthenticate/", {"password": password, **extra})
+
+    return reauthenticate
