@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import connection
 
 from alongside.checkins.models import CheckIn
@@ -85,3 +87,25 @@ def test_stored_notes_survive_a_key_rotation(settings: Any, alice: Any) -> None:
         )
     settings.NOTE_ENCRYPTION_KEYS = [NEW]
     assert CheckIn.objects.get(pk=checkin.pk).note == "old words"
+
+
+def test_the_rotate_note_keys_command_lets_the_old_key_go(settings: Any, alice: Any) -> None:
+    settings.NOTE_ENCRYPTION_KEYS = [OLD]
+    written = CheckIn.objects.create(owner=alice, day=dt.date(2026, 4, 2), mood=4, note="kept")
+    empty = CheckIn.objects.create(owner=alice, day=dt.date(2026, 4, 3), mood=4)
+    edited_at = written.updated_at
+
+    settings.NOTE_ENCRYPTION_KEYS = [NEW, OLD]
+    out = io.StringIO()
+    call_command("rotate_note_keys", stdout=out)
+    assert "checkins.CheckIn: 2 rows re-encrypted" in out.getvalue()
+
+    settings.NOTE_ENCRYPTION_KEYS = [NEW]
+    rotated = CheckIn.objects.get(pk=written.pk)
+    assert rotated.note == "kept"
+    assert rotated.updated_at == edited_at  # rotating keys is not an edit by the person
+    assert CheckIn.objects.get(pk=empty.pk).note == ""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM checkins_checkin WHERE id = %s", [written.pk])
+        (token,) = cursor.fetchone()
+    assert Fernet(NEW.encode()).decrypt(token.encode()) == b"kept"
