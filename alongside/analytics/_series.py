@@ -158,30 +158,53 @@ def _block_moments(
 ) -> tuple[np.ndarray, np.ndarray]:
     seen_a = np.isfinite(a)
     seen_b = np.isfinite(b)
-    with np.errstate(all="ignore"):
-        count_a = seen_a.sum(axis=1)
-        count_b = seen_b.sum(axis=1)
+    complete = bool(seen_a.all()) and bool(seen_b.all())
+    width = a.shape[1]
+    if complete:
+        shift = np.stack(
+            [a.sum(axis=1, dtype=np.float64), b.sum(axis=1, dtype=np.float64)], axis=1
+        ) / float(width)
+        centred_a = a - shift[:, :1]
+        centred_b = b - shift[:, 1:]
+        pair: np.ndarray | None = None
+    else:
+        count_a = np.maximum(seen_a.sum(axis=1), 1)
+        count_b = np.maximum(seen_b.sum(axis=1), 1)
         shift = np.stack(
             [
-                np.where(seen_a, a, 0).sum(axis=1, dtype=np.float64) / np.maximum(count_a, 1),
-                np.where(seen_b, b, 0).sum(axis=1, dtype=np.float64) / np.maximum(count_b, 1),
+                np.where(seen_a, a, 0).sum(axis=1, dtype=np.float64) / count_a,
+                np.where(seen_b, b, 0).sum(axis=1, dtype=np.float64) / count_b,
             ],
             axis=1,
         )
-    centred_a = np.where(seen_a, a - shift[:, :1], 0.0)
-    centred_b = np.where(seen_b, b - shift[:, 1:], 0.0)
-    pair = seen_a[:, :-1] & seen_b[:, :-1]
-    if need[0]:
-        pair &= seen_a[:, 1:]
-    if need[1]:
-        pair &= seen_b[:, 1:]
-    z = np.empty((a.shape[0], 5, a.shape[1] - 1))
-    z[:, 0] = pair
-    np.multiply(centred_a[:, :-1], pair, out=z[:, 1])
-    np.multiply(centred_b[:, :-1], pair, out=z[:, 2])
-    np.multiply(centred_a[:, 1:], pair, out=z[:, 3])
-    np.multiply(centred_b[:, 1:], pair, out=z[:, 4])
-    return shift, np.matmul(z, z.transpose(0, 2, 1))
+        centred_a = a - shift[:, :1]
+        centred_b = b - shift[:, 1:]
+        centred_a[~seen_a] = 0.0
+        centred_b[~seen_b] = 0.0
+        pair = seen_a[:, :-1] & seen_b[:, :-1]
+        if need[0]:
+            pair &= seen_a[:, 1:]
+        if need[1]:
+            pair &= seen_b[:, 1:]
+    # z = (a[t-1], b[t-1], a[t], b[t]) for every pair; its sums and cross-products.
+    z = np.empty((a.shape[0], 4, width - 1))
+    if pair is None:
+        z[:, 0] = centred_a[:, :-1]
+        z[:, 1] = centred_b[:, :-1]
+        z[:, 2] = centred_a[:, 1:]
+        z[:, 3] = centred_b[:, 1:]
+        n = np.full(a.shape[0], float(width - 1))
+    else:
+        np.multiply(centred_a[:, :-1], pair, out=z[:, 0])
+        np.multiply(centred_b[:, :-1], pair, out=z[:, 1])
+        np.multiply(centred_a[:, 1:], pair, out=z[:, 2])
+        np.multiply(centred_b[:, 1:], pair, out=z[:, 3])
+        n = pair.sum(axis=1, dtype=np.float64)
+    cross = np.empty((a.shape[0], 5, 5))
+    cross[:, 0, 0] = n
+    cross[:, 0, 1:] = cross[:, 1:, 0] = z.sum(axis=2)
+    cross[:, 1:, 1:] = np.matmul(z, z.transpose(0, 2, 1))
+    return shift, cross
 
 
 def lag_moments(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ._checks import require_level
 from ._series import CoupleSeries, LagMoments, couple_series, lag_moments
@@ -35,6 +38,7 @@ SYNCHRONY_TERMS = ("concurrent_correlation", "synchrony")
 _SLOTS = ((0, 0), (1, 0), (0, 1), (1, 2), (0, 2), (1, 1))
 _TOLERANCE = 1e-10
 _PSEUDO_CELLS = 4_000_000
+_SOLVE_BLOCK = 65_536
 
 ESTIMATED = "estimated"
 NOT_ESTIMATED = "not estimated"
@@ -42,7 +46,10 @@ NOT_ESTIMATED = "not estimated"
 
 @dataclass(frozen=True)
 class _Fit:
-    """Per-couple results: arrays of shape (couples, terms) plus couple-level flags."""
+    """Per-couple results: arrays of shape (couples, terms) plus couple-level flags.
+
+    ``reason`` says in words why a couple was not estimated (empty when it was).
+    """
 
     estimate: np.ndarray
     std_error: np.ndarray
@@ -53,7 +60,7 @@ class _Fit:
     ci_high: np.ndarray
     n: np.ndarray
     ok: np.ndarray
-    reason: list[str]
+    reason: pd.Categorical
 
 
 def _check_min_pairs(min_pairs: int) -> int:
@@ -67,6 +74,21 @@ def _check_min_pairs(min_pairs: int) -> int:
     return int(min_pairs)
 
 
+def _two_sided_p(t: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """Two-sided p-value of t statistics (scipy's ufunc: no per-call overhead)."""
+    return 2.0 * special.stdtr(df, -np.abs(t))
+
+
+def _t_quantile(q: float, df: np.ndarray) -> np.ndarray:
+    """Student-t quantiles, computed once per distinct df (couples mostly share one)."""
+    flat = np.asarray(df, dtype=np.float64).ravel()
+    valid = np.isfinite(flat) & (flat > 0)
+    out = np.full(flat.shape, np.nan)
+    distinct, inverse = np.unique(flat[valid], return_inverse=True)
+    out[valid] = special.stdtrit(distinct, q)[inverse]
+    return out.reshape(np.shape(df))
+
+
 def _correlation_rows(
     r: np.ndarray, n: np.ndarray, covariates: int, level: float
 ) -> tuple[np.ndarray, ...]:
@@ -75,85 +97,156 @@ def _correlation_rows(
     with np.errstate(all="ignore"):
         se = np.sqrt((1.0 - r * r) / df)
         t = r / se
-        p = 2.0 * stats.t.sf(np.abs(t), df)
-        half = stats.norm.ppf(0.5 + level / 2.0) / np.sqrt(n - 3.0 - covariates)
+        p = _two_sided_p(t, df)
+        half = special.ndtri(0.5 + level / 2.0) / np.sqrt(n - 3.0 - covariates)
         z = np.arctanh(np.clip(r, -1.0, 1.0))
         low, high = np.tanh(z - half), np.tanh(z + half)
     return se, t, df, p, low, high
 
 
-def _var1(moments: LagMoments, *, min_pairs: int, level: float) -> _Fit:
-    q = moments.cross
-    n = moments.n
-    n_couples = len(n)
+def _in_blocks(n_items: int, work: Callable[[int, int], None], block: int) -> None:
+    """Run ``work(start, stop)`` over blocks of items, in two or more threads.
+
+    numpy and scipy release the GIL in their loops, so blocks of couples run in parallel.
+    """
+    starts = range(0, n_items, block)
+    workers = min(4, os.cpu_count() or 1)
+    if workers > 1 and n_items > block:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda start: work(start, min(start + block, n_items)), starts))
+    else:
+        for start in starts:
+            work(start, min(start + block, n_items))
+
+
+# Why a couple was not estimated, by code (0: it was).
+_REASONS = (
+    "",
+    "",  # too few pairs: the text gives the count
+    "neither partner's scores vary",
+    "partner a's scores do not vary",
+    "partner b's scores do not vary",
+    "the partners' scores move in lockstep",
+)
+
+
+def _reasons(code: np.ndarray, n: np.ndarray, min_pairs: int, unit: str) -> pd.Categorical:
+    """Couple-level reasons as a categorical (few distinct texts, many couples)."""
+    texts = list(_REASONS)
+    codes = code.astype(np.int64)
+    few = code == 1
+    if few.any():
+        counts, inverse = np.unique(n[few].astype(np.int64), return_inverse=True)
+        for count in counts:
+            noun = unit if count == 1 else f"{unit}s"
+            texts.append(f"{count} {noun}; at least {min_pairs} needed")
+        codes[few] = len(_REASONS) + inverse
+    categories, recoded = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+    return pd.Categorical.from_codes(recoded[codes], categories=pd.Index(categories))
+
+
+def _var1_block(
+    q: np.ndarray, shift: np.ndarray, *, min_pairs: int, level: float
+) -> tuple[np.ndarray, ...]:
+    """VAR(1) for a block of couples from their 5 x 5 lag moments (all elementwise)."""
+    n = q[:, 0, 0]
     safe_n = np.maximum(n, 1.0)
-    # Regressors' centred sums of squares decide whether the couple is estimable.
-    mean_x = q[:, 0, 1:3] / safe_n[:, None]
-    sxx = q[:, 1:3, 1:3] - safe_n[:, None, None] * mean_x[:, :, None] * mean_x[:, None, :]
-    v_a, v_b, v_ab = sxx[:, 0, 0], sxx[:, 1, 1], sxx[:, 0, 1]
-    flat_a = v_a <= _TOLERANCE * np.maximum(q[:, 1, 1], 1e-300)
-    flat_b = v_b <= _TOLERANCE * np.maximum(q[:, 2, 2], 1e-300)
-    collinear = v_a * v_b - v_ab * v_ab <= _TOLERANCE * v_a * v_b
+    mean = q[:, 0, 1:] / safe_n[:, None]  # (x_a, x_b, y_a, y_b) in shifted units
+    centred = q[:, 1:, 1:] - safe_n[:, None, None] * mean[:, :, None] * mean[:, None, :]
+    s_aa, s_bb, s_ab = centred[:, 0, 0], centred[:, 1, 1], centred[:, 0, 1]
+    flat_a = s_aa <= _TOLERANCE * np.maximum(q[:, 1, 1], 1e-300)
+    flat_b = s_bb <= _TOLERANCE * np.maximum(q[:, 2, 2], 1e-300)
+    det = s_aa * s_bb - s_ab * s_ab
+    lockstep = det <= _TOLERANCE * s_aa * s_bb
     enough = n >= min_pairs
-    ok = enough & ~flat_a & ~flat_b & ~collinear
+    ok = enough & ~flat_a & ~flat_b & ~lockstep
+    code = np.select(
+        [ok, ~enough, flat_a & flat_b, flat_a, flat_b], [0, 1, 2, 3, 4], default=5
+    ).astype(np.int8)
 
-    xtx = q[:, :3, :3].copy()
-    xtx[~ok] = np.eye(3)
-    xty = q[:, :3, 3:]
-    inverse = np.linalg.inv(xtx)
-    beta = np.linalg.solve(xtx, xty)
-    rss = q[:, 3:, 3:] - xty.transpose(0, 2, 1) @ beta
-    rss = 0.5 * (rss + rss.transpose(0, 2, 1))
-    df = n - 3.0
     with np.errstate(all="ignore"):
-        sigma2 = np.diagonal(rss, axis1=1, axis2=2) / df[:, None]
-
-    mu = moments.shift
-    # Back from the shifted series: c = c' + mu_y - phi . mu_x.
-    contrast = np.stack([np.ones(n_couples), -mu[:, 0], -mu[:, 1]], axis=1)
-    intercept_var = np.einsum("ci,cij,cj->c", contrast, inverse, contrast)
-    estimate = np.empty((n_couples, 7))
-    variance = np.empty((n_couples, 7))
-    for k, (eq, coef) in enumerate(_SLOTS):
-        if coef == 0:
-            estimate[:, k] = (
-                beta[:, 0, eq] + mu[:, eq] - beta[:, 1, eq] * mu[:, 0] - beta[:, 2, eq] * mu[:, 1]
-            )
-            variance[:, k] = sigma2[:, eq] * intercept_var
-        else:
-            estimate[:, k] = beta[:, coef, eq]
-            variance[:, k] = sigma2[:, eq] * inverse[:, coef, coef]
-    with np.errstate(all="ignore"):
-        std_error = np.sqrt(np.maximum(variance, 0.0))
-        statistic = estimate / std_error
-        dfs = np.repeat(df[:, None], 7, axis=1)
-        p_value = 2.0 * stats.t.sf(np.abs(statistic), dfs)
-        half = stats.t.ppf(0.5 + level / 2.0, dfs) * std_error
-        r = rss[:, 0, 1] / np.sqrt(rss[:, 0, 0] * rss[:, 1, 1])
-    ci_low, ci_high = estimate - half, estimate + half
-    # Synchrony: the same-moment correlation of the two equations' residuals.
-    estimate[:, 6] = r
-    se, t, rdf, p, low, high = _correlation_rows(r, n, covariates=2, level=level)
-    std_error[:, 6], statistic[:, 6], dfs[:, 6], p_value[:, 6] = se, t, rdf, p
-    ci_low[:, 6], ci_high[:, 6] = low, high
-
-    for array in (estimate, std_error, statistic, dfs, p_value, ci_low, ci_high):
+        # (X'X)^-1 of the centred regressors, a 2 x 2 inverse written out.
+        i_aa, i_bb, i_ab = s_bb / det, s_aa / det, -s_ab / det
+        sxy = centred[:, :2, 2:]  # rows: a[t-1], b[t-1]; columns: equations for a, b
+        slope_a = i_aa[:, None] * sxy[:, 0] + i_ab[:, None] * sxy[:, 1]  # coefficient of a[t-1]
+        slope_b = i_ab[:, None] * sxy[:, 0] + i_bb[:, None] * sxy[:, 1]  # coefficient of b[t-1]
+        rss = centred[:, 2:, 2:] - (
+            slope_a[:, :, None] * sxy[:, 0, None, :] + slope_b[:, :, None] * sxy[:, 1, None, :]
+        )
+        df = n - 3.0
+        sigma2 = np.stack([rss[:, 0, 0], rss[:, 1, 1]], axis=1) / df[:, None]
+        # Intercepts on the original scale: mean(y) - slopes . mean(x).
+        raw_x = mean[:, :2] + shift
+        raw_y = mean[:, 2:] + shift
+        intercept = raw_y - slope_a * raw_x[:, :1] - slope_b * raw_x[:, 1:]
+        leverage = (
+            1.0 / safe_n
+            + i_aa * raw_x[:, 0] ** 2
+            + i_bb * raw_x[:, 1] ** 2
+            + 2.0 * i_ab * raw_x[:, 0] * raw_x[:, 1]
+        )
+        coefficients = np.stack(
+            [
+                intercept[:, 0],
+                intercept[:, 1],
+                slope_a[:, 0],
+                slope_b[:, 1],
+                slope_b[:, 0],
+                slope_a[:, 1],
+            ],
+            axis=1,
+        )
+        variance = np.stack(
+            [
+                sigma2[:, 0] * leverage,
+                sigma2[:, 1] * leverage,
+                sigma2[:, 0] * i_aa,
+                sigma2[:, 1] * i_bb,
+                sigma2[:, 0] * i_bb,
+                sigma2[:, 1] * i_aa,
+            ],
+            axis=1,
+        )
+        coefficients[~ok] = np.nan
+        errors = np.sqrt(np.maximum(variance, 0.0))
+        t_values = coefficients / errors
+        half = (_t_quantile(0.5 + level / 2.0, df) * ok)[:, None] * errors
+        synchrony = rss[:, 0, 1] / np.sqrt(rss[:, 0, 0] * rss[:, 1, 1])
+    synchrony[~ok] = np.nan
+    se, t, rdf, p, low, high = _correlation_rows(synchrony, n, covariates=2, level=level)
+    estimate = np.column_stack([coefficients, synchrony])
+    std_error = np.column_stack([errors, se])
+    statistic = np.column_stack([t_values, t])
+    dfs = np.column_stack([np.repeat(df[:, None], 6, axis=1), rdf])
+    p_value = np.column_stack([_two_sided_p(t_values, df[:, None]), p])
+    ci_low = np.column_stack([coefficients - half, low])
+    ci_high = np.column_stack([coefficients + half, high])
+    columns = (estimate, std_error, statistic, dfs, p_value, ci_low, ci_high)
+    for array in columns:
         array[~ok] = np.nan
-    reason = [""] * n_couples
-    for i in np.flatnonzero(~ok):
-        if not enough[i]:
-            count = int(n[i])
-            noun = "pair" if count == 1 else "pairs"
-            reason[i] = f"{count} consecutive {noun}; at least {min_pairs} needed"
-        elif flat_a[i] and flat_b[i]:
-            reason[i] = "neither partner's scores vary"
-        elif flat_a[i]:
-            reason[i] = "partner a's scores do not vary"
-        elif flat_b[i]:
-            reason[i] = "partner b's scores do not vary"
-        else:
-            reason[i] = "the partners' scores move in lockstep"
-    return _Fit(estimate, std_error, statistic, dfs, p_value, ci_low, ci_high, n, ok, reason)
+    return (*columns, ok, code)
+
+
+def _var1(moments: LagMoments, *, min_pairs: int, level: float) -> _Fit:
+    """VAR(1) for every couple, in parallel blocks of couples."""
+    n_couples = len(moments.n)
+    arrays = [np.empty((n_couples, 7)) for _ in range(7)]
+    ok = np.empty(n_couples, dtype=bool)
+    code = np.empty(n_couples, dtype=np.int8)
+
+    def work(start: int, stop: int) -> None:
+        *columns, ok[start:stop], code[start:stop] = _var1_block(
+            moments.cross[start:stop],
+            moments.shift[start:stop],
+            min_pairs=min_pairs,
+            level=level,
+        )
+        for target, values in zip(arrays, columns, strict=True):
+            target[start:stop] = values
+
+    _in_blocks(n_couples, work, _SOLVE_BLOCK)
+    reason = _reasons(code, moments.n, min_pairs, "consecutive pair")
+    return _Fit(*arrays, n=moments.n, ok=ok, reason=reason)
 
 
 def _concurrent(series: CoupleSeries, *, min_pairs: int, level: float) -> _Fit:
@@ -162,9 +255,10 @@ def _concurrent(series: CoupleSeries, *, min_pairs: int, level: float) -> _Fit:
     r = np.full(n_couples, np.nan)
     n = np.zeros(n_couples)
     flat = np.zeros(n_couples, dtype=bool)
-    for start in range(0, n_couples, 4096):
-        a = series.a[start : start + 4096].astype(np.float64)
-        b = series.b[start : start + 4096].astype(np.float64)
+
+    def work(start: int, stop: int) -> None:
+        a = series.a[start:stop].astype(np.float64)
+        b = series.b[start:stop].astype(np.float64)
         both = np.isfinite(a) & np.isfinite(b)
         count = both.sum(axis=1)
         safe = np.maximum(count, 1)
@@ -173,27 +267,22 @@ def _concurrent(series: CoupleSeries, *, min_pairs: int, level: float) -> _Fit:
         da = np.where(both, a - (a0.sum(axis=1) / safe)[:, None], 0.0)
         db = np.where(both, b - (b0.sum(axis=1) / safe)[:, None], 0.0)
         saa, sbb, sab = (da * da).sum(1), (db * db).sum(1), (da * db).sum(1)
-        scale_a, scale_b = (a0 * a0).sum(1), (b0 * b0).sum(1)
-        block_flat = (saa <= _TOLERANCE * np.maximum(scale_a, 1e-300)) | (
-            sbb <= _TOLERANCE * np.maximum(scale_b, 1e-300)
+        flat[start:stop] = (saa <= _TOLERANCE * np.maximum((a0 * a0).sum(1), 1e-300)) | (
+            sbb <= _TOLERANCE * np.maximum((b0 * b0).sum(1), 1e-300)
         )
         with np.errstate(all="ignore"):
-            r[start : start + 4096] = sab / np.sqrt(saa * sbb)
-        n[start : start + 4096] = count
-        flat[start : start + 4096] = block_flat
-    ok = (n >= min_pairs) & ~flat
+            r[start:stop] = sab / np.sqrt(saa * sbb)
+        n[start:stop] = count
+
+    _in_blocks(n_couples, work, 4096)
+    enough = n >= min_pairs
+    ok = enough & ~flat
     se, t, df, p, low, high = _correlation_rows(r, n, covariates=0, level=level)
     columns = [r.copy(), se, t, df, p, low, high]
     for array in columns:
         array[~ok] = np.nan
-    reason = [""] * n_couples
-    for i in np.flatnonzero(~ok):
-        shared = int(n[i])
-        reason[i] = (
-            f"{shared} shared occasions; at least {min_pairs} needed"
-            if shared < min_pairs
-            else "a partner's scores do not vary"
-        )
+    code = np.select([ok, ~enough], [0, 1], default=2).astype(np.int8)
+    reason = _reasons(code, n, min_pairs, "shared occasion")
     estimate, std_error, statistic, dfs, p_value, ci_low, ci_high = (c[:, None] for c in columns)
     return _Fit(estimate, std_error, statistic, dfs, p_value, ci_low, ci_high, n, ok, reason)
 
@@ -214,32 +303,24 @@ def _columns(fit: _Fit, keep: slice) -> _Fit:
     )
 
 
-def _frame(
-    labels: np.ndarray,
-    terms: tuple[str, ...],
-    fits: list[_Fit],
-    count_name: str = "n_pairs",
-) -> pd.DataFrame:
+def _frame(labels: np.ndarray, terms: tuple[str, ...], fits: list[_Fit]) -> pd.DataFrame:
     """Stack per-couple results into tidy rows (one per couple and term)."""
     n_couples = len(labels)
+    widths = [f.estimate.shape[1] for f in fits]
 
     def stacked(name: str) -> np.ndarray:
         return np.concatenate([getattr(f, name) for f in fits], axis=1).ravel()
 
-    widths = [f.estimate.shape[1] for f in fits]
-    ok = np.concatenate(
-        [np.repeat(f.ok[:, None], w, axis=1) for f, w in zip(fits, widths, strict=True)], axis=1
-    )
-    counts = np.concatenate(
-        [np.repeat(f.n[:, None], w, axis=1) for f, w in zip(fits, widths, strict=True)], axis=1
-    )
-    reasons = np.empty((n_couples, sum(widths)), dtype=object)
-    column = 0
-    for f, w in zip(fits, widths, strict=True):
-        reasons[:, column : column + w] = np.asarray(f.reason, dtype=object)[:, None]
-        column += w
-    status = pd.Categorical.from_codes(
-        np.where(ok.ravel(), 0, 1), categories=pd.Index([ESTIMATED, NOT_ESTIMATED])
+    def per_couple(values: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(
+            [np.repeat(v[:, None], w, axis=1) for v, w in zip(values, widths, strict=True)],
+            axis=1,
+        ).ravel()
+
+    ok = per_couple([f.ok for f in fits])
+    categories = pd.Index(sorted({str(c) for f in fits for c in f.reason.categories}))
+    reason_codes = per_couple(
+        [categories.get_indexer(f.reason.categories)[f.reason.codes] for f in fits]
     )
     return pd.DataFrame(
         {
@@ -254,9 +335,12 @@ def _frame(
             "p_value": stacked("p_value"),
             "ci_low": stacked("ci_low"),
             "ci_high": stacked("ci_high"),
-            count_name: counts.ravel().astype(np.int64),
-            "status": status,
-            "reason": reasons.ravel(),
+            "n_pairs": per_couple([f.n for f in fits]).astype(np.int64),
+            "status": pd.Categorical.from_codes(
+                np.where(ok, 0, 1).astype(np.int8),
+                categories=pd.Index([ESTIMATED, NOT_ESTIMATED]),
+            ),
+            "reason": pd.Categorical.from_codes(reason_codes, categories=categories),
         }
     )
 
