@@ -246,7 +246,10 @@ def _var1(moments: LagMoments, *, min_pairs: int, level: float) -> _Fit:
 
     _in_blocks(n_couples, work, _SOLVE_BLOCK)
     reason = _reasons(code, moments.n, min_pairs, "consecutive pair")
-    return _Fit(*arrays, n=moments.n, ok=ok, reason=reason)
+    estimate, std_error, statistic, dfs, p_value, ci_low, ci_high = arrays
+    return _Fit(
+        estimate, std_error, statistic, dfs, p_value, ci_low, ci_high, moments.n, ok, reason
+    )
 
 
 def _concurrent(series: CoupleSeries, *, min_pairs: int, level: float) -> _Fit:
