@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "alongside.circle",
     "alongside.together",
     "alongside.checkins",
+    "alongside.assessments",
+    "alongside.insights",
     "alongside.reminders",
     "alongside.safety",
 ]

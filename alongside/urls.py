@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("alongside.accounts.urls")),
     path("", include("alongside.checkins.urls")),
     path("", include("alongside.circle.urls")),
+    path("", include("alongside.insights.urls")),
     path("", include("alongside.together.urls")),
     path("", include("alongside.reminders.urls")),
     path("", include("alongside.safety.urls")),

@@ -152,6 +152,8 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "checkins:detail": (lambda w: {"pk": w.checkin.pk}, OWNED_BY_ALICE),
     "checkins:edit": (lambda w: {"pk": w.checkin.pk}, OWNED_BY_ALICE),
     "checkins:delete": (lambda w: {"pk": w.checkin.pk}, OWNED_BY_ALICE),
+    "insights:mine": (lambda w: {}, OPEN),
+    "insights:couple": (lambda w: {"pk": w.link.pk}, COUPLE),
     "circle:circle": (lambda w: {}, OPEN),
     "circle:person_add": (lambda w: {}, OPEN),
     "circle:person_edit": (lambda w: {"pk": w.person.pk}, OWNED_BY_ALICE),

@@ -58,8 +58,35 @@ def line_chart(
     y_labels: tuple[str, str] = ("", ""),
 ) -> SafeString:
     """Values over days; gaps (missed days) break the line instead of bridging it."""
+    return lines_chart(
+        [("", points)],
+        start=start,
+        end=end,
+        low=low,
+        high=high,
+        title=title,
+        desc=desc,
+        y_labels=y_labels,
+    )
+
+
+def lines_chart(
+    series: Sequence[tuple[str, Sequence[tuple[dt.date, float | None]]]],
+    *,
+    start: dt.date,
+    end: dt.date,
+    low: float,
+    high: float,
+    title: str,
+    desc: str,
+    y_labels: tuple[str, str] = ("", ""),
+) -> SafeString:
+    """One line per named series (``s0``, ``s1``... in CSS), with a legend when named."""
     # A narrow canvas keeps labels readable when a phone scales the chart down.
-    width, height, left, right, top, bottom = 420, 200, 30, 10, 12, 28
+    width, left, right, top, bottom = 420, 30, 10, 12, 28
+    legend = any(name for name, _points in series)
+    height = 200 + (18 if legend else 0)
+    top += 18 if legend else 0
     span = max((end - start).days, 1)
     plot_w, plot_h = width - left - right, height - top - bottom
 
@@ -86,25 +113,116 @@ def line_chart(
             f'<text class="axis" x="{x(day):.1f}" y="{height - 8}" text-anchor="{anchor}">'
             f"{escape(day.strftime('%d %b'))}</text>"
         )
-    by_day = {day: value for day, value in points if value is not None}
-    runs: list[list[tuple[float, float]]] = []
-    current: list[tuple[float, float]] = []
-    day = start
-    while day <= end:
-        if day in by_day:
-            current.append((x(day), y(by_day[day])))
-        elif current:
+    for index, (name, points) in enumerate(series):
+        if name:
+            lx = left + 110 * index
+            parts.append(
+                f'<rect class="key s{index}" x="{lx}" y="2" width="12" height="12" rx="3"/>'
+            )
+            parts.append(f'<text class="axis" x="{lx + 16}" y="12">{escape(name)}</text>')
+        by_day = {day: value for day, value in points if value is not None}
+        runs: list[list[tuple[float, float]]] = []
+        current: list[tuple[float, float]] = []
+        day = start
+        while day <= end:
+            if day in by_day:
+                current.append((x(day), y(by_day[day])))
+            elif current:
+                runs.append(current)
+                current = []
+            day += dt.timedelta(days=1)
+        if current:
             runs.append(current)
-            current = []
-        day += dt.timedelta(days=1)
-    if current:
-        runs.append(current)
-    for run in runs:
-        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in run)
-        parts.append(f'<polyline class="series" points="{path}"/>')
-        for px, py in run:
-            parts.append(f'<circle class="dot" cx="{px:.1f}" cy="{py:.1f}" r="3"/>')
+        for run in runs:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in run)
+            parts.append(f'<polyline class="series s{index}" points="{path}"/>')
+            for px, py in run:
+                parts.append(f'<circle class="dot s{index}" cx="{px:.1f}" cy="{py:.1f}" r="3"/>')
     return _frame(width, height, title, desc, "".join(parts), "chart-line")
+
+
+def interval_chart(
+    rows: Sequence[tuple[str, float, float, float, tuple[float, float] | None]],
+    *,
+    low: float,
+    high: float,
+    title: str,
+    desc: str,
+) -> SafeString:
+    """Estimates with their likely range, against zero and an optional 'chance' band.
+
+    ``rows`` holds (label, estimate, range low, range high, chance band or None).
+    """
+    width, left, right, row_h, top = 420, 8, 12, 54, 8
+    height = top + row_h * len(rows) + 22
+    plot_w = width - left - right
+
+    def x(value: float) -> float:
+        clipped = min(high, max(low, value))
+        return left + plot_w * (clipped - low) / (high - low)
+
+    parts: list[str] = [
+        f'<line class="zero" x1="{x(0):.1f}" x2="{x(0):.1f}" y1="{top}" y2="{height - 20}"/>'
+    ]
+    for i, (label, estimate, lo, hi, band) in enumerate(rows):
+        base = top + i * row_h
+        parts.append(f'<text class="axis label" x="{left}" y="{base + 12}">{escape(label)}</text>')
+        mid = base + 32
+        if band is not None:
+            parts.append(
+                f'<rect class="band" x="{x(band[0]):.1f}" y="{mid - 9}" '
+                f'width="{max(x(band[1]) - x(band[0]), 1):.1f}" height="18" rx="3"/>'
+            )
+        parts.append(
+            f'<line class="range" x1="{x(lo):.1f}" x2="{x(hi):.1f}" y1="{mid}" y2="{mid}"/>'
+        )
+        parts.append(f'<circle class="dot" cx="{x(estimate):.1f}" cy="{mid}" r="5"/>')
+    for value, anchor in ((low, "start"), (0.0, "middle"), (high, "end")):
+        parts.append(
+            f'<text class="axis" x="{x(value):.1f}" y="{height - 6}" text-anchor="{anchor}">{value:g}</text>'
+        )
+    return _frame(width, height, title, desc, "".join(parts), "chart-interval")
+
+
+def paired_bars(
+    rows: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    names: Sequence[str],
+    low: float,
+    high: float,
+    title: str,
+    desc: str,
+) -> SafeString:
+    """For each row, one bar per person (``s0``, ``s1`` in CSS); None draws nothing."""
+    label_w, bar_h, gap, width, right = 104, 10, 10, 420, 30
+    group_h = bar_h * len(names) + gap
+    height = 22 + group_h * len(rows)
+    plot_w = width - label_w - right
+    parts: list[str] = []
+    for index, name in enumerate(names):
+        lx = label_w + 110 * index
+        parts.append(f'<rect class="key s{index}" x="{lx}" y="2" width="12" height="12" rx="3"/>')
+        parts.append(f'<text class="axis" x="{lx + 16}" y="12">{escape(name)}</text>')
+    for r, (label, values) in enumerate(rows):
+        base = 22 + r * group_h
+        parts.append(
+            f'<text class="axis" x="{label_w - 8}" y="{base + bar_h + 2}" text-anchor="end">{escape(label)}</text>'
+        )
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            w = plot_w * (value - low) / (high - low)
+            parts.append(
+                f'<rect class="bar s{index}" x="{label_w}" y="{base + index * bar_h}" '
+                f'width="{max(w, 1):.1f}" height="{bar_h - 1}" rx="2">'
+                f"<title>{escape(names[index])}, {escape(label)}: {value:.1f}</title></rect>"
+            )
+            shown = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+            parts.append(
+                f'<text class="axis" x="{label_w + max(w, 1) + 4:.1f}" '
+                f'y="{base + index * bar_h + 8}">{shown}</text>'
+            )
+    return _frame(width, height, title, desc, "".join(parts), "chart-bars")
 
 
 def heatmap(

@@ -1,0 +1,132 @@
+"""Personal and couple insights: pictures, plain words, and only what both share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pytest
+from django.test import Client
+
+from alongside.accounts.models import AccessLogEntry
+from alongside.checkins.models import CheckIn
+from alongside.circle.models import Grant, Link, Person
+from alongside.insights.couple import MIN_SHARED_DAYS, couple_insights
+
+
+def _link(alice: Any, ben: Any, alice_shares: list[str], ben_shares: list[str]) -> Link:
+    link = Link.objects.create(kind="partner", user_a=alice, user_b=ben)
+    Grant.objects.create(owner=alice, grantee=ben, link=link, categories=alice_shares)
+    Grant.objects.create(owner=ben, grantee=alice, link=link, categories=ben_shares)
+    Person.objects.create(owner=alice, name="Ben", kind="partner", link=link)
+    Person.objects.create(owner=ben, name="Alice", kind="partner", link=link)
+    return link
+
+
+def _days(person: Any, moods: list[int], *, needs: int | None = 3, close: int | None = 2) -> None:
+    today = person.local_today()
+    for back, mood in enumerate(reversed(moods), start=1):
+        CheckIn.objects.create(
+            owner=person,
+            day=today - dt.timedelta(days=back),
+            mood=mood,
+            need_trust=needs,
+            need_autonomy=needs,
+            close=close,
+        )
+
+
+def _coupled(n: int, seed: int = 3) -> tuple[list[int], list[int]]:
+    """Two mood series that move together on the same day."""
+    rng = np.random.default_rng(seed)
+    shared = rng.normal(0, 1.6, n)
+    a = np.clip(np.round(5 + shared + rng.normal(0, 0.6, n)), 0, 10).astype(int)
+    b = np.clip(np.round(5 + shared + rng.normal(0, 0.6, n)), 0, 10).astype(int)
+    return a.tolist(), b.tolist()
+
+
+def test_the_personal_page_shows_mood_needs_and_support(alice: Any, alice_client: Client) -> None:
+    _days(alice, [4, 5, 5, 6, 6, 7, 6, 7] * 4)
+    body = alice_client.get("/insights/").content.decode()
+    assert body.count("<svg") >= 3
+    assert "Week by week, your mood has been gently rising." in body
+    assert "Needs, week by week" in body
+
+
+def test_the_personal_page_is_kind_when_empty(alice_client: Client) -> None:
+    body = alice_client.get("/insights/").content.decode()
+    assert "Nothing to show yet" in body
+    assert "<svg" not in body.split("<main", 1)[1]
+
+
+def test_the_couple_page_shows_pictures_and_plain_sentences(
+    alice: Any, ben: Any, alice_client: Client
+) -> None:
+    link = _link(alice, ben, ["mood", "needs"], ["mood", "needs"])
+    a, b = _coupled(40)
+    _days(alice, a)
+    _days(ben, b)
+    body = alice_client.get(f"/insights/couple/{link.pk}/").content.decode()
+    assert "On the same day your moods tend to move together" in body
+    assert "Carrying over to the next day" in body
+    assert "Sels et al. 2016" in body
+    assert "Closeness and autonomy" in body
+    assert body.count('role="img"') >= 5
+
+
+def test_too_few_shared_days_says_so_instead_of_guessing(
+    alice: Any, ben: Any, alice_client: Client
+) -> None:
+    link = _link(alice, ben, ["mood"], ["mood"])
+    _days(alice, [5, 6, 7, 5, 6])
+    _days(ben, [6, 6, 5, 7, 4])
+    body = alice_client.get(f"/insights/couple/{link.pk}/").content.decode()
+    assert f"Not enough shared days yet (5 of {MIN_SHARED_DAYS})." in body
+    assert "Not enough shared days in a row yet (4 of 21)." in body
+    assert "r = " not in body
+
+
+def test_it_uses_only_what_both_share(alice: Any, ben: Any, ben_client: Client) -> None:
+    # alice shares nothing: ben's page must not be built from her moods.
+    link = _link(alice, ben, [], ["mood", "needs"])
+    a, b = _coupled(30)
+    _days(alice, a)
+    _days(ben, b)
+    body = ben_client.get(f"/insights/couple/{link.pk}/").content.decode()
+    assert "There is nothing to compare yet" in body
+    assert not AccessLogEntry.objects.filter(owner=alice).exists()
+
+
+def test_private_days_never_count(alice: Any, ben: Any) -> None:
+    _link(alice, ben, ["mood"], ["mood"])
+    a, b = _coupled(20)
+    _days(alice, a)
+    _days(ben, b)
+    CheckIn.objects.filter(owner=alice).update(is_private=True)
+    result = couple_insights(ben, alice)
+    assert result.nothing_shared
+    assert result.shared_days == 0
+
+
+def test_reading_the_partners_data_lands_in_their_access_log(
+    alice: Any, ben: Any, ben_client: Client
+) -> None:
+    link = _link(alice, ben, ["mood", "needs"], ["mood"])
+    _days(alice, [5, 6, 7])
+    _days(ben, [6, 6, 5])
+    ben_client.get(f"/insights/couple/{link.pk}/")
+    logged = set(
+        AccessLogEntry.objects.filter(owner=alice, viewer=ben).values_list("category", flat=True)
+    )
+    assert logged == {"mood", "needs"}
+
+
+@pytest.mark.parametrize("persona", ["eve_client", "client"])
+def test_someone_elses_couple_page_is_not_found(
+    alice: Any, ben: Any, persona: str, request: pytest.FixtureRequest
+) -> None:
+    link = _link(alice, ben, ["mood"], ["mood"])
+    client: Client = request.getfixturevalue(persona)
+    response = client.get(f"/insights/couple/{link.pk}/")
+    assert response.status_code == (404 if persona == "eve_client" else 302)
