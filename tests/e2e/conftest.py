@@ -46,11 +46,14 @@ def _browser_required() -> bool:
 
 def pytest_report_header(config: pytest.Config) -> str:
     problem = _browser_problem()
-    if problem is None:
-        return f"browser tests: Chromium at {CHROMIUM}"
-    if _browser_required():
-        return f"browser tests: will FAIL (REQUIRE_BROWSER=1): {problem}"
-    return f"browser tests: will be SKIPPED: {problem}"
+    return f"browser tests: {f'Chromium at {CHROMIUM}' if problem is None else problem}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    # Skips are easy to miss in a long run; say once, at the end, why there was no browser.
+    problem = _browser_problem()
+    if problem and not _browser_required():
+        terminalreporter.write_line(f"browser tests were SKIPPED: {problem}", yellow=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

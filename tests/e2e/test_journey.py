@@ -31,6 +31,7 @@ def test_a_new_person_checks_in_and_then_takes_their_data_and_leaves(
     page.goto("/")
     assert_styled(page)
     page.goto("/accounts/signup/")
+    assert_styled(page)  # allauth's pages wear the site's layout too
     page.fill("input[name=email]", EMAIL)
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
