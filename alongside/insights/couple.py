@@ -314,6 +314,8 @@ def couple_insights(viewer: Any, partner: Any) -> CoupleInsights:
         result.nothing_shared = True
         return result
     if mood_me and mood_them:
+        # Draw from the first shared week, not from an empty stretch before it.
+        first = min(mood_me[0].day, mood_them[0].day)
         result.findings.append(
             Finding(
                 _("Your moods"),
@@ -324,7 +326,7 @@ def couple_insights(viewer: Any, partner: Any) -> CoupleInsights:
                         (me, [(c.day, float(c.mood)) for c in mood_me]),
                         (them, [(c.day, float(c.mood)) for c in mood_them]),
                     ],
-                    start=since,
+                    start=max(since, first),
                     end=today,
                     low=0,
                     high=10,
