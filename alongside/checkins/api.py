@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
+from ninja.responses import Status
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from alongside.checkins.models import (
@@ -161,7 +162,7 @@ def list_checkins(
 @router.post("/", response={201: CheckInOut}, summary="Add a check-in")
 def create_checkin(
     request: AuthedHttpRequest, payload: CheckInCreate
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     day = payload.day or request.user.local_today()
     problem = day_problem(request.user, day)
     if problem:
@@ -173,7 +174,7 @@ def create_checkin(
             checkin.save()
     except IntegrityError:
         raise _field_error("day", "You already checked in for this day.") from None
-    return 201, checkin.to_dict()
+    return Status(201, checkin.to_dict())
 
 
 @router.get("/{int:checkin_id}", response=CheckInOut, summary="Read one check-in")
@@ -192,6 +193,6 @@ def update_checkin(
 
 
 @router.delete("/{int:checkin_id}", response={204: None}, summary="Delete a check-in")
-def delete_checkin(request: AuthedHttpRequest, checkin_id: int) -> tuple[int, None]:
+def delete_checkin(request: AuthedHttpRequest, checkin_id: int) -> Status[None]:
     get_object_or_404(CheckIn, pk=checkin_id, owner=request.user).delete()
-    return 204, None
+    return Status(204, None)
