@@ -82,6 +82,18 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def _warm_urlconf() -> None:
+    """Import every view once, before the first page load starts the clock.
+
+    The URLconf pulls in the analytics (pandas, scipy): seconds on a busy machine, which
+    would otherwise land on whichever test happens to make the live server's first request.
+    """
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the import is the point
+
+
 @pytest.fixture(autouse=True)
 def e2e_settings(settings: Any, tmp_path: Path) -> Iterator[Any]:
     """What a browser over plain http on localhost needs, and an outbox per test."""
@@ -151,7 +163,9 @@ def _ignorable(text: str) -> bool:
 
 
 @pytest.fixture
-def open_page(new_context: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+def open_page(
+    new_context: Any, live_server: Any, _warm_urlconf: None
+) -> Iterator[Callable[..., Any]]:
     """``open_page(viewport, **context_options)`` -> a fresh Page on the live server."""
     watcher = PageProblems()
 
@@ -159,7 +173,9 @@ def open_page(new_context: Any, live_server: Any) -> Iterator[Callable[..., Any]
         context = new_context(
             viewport=viewport, base_url=live_server.url, accept_downloads=True, **options
         )
-        context.set_default_timeout(10_000)
+        # Generous, for a loaded CI machine; a passing run never waits this long.
+        context.set_default_timeout(15_000)
+        context.set_default_navigation_timeout(30_000)
         page = context.new_page()
         watcher.watch(page)
         return page
