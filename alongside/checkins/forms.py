@@ -150,4 +150,5 @@ class CheckInForm(forms.ModelForm[CheckIn]):
         checkin.owner = self.owner
         if commit:
             checkin.save()
+            self.save_m2m()  # the circle people picked for support received and given
         return checkin

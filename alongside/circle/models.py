@@ -181,6 +181,12 @@ class Grant(models.Model):
         labels = dict(CATEGORIES)
         return [labels[c] for c in self.categories if c in labels]
 
+    def last_day(self, tz: dt.tzinfo) -> dt.date | None:
+        """The last day shared, in ``tz``: "until the 20th" expires as the 21st begins."""
+        if self.expires_at is None:
+            return None
+        return (self.expires_at.astimezone(tz) - dt.timedelta(microseconds=1)).date()
+
 
 class Notice(models.Model):
     """An in-app message to one person (grant changes, a link ending)."""

@@ -188,6 +188,7 @@ def link_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "needs": needs_chart(entries, start=start, end=today) if "needs" in shared else None,
             "my_grant": mine,
             "my_labels": mine.category_labels() if mine else [],
+            "my_last_day": mine.last_day(request.user.tz) if mine else None,
         },
     )
 
@@ -207,7 +208,7 @@ def _sharing(request: AuthedHttpRequest, link: Link) -> HttpResponse:
         grant = Grant(owner=request.user, grantee=other, link=link, categories=[])
     initial = {
         "scope": grant.categories if grant.revoked_at is None else [],
-        "until": grant.expires_at.astimezone(request.user.tz).date() if grant.expires_at else None,
+        "until": grant.last_day(request.user.tz),
     }
     form = GrantForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
