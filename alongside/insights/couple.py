@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from django.utils.translation import gettext as _
 
-from alongside.analytics import networks_from_arrays, synchrony
 from alongside.checkins.models import NEEDS, CheckIn
 from alongside.circle import access
 from alongside.lib.charts import interval_chart, lines_chart, paired_bars
@@ -85,6 +83,12 @@ def _same_day(a: np.ndarray, b: np.ndarray, me: str, them: str) -> Finding:
             not_yet=_("Not enough shared days yet (%(n)d of %(need)d).")
             % {"n": n, "need": MIN_SHARED_DAYS},
         )
+    # pandas and scipy load only when a couple page is drawn: every other page (and each
+    # worker's first request) stays quick.
+    import pandas as pd
+
+    from alongside.analytics import synchrony
+
     frame = pd.DataFrame({"dyad": 1, "day": np.arange(len(a)), "a": a, "b": b}).dropna()
     result = synchrony(frame, dyad="dyad", time="day", a="a", b="b", min_pairs=MIN_SHARED_DAYS)
     row = result[result["term"] == "concurrent_correlation"].iloc[0]
@@ -130,6 +134,8 @@ def _same_day(a: np.ndarray, b: np.ndarray, me: str, them: str) -> Finding:
 
 
 def _carry_over(a: np.ndarray, b: np.ndarray, me: str, them: str) -> Finding:
+    from alongside.analytics import networks_from_arrays
+
     title = _("Carrying over to the next day")
     result = networks_from_arrays(a[None, :], b[None, :], min_pairs=MIN_PAIRS)
     n_pairs = int(result["n_pairs"].iloc[0])
