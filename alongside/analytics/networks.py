@@ -39,6 +39,7 @@ _SLOTS = ((0, 0), (1, 0), (0, 1), (1, 2), (0, 2), (1, 1))
 _TOLERANCE = 1e-10
 _PSEUDO_CELLS = 4_000_000
 _SOLVE_BLOCK = 65_536
+_STATISTICS = ("estimate", "std_error", "statistic", "df", "p_value", "ci_low", "ci_high")
 
 ESTIMATED = "estimated"
 NOT_ESTIMATED = "not estimated"
@@ -61,6 +62,7 @@ class _Fit:
     n: np.ndarray
     ok: np.ndarray
     reason: pd.Categorical
+    block: np.ndarray | None = None  # (couples, terms, statistics) holding the arrays above
 
 
 def _check_min_pairs(min_pairs: int) -> int:
@@ -146,9 +148,13 @@ def _reasons(code: np.ndarray, n: np.ndarray, min_pairs: int, unit: str) -> pd.C
 
 
 def _var1_block(
-    q: np.ndarray, shift: np.ndarray, *, min_pairs: int, level: float
-) -> tuple[np.ndarray, ...]:
-    """VAR(1) for a block of couples from their 5 x 5 lag moments (all elementwise)."""
+    q: np.ndarray, shift: np.ndarray, out: np.ndarray, *, min_pairs: int, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """VAR(1) for a block of couples from their 5 x 5 lag moments (all elementwise).
+
+    Writes the statistics into ``out`` (couples x terms x statistics); returns which
+    couples were estimated and, for the others, a reason code.
+    """
     n = q[:, 0, 0]
     safe_n = np.maximum(n, 1.0)
     mean = q[:, 0, 1:] / safe_n[:, None]  # (x_a, x_b, y_a, y_b) in shifted units
@@ -214,41 +220,43 @@ def _var1_block(
         synchrony = rss[:, 0, 1] / np.sqrt(rss[:, 0, 0] * rss[:, 1, 1])
     synchrony[~ok] = np.nan
     se, t, rdf, p, low, high = _correlation_rows(synchrony, n, covariates=2, level=level)
-    estimate = np.column_stack([coefficients, synchrony])
-    std_error = np.column_stack([errors, se])
-    statistic = np.column_stack([t_values, t])
-    dfs = np.column_stack([np.repeat(df[:, None], 6, axis=1), rdf])
-    p_value = np.column_stack([_two_sided_p(t_values, df[:, None]), p])
-    ci_low = np.column_stack([coefficients - half, low])
-    ci_high = np.column_stack([coefficients + half, high])
-    columns = (estimate, std_error, statistic, dfs, p_value, ci_low, ci_high)
-    for array in columns:
-        array[~ok] = np.nan
-    return (*columns, ok, code)
+    # Write straight into the output block: out[couple, term, statistic].
+    out[:, :6, 0] = coefficients
+    out[:, :6, 1] = errors
+    out[:, :6, 2] = t_values
+    out[:, :6, 3] = df[:, None]
+    out[:, :6, 4] = _two_sided_p(t_values, df[:, None])
+    out[:, :6, 5] = coefficients - half
+    out[:, :6, 6] = coefficients + half
+    for k, values in enumerate((synchrony, se, t, rdf, p, low, high)):
+        out[:, 6, k] = values
+    out[~ok] = np.nan
+    return ok, code
 
 
 def _var1(moments: LagMoments, *, min_pairs: int, level: float) -> _Fit:
     """VAR(1) for every couple, in parallel blocks of couples."""
     n_couples = len(moments.n)
-    arrays = [np.empty((n_couples, 7)) for _ in range(7)]
+    block = np.empty((n_couples, 7, len(_STATISTICS)))
     ok = np.empty(n_couples, dtype=bool)
     code = np.empty(n_couples, dtype=np.int8)
 
     def work(start: int, stop: int) -> None:
-        *columns, ok[start:stop], code[start:stop] = _var1_block(
+        ok[start:stop], code[start:stop] = _var1_block(
             moments.cross[start:stop],
             moments.shift[start:stop],
+            block[start:stop],
             min_pairs=min_pairs,
             level=level,
         )
-        for target, values in zip(arrays, columns, strict=True):
-            target[start:stop] = values
 
     _in_blocks(n_couples, work, _SOLVE_BLOCK)
     reason = _reasons(code, moments.n, min_pairs, "consecutive pair")
-    estimate, std_error, statistic, dfs, p_value, ci_low, ci_high = arrays
+    estimate, std_error, statistic, dfs, p_value, ci_low, ci_high = (
+        block[:, :, k] for k in range(len(_STATISTICS))
+    )
     return _Fit(
-        estimate, std_error, statistic, dfs, p_value, ci_low, ci_high, moments.n, ok, reason
+        estimate, std_error, statistic, dfs, p_value, ci_low, ci_high, moments.n, ok, reason, block
     )
 
 
@@ -310,42 +318,46 @@ def _frame(labels: np.ndarray, terms: tuple[str, ...], fits: list[_Fit]) -> pd.D
     """Stack per-couple results into tidy rows (one per couple and term)."""
     n_couples = len(labels)
     widths = [f.estimate.shape[1] for f in fits]
-
-    def stacked(name: str) -> np.ndarray:
-        return np.concatenate([getattr(f, name) for f in fits], axis=1).ravel()
+    n_rows = n_couples * len(terms)
+    # One (rows x statistics) float block, which pandas keeps as it is.
+    if len(fits) == 1 and fits[0].block is not None:
+        block = fits[0].block
+    else:
+        block = np.empty((n_couples, len(terms), len(_STATISTICS)))
+        column = 0
+        for fit, width in zip(fits, widths, strict=True):
+            for k, name in enumerate(_STATISTICS):
+                block[:, column : column + width, k] = getattr(fit, name)
+            column += width
+    result = pd.DataFrame(
+        block.reshape(n_rows, len(_STATISTICS)), columns=list(_STATISTICS), copy=False
+    )
 
     def per_couple(values: list[np.ndarray]) -> np.ndarray:
-        return np.concatenate(
-            [np.repeat(v[:, None], w, axis=1) for v, w in zip(values, widths, strict=True)],
-            axis=1,
-        ).ravel()
+        out = np.empty((n_couples, len(terms)), dtype=np.asarray(values[0]).dtype)
+        start = 0
+        for value, width in zip(values, widths, strict=True):
+            out[:, start : start + width] = np.asarray(value)[:, None]
+            start += width
+        return out.ravel()
 
-    ok = per_couple([f.ok for f in fits])
     categories = pd.Index(sorted({str(c) for f in fits for c in f.reason.categories}))
     reason_codes = per_couple(
         [categories.get_indexer(f.reason.categories)[f.reason.codes] for f in fits]
     )
-    return pd.DataFrame(
-        {
-            "dyad": np.repeat(labels, len(terms)),
-            "term": pd.Categorical.from_codes(
-                np.tile(np.arange(len(terms)), n_couples), categories=pd.Index(list(terms))
-            ),
-            "estimate": stacked("estimate"),
-            "std_error": stacked("std_error"),
-            "statistic": stacked("statistic"),
-            "df": stacked("df"),
-            "p_value": stacked("p_value"),
-            "ci_low": stacked("ci_low"),
-            "ci_high": stacked("ci_high"),
-            "n_pairs": per_couple([f.n for f in fits]).astype(np.int64),
-            "status": pd.Categorical.from_codes(
-                np.where(ok, 0, 1).astype(np.int8),
-                categories=pd.Index([ESTIMATED, NOT_ESTIMATED]),
-            ),
-            "reason": pd.Categorical.from_codes(reason_codes, categories=categories),
-        }
+    ok = per_couple([f.ok for f in fits])
+    result.insert(0, "dyad", np.repeat(labels, len(terms)))
+    term = pd.Categorical.from_codes(
+        np.tile(np.arange(len(terms), dtype=np.int8), n_couples),
+        categories=pd.Index(list(terms)),
     )
+    result.insert(1, "term", pd.Series(term, index=result.index))
+    result["n_pairs"] = per_couple([f.n for f in fits]).astype(np.int64)
+    result["status"] = pd.Categorical.from_codes(
+        (~ok).astype(np.int8), categories=pd.Index([ESTIMATED, NOT_ESTIMATED])
+    )
+    result["reason"] = pd.Categorical.from_codes(reason_codes, categories=categories)
+    return result
 
 
 def _as_grid(values: object, name: str) -> np.ndarray:
