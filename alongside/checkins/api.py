@@ -160,9 +160,7 @@ def list_checkins(
 
 
 @router.post("/", response={201: CheckInOut}, summary="Add a check-in")
-def create_checkin(
-    request: AuthedHttpRequest, payload: CheckInCreate
-) -> Status[dict[str, Any]]:
+def create_checkin(request: AuthedHttpRequest, payload: CheckInCreate) -> Status[dict[str, Any]]:
     day = payload.day or request.user.local_today()
     problem = day_problem(request.user, day)
     if problem:
