@@ -46,20 +46,23 @@ class CoupleSeries:
 
 
 def _dyad_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Couple number of every row (0, 1, ...) and the couple labels, in sorted order."""
     values = ids.to_numpy()
-    if (
-        pd.api.types.is_integer_dtype(ids.dtype)
-        and not pd.api.types.is_bool_dtype(ids.dtype)
-        and len(values) > 0
-    ):
-        changes = values[1:] != values[:-1]
-        if bool(np.all(values[1:] >= values[:-1])):
-            codes = np.zeros(len(values), dtype=np.int64)
-            np.cumsum(changes, out=codes[1:])
-            labels = values[np.concatenate(([0], np.flatnonzero(changes) + 1))]
-            return codes, labels
+    n = len(values)
+    if pd.api.types.is_integer_dtype(ids.dtype) and not pd.api.types.is_bool_dtype(ids.dtype):
+        change = np.flatnonzero(values[1:] != values[:-1]) + 1
+        if bool(np.all(values[change] > values[change - 1])):  # already grouped, ascending
+            starts = np.concatenate(([0], change))
+            counts = np.diff(np.append(starts, n))
+            codes = np.repeat(np.arange(len(starts), dtype=_index_dtype(n)), counts)
+            return codes, values[starts]
     codes, uniques = pd.factorize(ids, sort=True)
-    return codes.astype(np.int64, copy=False), np.asarray(uniques)
+    return codes.astype(_index_dtype(n), copy=False), np.asarray(uniques)
+
+
+def _index_dtype(n: int) -> type[np.signedinteger]:
+    """int32 indices while they fit (half the memory of int64 on big diaries)."""
+    return np.int32 if n < 2**31 - 1 else np.int64
 
 
 def couple_series(
@@ -106,16 +109,27 @@ def couple_series(
 
     n = len(codes)
     starts = np.flatnonzero(np.concatenate(([True], ~same)))
-    if align == "compact":
-        step = np.ones(n, dtype=np.int64)
-        step[1:] += (t[1:] - t[:-1] > 1) & same
-        step[starts] = 0
-        position = np.cumsum(step)
-        position -= position[starts][codes]
-    else:
-        position = t - t[starts][codes]
-    width = int(position.max()) + 1
     n_couples = len(starts)
+    step = t[1:] - t[:-1]
+    # The common case, every couple with the same consecutive occasions in order: the
+    # columns already are the grid, row after row.
+    if n % n_couples == 0 and bool(np.all((step == 1) | ~same)):
+        width = n // n_couples
+        if bool(np.all(np.diff(starts) == width)):
+            return CoupleSeries(
+                labels=labels, a=va.reshape(n_couples, width), b=vb.reshape(n_couples, width)
+            )
+    index_dtype = _index_dtype(max(n, int(t.max() - t.min()) + 1))
+    if align == "compact":
+        position = np.ones(n, dtype=index_dtype)
+        position[1:] += (step > 1) & same
+        position[starts] = 0
+        np.cumsum(position, out=position)
+    else:
+        position = (t - t[starts[0]]).astype(index_dtype)
+    del step, same
+    position -= np.repeat(position[starts], np.diff(np.append(starts, n)))
+    width = int(position.max()) + 1
     if n_couples * width > max(_MAX_GRID_CELLS, 20 * n):
         raise ValueError(
             f"the occasions in column {time!r} span {width} steps within a couple; "
