@@ -10,6 +10,7 @@ is a contiguous row reduction (fast, and easy to split across threads).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
@@ -221,36 +222,43 @@ def _block_moments(
     return shift, cross
 
 
+def in_blocks(n_items: int, work: Callable[[int, int], None], block: int) -> None:
+    """Run ``work(start, stop)`` over consecutive blocks of items, in parallel threads.
+
+    numpy and scipy release the GIL inside their loops, so blocks of couples run on
+    several cores at once; each block is small enough for its temporaries to stay in
+    cache.
+    """
+    starts = range(0, n_items, block)
+    workers = min(4, os.cpu_count() or 1)
+    if workers > 1 and n_items > block:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda start: work(start, min(start + block, n_items)), starts))
+    else:
+        for start in starts:
+            work(start, min(start + block, n_items))
+
+
 def lag_moments(
     a: np.ndarray,
     b: np.ndarray,
     *,
     need: tuple[bool, bool] = (True, True),
-    threads: int | None = None,
 ) -> LagMoments:
     """One linear sweep: per-couple moments of lag-1 pairs.
 
     A pair (t-1, t) counts when both partners reported at t-1 and, for each partner
-    flagged in ``need``, that partner reported at t. Blocks of couples are processed in
-    parallel threads (numpy releases the GIL in these loops).
+    flagged in ``need``, that partner reported at t.
     """
     n_couples, width = a.shape
     shift = np.zeros((n_couples, 2))
     cross = np.zeros((n_couples, 5, 5))
     if width >= 2 and n_couples > 0:
-        starts = range(0, n_couples, _BLOCK)
 
-        def run(start: int) -> None:
-            stop = min(start + _BLOCK, n_couples)
+        def work(start: int, stop: int) -> None:
             shift[start:stop], cross[start:stop] = _block_moments(
                 a[start:stop], b[start:stop], need
             )
 
-        workers = threads or min(4, os.cpu_count() or 1)
-        if workers > 1 and n_couples > _BLOCK:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(run, starts))
-        else:
-            for start in starts:
-                run(start)
+        in_blocks(n_couples, work, _BLOCK)
     return LagMoments(n=cross[:, 0, 0].copy(), shift=shift, cross=cross)

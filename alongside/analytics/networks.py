@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -13,7 +10,7 @@ import pandas as pd
 from scipy import special
 
 from ._checks import require_level
-from ._series import CoupleSeries, LagMoments, couple_series, lag_moments
+from ._series import CoupleSeries, LagMoments, couple_series, in_blocks, lag_moments
 from ._simulate import _rng
 
 __all__ = [
@@ -33,9 +30,6 @@ NETWORK_TERMS = (
     "synchrony",
 )
 SYNCHRONY_TERMS = ("concurrent_correlation", "synchrony")
-# (equation, coefficient) of each regression term: equation 0 predicts a, 1 predicts b;
-# coefficients are (intercept, a[t-1], b[t-1]).
-_SLOTS = ((0, 0), (1, 0), (0, 1), (1, 2), (0, 2), (1, 1))
 _TOLERANCE = 1e-10
 _PSEUDO_CELLS = 4_000_000
 _SOLVE_BLOCK = 65_536
@@ -104,21 +98,6 @@ def _correlation_rows(
         z = np.arctanh(np.clip(r, -1.0, 1.0))
         low, high = np.tanh(z - half), np.tanh(z + half)
     return se, t, df, p, low, high
-
-
-def _in_blocks(n_items: int, work: Callable[[int, int], None], block: int) -> None:
-    """Run ``work(start, stop)`` over blocks of items, in two or more threads.
-
-    numpy and scipy release the GIL in their loops, so blocks of couples run in parallel.
-    """
-    starts = range(0, n_items, block)
-    workers = min(4, os.cpu_count() or 1)
-    if workers > 1 and n_items > block:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(lambda start: work(start, min(start + block, n_items)), starts))
-    else:
-        for start in starts:
-            work(start, min(start + block, n_items))
 
 
 # Why a couple was not estimated, by code (0: it was).
@@ -250,7 +229,7 @@ def _var1(moments: LagMoments, *, min_pairs: int, level: float) -> _Fit:
             level=level,
         )
 
-    _in_blocks(n_couples, work, _SOLVE_BLOCK)
+    in_blocks(n_couples, work, _SOLVE_BLOCK)
     reason = _reasons(code, moments.n, min_pairs, "consecutive pair")
     estimate, std_error, statistic, dfs, p_value, ci_low, ci_high = (
         block[:, :, k] for k in range(len(_STATISTICS))
@@ -285,7 +264,7 @@ def _concurrent(series: CoupleSeries, *, min_pairs: int, level: float) -> _Fit:
             r[start:stop] = sab / np.sqrt(saa * sbb)
         n[start:stop] = count
 
-    _in_blocks(n_couples, work, 4096)
+    in_blocks(n_couples, work, 4096)
     enough = n >= min_pairs
     ok = enough & ~flat
     se, t, df, p, low, high = _correlation_rows(r, n, covariates=0, level=level)
@@ -566,12 +545,17 @@ def networks(
     :math:`\\phi_{aa}, \\phi_{bb}` are the inertias (``inertia_a``, ``inertia_b``),
     :math:`\\phi_{ab}` is ``carryover_b_to_a`` and :math:`\\phi_{ba}` is
     ``carryover_a_to_b``. Both equations share the regressors
-    :math:`x_t = (1, a_{t-1}, b_{t-1})`, so with :math:`X'X` and :math:`X'Y` summed per
-    couple in one sweep, :math:`\\hat B = (X'X)^{-1} X'Y` is one batched solve over all
-    couples. Standard errors are the OLS ones,
+    :math:`x_t = (1, a_{t-1}, b_{t-1})`, so everything follows from the per-couple sums
+    of :math:`z_t = (1, a_{t-1}, b_{t-1}, a_t, b_t)` and :math:`z_t z_t'`, which one
+    vectorised sweep over all couples computes (on each partner's series minus its own
+    mean, so that the sums stay well conditioned). With :math:`S_{xx}, S_{xy}` the
+    centred cross-products, :math:`\\hat\\Phi = S_{xx}^{-1} S_{xy}` (a 2 x 2 inverse,
+    written out and evaluated for all couples at once), the intercepts are
+    :math:`\\bar y - \\hat\\Phi' \\bar x`, and the standard errors are the OLS ones,
     :math:`\\hat\\sigma^2_j [(X'X)^{-1}]_{kk}` with
     :math:`\\hat\\sigma^2_j = RSS_j / (n - 3)`, with *t* tests and intervals on
-    :math:`n - 3` degrees of freedom; they equal per-couple OLS.
+    :math:`n - 3` degrees of freedom: the same numbers as fitting each couple's two
+    regressions separately, without a loop over couples.
 
     ``synchrony`` is the correlation of the two residuals at the same occasion,
     :math:`r = RSS_{ab} / \\sqrt{RSS_{aa} RSS_{bb}}` (a partial correlation given the
