@@ -55,5 +55,6 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/v1/checkins", "alongside.checkins.api.router")
+api.add_router("/v1/assessments", "alongside.assessments.api.router")
 
 __all__ = ["api"]

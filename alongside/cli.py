@@ -131,8 +131,12 @@ def _attach_optional() -> None:
     try:
         from alongside.analytics.cli import analyze
     except ImportError:
-        return
-    cli.add_command(analyze)
+        pass
+    else:
+        cli.add_command(analyze)
+    from alongside.assessments.cli import instruments
+
+    cli.add_command(instruments)
 
 
 _attach_optional()

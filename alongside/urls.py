@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("alongside.accounts.urls")),
     path("", include("alongside.checkins.urls")),
+    path("", include("alongside.assessments.urls")),
     path("", include("alongside.circle.urls")),
     path("", include("alongside.insights.urls")),
     path("", include("alongside.together.urls")),

@@ -152,6 +152,35 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "checkins:detail": (lambda w: {"pk": w.checkin.pk}, OWNED_BY_ALICE),
     "checkins:edit": (lambda w: {"pk": w.checkin.pk}, OWNED_BY_ALICE),
     "checkins:delete": (lambda w: {"pk": w.checkin.pk}, OWNED_BY_ALICE),
+    "assessments:index": (lambda w: {}, OPEN),
+    "assessments:instrument": (lambda w: {"instrument_id": "alongside-closeness"}, OPEN),
+    "assessments:start": (lambda w: {"instrument_id": "alongside-closeness"}, OPEN),
+    "assessments:history": (lambda w: {"instrument_id": "alongside-closeness"}, OPEN),
+    "assessments:take": (
+        lambda w: {
+            "pk": w.alice.assessment_takes.get_or_create(
+                instrument_id="alongside-closeness", status="complete"
+            )[0].pk
+        },
+        OWNED_BY_ALICE,
+    ),
+    "assessments:result": (
+        lambda w: {
+            "pk": w.alice.assessment_takes.get_or_create(
+                instrument_id="alongside-closeness", status="complete"
+            )[0].pk
+        },
+        OWNED_BY_ALICE,
+    ),
+    "assessments:delete": (
+        lambda w: {
+            "pk": w.alice.assessment_takes.get_or_create(
+                instrument_id="alongside-closeness", status="complete"
+            )[0].pk
+        },
+        OWNED_BY_ALICE,
+    ),
+    "assessments:shared": (lambda w: {"pk": w.link.pk}, COUPLE),
     "insights:mine": (lambda w: {}, OPEN),
     "insights:couple": (lambda w: {"pk": w.link.pk}, COUPLE),
     "circle:circle": (lambda w: {}, OPEN),
@@ -194,6 +223,38 @@ API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
     ),
     ("/api/v1/checkins/{checkin_id}", "delete"): (
         lambda w: {"checkin_id": w.checkin.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/assessments/instruments", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/assessments/instruments/{instrument_id}", "get"): (
+        lambda w: {"instrument_id": "ecr-rs"},
+        OPEN,
+    ),
+    ("/api/v1/assessments/takes", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/assessments/takes", "post"): (lambda w: {}, OPEN),
+    ("/api/v1/assessments/shared", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/assessments/takes/{take_id}", "get"): (
+        lambda w: {
+            "take_id": w.alice.assessment_takes.get_or_create(
+                instrument_id="alongside-closeness", status="complete"
+            )[0].pk
+        },
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/assessments/takes/{take_id}", "patch"): (
+        lambda w: {
+            "take_id": w.alice.assessment_takes.get_or_create(
+                instrument_id="alongside-closeness", status="complete"
+            )[0].pk
+        },
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/assessments/takes/{take_id}", "delete"): (
+        lambda w: {
+            "take_id": w.alice.assessment_takes.get_or_create(
+                instrument_id="alongside-closeness", status="complete"
+            )[0].pk
+        },
         OWNED_BY_ALICE,
     ),
 }

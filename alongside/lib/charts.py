@@ -315,3 +315,140 @@ def circle_picture(
         f'<text class="label me" x="{mid}" y="{mid + 5}" text-anchor="middle">{escape(centre[:10])}</text>'
     )
     return _frame(size, size, title, desc, "".join(parts), "chart-circle")
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def plane_chart(
+    points: Sequence[tuple[str, float, float]],
+    *,
+    low: float,
+    high: float,
+    x_label: str,
+    y_label: str,
+    corner_labels: tuple[str, str, str, str],
+    title: str,
+    desc: str,
+) -> SafeString:
+    """Two scores on one square (x right, y up), a dot per occasion joined in order.
+
+    ``points`` holds (label, x, y) oldest first; the last is drawn larger. ``corner_labels``
+    are (bottom left, top left, bottom right, top right), short plain words.
+    """
+    size, left, bottom, top, right = 360, 40, 40, 10, 12
+    plot = size - left - right
+    height = top + plot + bottom
+
+    def px(value: float) -> float:
+        return left + plot * (value - low) / (high - low)
+
+    def py(value: float) -> float:
+        return top + plot * (1 - (value - low) / (high - low))
+
+    middle = (low + high) / 2
+    parts = [
+        f'<rect class="plane" x="{left}" y="{top}" width="{plot}" height="{plot}" rx="6"/>',
+        f'<line class="midline" x1="{px(middle):.1f}" x2="{px(middle):.1f}" y1="{top}" '
+        f'y2="{top + plot}"/>',
+        f'<line class="midline" x1="{left}" x2="{left + plot}" y1="{py(middle):.1f}" '
+        f'y2="{py(middle):.1f}"/>',
+    ]
+    pad = 8
+    corners = (
+        (left + pad, top + plot - pad, "start"),
+        (left + pad, top + pad + 10, "start"),
+        (left + plot - pad, top + plot - pad, "end"),
+        (left + plot - pad, top + pad + 10, "end"),
+    )
+    for (cx, cy, anchor), text in zip(corners, corner_labels, strict=True):
+        parts.append(
+            f'<text class="quad-label" x="{cx:.1f}" y="{cy:.1f}" text-anchor="{anchor}">'
+            f"{escape(text)}</text>"
+        )
+    for value in (low, middle, high):
+        parts.append(
+            f'<text class="axis" x="{px(value):.1f}" y="{top + plot + 14}" text-anchor="middle">'
+            f"{_num(value)}</text>"
+        )
+        parts.append(
+            f'<text class="axis" x="{left - 6}" y="{py(value) + 4:.1f}" text-anchor="end">'
+            f"{_num(value)}</text>"
+        )
+    parts.append(
+        f'<text class="axis-title" x="{left + plot / 2:.1f}" y="{height - 6}" '
+        f'text-anchor="middle">{escape(x_label)}</text>'
+    )
+    parts.append(
+        f'<text class="axis-title" x="12" y="{top + plot / 2:.1f}" text-anchor="middle" '
+        f'transform="rotate(-90 12 {top + plot / 2:.1f})">{escape(y_label)}</text>'
+    )
+    if len(points) > 1:
+        trail = " ".join(f"{px(x):.1f},{py(y):.1f}" for _label, x, y in points)
+        parts.append(f'<polyline class="trail" points="{trail}"/>')
+    for index, (label, x, y) in enumerate(points, start=1):
+        last = index == len(points)
+        parts.append(
+            f'<circle class="dot{" now" if last else ""}" cx="{px(x):.1f}" cy="{py(y):.1f}" '
+            f'r="{7 if last else 4.5}"><title>{escape(label)}: {_num(x)}, {_num(y)}</title></circle>'
+        )
+        if len(points) > 1:
+            parts.append(
+                f'<text class="dot-label" x="{px(x):.1f}" y="{py(y) - 10:.1f}" '
+                f'text-anchor="middle">{index}</text>'
+            )
+    return _frame(size, height, title, desc, "".join(parts), "chart-plane")
+
+
+def timeline_chart(
+    points: Sequence[tuple[str, float | None]],
+    *,
+    low: float,
+    high: float,
+    title: str,
+    desc: str,
+) -> SafeString:
+    """Scores on successive occasions, evenly spaced and joined in order.
+
+    ``points`` holds (label under the point, value); a None value is left out. Unlike
+    ``line_chart``, occasions weeks apart are still joined: each is one more answer.
+    """
+    width, height, left, right, top, bottom = 420, 170, 34, 22, 12, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
+    count = len(points)
+
+    def x(index: int) -> float:
+        return left + (plot_w * index / (count - 1) if count > 1 else plot_w / 2)
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - (value - low) / (high - low))
+
+    parts: list[str] = []
+    for value in (low, (low + high) / 2, high):
+        parts.append(
+            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(value):.1f}" '
+            f'y2="{y(value):.1f}"/>'
+        )
+        parts.append(
+            f'<text class="axis" x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
+            f"{_num(value)}</text>"
+        )
+    step = max(1, -(-count // 6))  # label at most about six occasions
+    for index, (label, _value) in enumerate(points):
+        if index % step == 0 or index == count - 1:
+            parts.append(
+                f'<text class="axis" x="{x(index):.1f}" y="{height - 10}" text-anchor="middle">'
+                f"{escape(label)}</text>"
+            )
+    drawn = [(x(i), y(v)) for i, (_label, v) in enumerate(points) if v is not None]
+    if len(drawn) > 1:
+        path = " ".join(f"{dx:.1f},{dy:.1f}" for dx, dy in drawn)
+        parts.append(f'<polyline class="series" points="{path}"/>')
+    for index, (label, score) in enumerate(points):
+        if score is not None:
+            parts.append(
+                f'<circle class="dot" cx="{x(index):.1f}" cy="{y(score):.1f}" r="4">'
+                f"<title>{escape(label)}: {_num(score)}</title></circle>"
+            )
+    return _frame(width, height, title, desc, "".join(parts), "chart-timeline")

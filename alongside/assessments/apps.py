@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    name = "alongside.assessments"
+    label = "assessments"
+    verbose_name = "Questionnaires"
