@@ -148,7 +148,10 @@ def child(n_couples: int, n_days: int, frame: bool) -> dict[str, float]:
 def part_two(sizes: list[int], n_days: int, frame: bool) -> list[dict[str, float]]:
     kind = "long DataFrame -> networks()" if frame else "float32 arrays -> networks_from_arrays()"
     print(f"== scaling, {n_days} days per couple, {kind} (load {_load()})")
-    print(f"{'couples':>10} {'estimate s':>11} {'cpu s':>7} {'data MB':>9} {'peak MB':>9}")
+    print(
+        f"{'couples':>10} {'simulate s':>11} {'estimate s':>11} {'cpu s':>7} {'data MB':>9} "
+        f"{'peak MB':>9}"
+    )
     results = []
     for size in sizes:
         command = [sys.executable, __file__, "--child", str(size), "--days", str(n_days)]
@@ -158,7 +161,7 @@ def part_two(sizes: list[int], n_days: int, frame: bool) -> list[dict[str, float
         row = json.loads(output.strip().splitlines()[-1])
         results.append(row)
         print(
-            f"{size:>10,} {row['estimate_s']:>11.2f} {row['cpu_s']:>7.2f} "
+            f"{size:>10,} {row['generate_s']:>11.2f} {row['estimate_s']:>11.2f} {row['cpu_s']:>7.2f} "
             f"{row['rss_before_mb']:>9.0f} {row['peak_mb']:>9.0f}"
         )
     print(f"(load average at the end: {_load()})")

@@ -147,7 +147,7 @@ def test_it_allows_a_negative_within_dyad_correlation() -> None:
 
 
 def test_its_estimate_is_the_reml_optimum() -> None:
-    pairs = _simulated_pairs(rho=-0.2, seed=3)
+    pairs = _simulated_pairs(rho=-0.2, n_dyads=120, seed=3)
     result = apim(pairs, dyad="dyad", outcome="y_A", actor="x_A", partner="x_P")
     # Recompute the REML criterion with dense matrices around the estimate.
     y = pairs["y_A"].to_numpy()

@@ -90,3 +90,14 @@ def test_the_package_does_not_import_django() -> None:
             else:
                 continue
             assert not any(n.split(".")[0] == "django" for n in names), path
+
+
+def test_the_guide_mentions_every_function_and_command() -> None:
+    from alongside.analytics.cli import analyze
+
+    guide = Path(__file__).resolve().parents[3] / "docs" / "analytics.md"
+    text = guide.read_text()
+    for name in PUBLIC:
+        assert f"`{name}" in text, f"docs/analytics.md does not mention {name}"
+    for command in analyze.commands:
+        assert f"alongside analyze {command}" in text, f"docs/analytics.md lacks {command}"
