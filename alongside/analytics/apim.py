@@ -276,7 +276,7 @@ def apim(
     -------
     pandas.DataFrame
         One row per term, with columns ``term``, ``role`` (the ``distinguish_by`` value,
-        or ``None``), ``estimate``, ``std_error``, ``statistic``, ``df``, ``p_value``,
+        missing for terms shared by both roles), ``estimate``, ``std_error``, ``statistic``, ``df``, ``p_value``,
         ``ci_low``, ``ci_high``. Terms: ``intercept``, ``actor``, ``partner`` (fixed
         effects), ``k`` (partner / actor), ``rho`` (the non-independence: the
         within-dyad residual correlation) and ``sigma`` (residual standard deviation,

@@ -107,7 +107,7 @@ def analyze() -> None:
     """Dyadic analyses of a CSV file; results go to stdout as CSV or JSON records."""
 
 
-@analyze.command(name="apim")
+@analyze.command(name="apim", short_help="Actor-Partner Interdependence Model (pairwise data).")
 @_common
 @click.option("--dyad", required=True, metavar="COLUMN", help="Column identifying the dyad.")
 @click.option("--outcome", required=True, metavar="COLUMN", help="The person's outcome.")
@@ -145,7 +145,9 @@ def apim_command(
     )
 
 
-@analyze.command(name="lagged-apim")
+@analyze.command(
+    name="lagged-apim", short_help="Stability and influence over days (multilevel lagged APIM)."
+)
 @_common
 @_diary
 @click.option("--random-slopes", is_flag=True, help="Let stability and influence vary by couple.")
@@ -184,7 +186,7 @@ def lagged_apim_command(
     )
 
 
-@analyze.command(name="networks")
+@analyze.command(name="networks", short_help="Per-couple VAR(1) emotional networks.")
 @_common
 @_diary
 @_baseline
@@ -218,7 +220,7 @@ def networks_command(
     )
 
 
-@analyze.command(name="synchrony")
+@analyze.command(name="synchrony", short_help="Per-couple same-moment synchrony.")
 @_common
 @_diary
 @_baseline

@@ -10,7 +10,7 @@ from ._checks import require_choice, require_level
 from ._lmm import GroupMoments, MixedFit, fit_mixed
 from ._series import CoupleSeries, couple_series, lag_moments
 
-__all__ = ["lagged_apim", "lagged_apim_moments"]
+__all__ = ["lagged_apim"]
 
 FIXED_TERMS = (
     "intercept_a",
