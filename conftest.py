@@ -84,6 +84,38 @@ def make_person(email: str, name: str, time_zone: str = "Europe/London") -> Any:
     return user
 
 
+def link_people(
+    inviter: Any,
+    invitee: Any,
+    *,
+    inviter_shares: list[str] | None = None,
+    invitee_shares: list[str] | None = None,
+    kind: str = "partner",
+) -> Any:
+    """Link two people through the real invitation flow; each shares only what is given."""
+    from alongside.circle.models import Invitation
+    from alongside.circle.services import invitation_accept
+
+    invitation = Invitation.objects.create(inviter=inviter, kind=kind, scope=inviter_shares or [])
+    return invitation_accept(invitation=invitation, user=invitee, scope=invitee_shares or [])
+
+
+@pytest.fixture
+def link_couple(alice: Any, ben: Any) -> Callable[..., Any]:
+    """``link_couple(alice_shares, ben_shares, kind)``: alice invites, ben accepts."""
+
+    def link_couple(
+        alice_shares: list[str] | None = None,
+        ben_shares: list[str] | None = None,
+        kind: str = "partner",
+    ) -> Any:
+        return link_people(
+            alice, ben, inviter_shares=alice_shares, invitee_shares=ben_shares, kind=kind
+        )
+
+    return link_couple
+
+
 @pytest.fixture
 def alice(db: None) -> Any:
     return make_person("alice@example.org", "Alice", "Europe/London")

@@ -35,15 +35,10 @@ if TYPE_CHECKING:
     from playwright.sync_api import ConsoleMessage, Error, Page, ViewportSize
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+sys.path.insert(0, str(ROOT))
+# The browser tests and this script launch Chromium the same way.
+from tests.e2e.helpers import CHROMIUM_ARGS  # noqa: E402
+
 SIZES: dict[str, ViewportSize] = {
     "phone": {"width": 390, "height": 844},
     "desktop": {"width": 1280, "height": 800},

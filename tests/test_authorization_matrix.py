@@ -23,7 +23,7 @@ from alongside.checkins.models import CheckIn
 from alongside.circle import services
 from alongside.circle.models import Grant, Invitation, Link, Person
 from alongside.together.models import Agreement, Item, PromptAnswer, Session
-from conftest import make_person
+from conftest import link_people, make_person
 
 # Text that only the owner may ever see. Any response to anyone else containing one of
 # these is a leak, whatever its status code.
@@ -65,12 +65,7 @@ class World:
 
 
 def _link(one: Any, other: Any, kind: str, share: list[str], back: list[str]) -> Link:
-    link = Link.objects.create(kind=kind, user_a=one, user_b=other)
-    Grant.objects.create(owner=one, grantee=other, link=link, categories=share)
-    Grant.objects.create(owner=other, grantee=one, link=link, categories=back)
-    Person.objects.create(owner=one, name=str(other), kind=kind, link=link)
-    Person.objects.create(owner=other, name=str(one), kind=kind, link=link)
-    return link
+    return link_people(one, other, inviter_shares=share, invitee_shares=back, kind=kind)
 
 
 @pytest.fixture

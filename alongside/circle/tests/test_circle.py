@@ -41,21 +41,6 @@ def clock() -> Iterator[time_machine.Traveller]:
 
 
 @pytest.fixture
-def link_couple(alice: Any, ben: Any) -> Callable[..., Link]:
-    """Link alice (inviter) and ben through the real invitation flow."""
-
-    def link_couple(
-        alice_shares: list[str] | None = None,
-        ben_shares: list[str] | None = None,
-        kind: str = "partner",
-    ) -> Link:
-        invitation = Invitation.objects.create(inviter=alice, kind=kind, scope=alice_shares or [])
-        return invitation_accept(invitation=invitation, user=ben, scope=ben_shares or [])
-
-    return link_couple
-
-
-@pytest.fixture
 def couple(link_couple: Callable[..., Link]) -> Link:
     """Both share mood and "checking in together"; alice also shares needs. No notes."""
     return link_couple(["mood", "needs", "together"], ["mood", "together"])

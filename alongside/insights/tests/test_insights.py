@@ -11,17 +11,13 @@ from django.test import Client
 
 from alongside.accounts.models import AccessLogEntry
 from alongside.checkins.models import CheckIn
-from alongside.circle.models import Grant, Link, Person
+from alongside.circle.models import Link
 from alongside.insights.couple import MIN_SHARED_DAYS, couple_insights
+from conftest import link_people
 
 
 def _link(alice: Any, ben: Any, alice_shares: list[str], ben_shares: list[str]) -> Link:
-    link = Link.objects.create(kind="partner", user_a=alice, user_b=ben)
-    Grant.objects.create(owner=alice, grantee=ben, link=link, categories=alice_shares)
-    Grant.objects.create(owner=ben, grantee=alice, link=link, categories=ben_shares)
-    Person.objects.create(owner=alice, name="Ben", kind="partner", link=link)
-    Person.objects.create(owner=ben, name="Alice", kind="partner", link=link)
-    return link
+    return link_people(alice, ben, inviter_shares=alice_shares, invitee_shares=ben_shares)
 
 
 def _days(person: Any, moods: list[int], *, needs: int | None = 3, close: int | None = 2) -> None:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import time_machine
 
-from alongside.circle.models import Invitation, Link
-from alongside.circle.services import invitation_accept
+from alongside.circle.models import Link
 from alongside.together.tests.helpers import NOW
+from conftest import link_people
 
 SHARED = ["needs", "together"]
 
@@ -33,11 +33,12 @@ def link_couple(alice: Any, ben: Any) -> Callable[..., Link]:
         ben_shares: list[str] | None = None,
         kind: str = "partner",
     ) -> Link:
-        invitation = Invitation.objects.create(
-            inviter=alice, kind=kind, scope=SHARED if alice_shares is None else alice_shares
-        )
-        return invitation_accept(
-            invitation=invitation, user=ben, scope=SHARED if ben_shares is None else ben_shares
+        return link_people(
+            alice,
+            ben,
+            inviter_shares=SHARED if alice_shares is None else alice_shares,
+            invitee_shares=SHARED if ben_shares is None else ben_shares,
+            kind=kind,
         )
 
     return link_couple
