@@ -3,6 +3,15 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 export UV_PROJECT_ENVIRONMENT := .venv
+# Use a Python 3.12+ already on the machine when there is one (uv would otherwise
+# download one). Each candidate is run, not trusted: a pyenv shim may exist but fail.
+ifeq ($(origin UV_PYTHON), undefined)
+FOUND_PYTHON := $(shell for p in python3.14 python3.13 python3.12 python3 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3); do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && command -v $$p && break; done)
+ifneq ($(FOUND_PYTHON),)
+export UV_PYTHON := $(FOUND_PYTHON)
+endif
+endif
 
 .PHONY: run test lint fmt install demo worker screenshots
 
@@ -16,8 +25,7 @@ install: $(UV)
 ## run: install, migrate, seed the demo when empty, serve web + worker on :8000
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py demo --quiet-logins
-	@$(PY) -c "from alongside.accounts.demo import logins_text; print(logins_text())"
+	$(PY) manage.py demo
 	@echo "Alongside is starting on http://127.0.0.1:8000  (Ctrl+C stops it)"
 	DEBUG=$${DEBUG:-true} $(PY) -m alongside.cli serve --bind 127.0.0.1:8000 --workers 2 --task-workers 1
 
