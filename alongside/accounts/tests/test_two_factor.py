@@ -30,33 +30,39 @@ def test_setting_up_totp_asks_for_the_password_first(alice_client: Client) -> No
 def test_totp_setup_shows_a_qr_code_and_activates_with_a_code(
     alice_client: Client, alice: Any, reauthenticate: Any
 ) -> None:
-    reauthenticate(alice_client)
-    page = alice_client.get("/accounts/2fa/totp/activate/")
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert "<svg" in html or "data:image/svg+xml" in html
-    secret = alice_client.session[SECRET_SESSION_KEY]
-    assert secret in html  # for typing into an app by hand
+    # Frozen: the code must belong to the same 30-second step as the check.
+    with time_machine.travel(time.time(), tick=False):
+        reauthenticate(alice_client)
+        page = alice_client.get("/accounts/2fa/totp/activate/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "<svg" in html or "data:image/svg+xml" in html
+        secret = alice_client.session[SECRET_SESSION_KEY]
+        assert secret in html  # for typing into an app by hand
 
-    wrong = alice_client.post("/accounts/2fa/totp/activate/", {"code": "000000"})
-    assert wrong.status_code == 200
-    assert not Authenticator.objects.filter(user=alice).exists()
+        wrong = alice_client.post("/accounts/2fa/totp/activate/", {"code": "000000"})
+        assert wrong.status_code == 200
+        assert not Authenticator.objects.filter(user=alice).exists()
 
-    done = alice_client.post("/accounts/2fa/totp/activate/", {"code": code_for(secret)})
-    assert done.status_code == 302
-    types = set(Authenticator.objects.filter(user=alice).values_list("type", flat=True))
-    assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
+        done = alice_client.post("/accounts/2fa/totp/activate/", {"code": code_for(secret)})
+        assert done.status_code == 302
+        types = set(Authenticator.objects.filter(user=alice).values_list("type", flat=True))
+        assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
 
 
 def test_with_totp_on_signing_in_asks_for_a_code(
     alice_client: Client, alice: Any, reauthenticate: Any, password: str
 ) -> None:
-    reauthenticate(alice_client)
-    alice_client.get("/accounts/2fa/totp/activate/")
-    secret = alice_client.session[SECRET_SESSION_KEY]
-    alice_client.post("/accounts/2fa/totp/activate/", {"code": code_for(secret)})
+    now = time.time()
+    # A frozen clock: a 30-second TOTP step must not turn over between making a code and
+    # sending it (that made this test fail now and then on a busy machine).
+    with time_machine.travel(now, tick=False):
+        reauthenticate(alice_client)
+        alice_client.get("/accounts/2fa/totp/activate/")
+        secret = alice_client.session[SECRET_SESSION_KEY]
+        alice_client.post("/accounts/2fa/totp/activate/", {"code": code_for(secret, now)})
 
-    later = time.time() + 120  # a fresh code; a used one is not accepted twice
+    later = now + 120  # a fresh code; a used one is not accepted twice
     with time_machine.travel(later, tick=False):
         client = Client()
         step_one = client.post("/accounts/login/", {"login": alice.email, "password": password})
