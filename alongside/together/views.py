@@ -253,7 +253,14 @@ def item_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def prompt(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
     """One prompt: answer it (POST), or see whether both answers are in (GET, polled)."""
-    session = _session(request, pk)
+    try:
+        session = _session(request, pk)
+    except Http404:
+        # A page left open after the link ended keeps polling: htmx's 286 tells it to
+        # stop. Same answer for any id, so it reveals nothing a 404 would not.
+        if request.method == "GET" and _is_htmx(request):
+            return HttpResponse(status=286)
+        raise
     found = session.prompt(key)
     if found is None:
         raise Http404

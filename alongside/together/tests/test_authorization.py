@@ -75,6 +75,11 @@ def every_request(client: Client, case: Case) -> list[Any]:
     return [*gets, client.post(case.url, data), htmx(client, "post", case.url, data)]
 
 
+def gone(response: Any) -> bool:
+    """404, or for a polling htmx fragment 286 ("stop polling") with an empty body."""
+    return response.status_code == 404 or (response.status_code == 286 and not response.content)
+
+
 def assert_nothing_changed() -> None:
     assert Item.objects.count() == 1
     assert PromptAnswer.objects.count() == 1
@@ -91,7 +96,7 @@ def test_every_together_url_is_covered_here(world: list[Case]) -> None:
 def test_a_stranger_gets_404_on_every_url(world: list[Case], eve_client: Any) -> None:
     for case in world:
         for response in every_request(eve_client, case):
-            assert response.status_code == 404, (case.name, response.status_code)
+            assert gone(response), (case.name, response.status_code)
             assert SECRET not in response.content.decode()
     assert_nothing_changed()
 
@@ -124,7 +129,7 @@ def test_after_unlinking_both_get_404_and_the_ritual_is_gone(
     for client in (alice_client, ben_client):
         for case in world:
             for response in every_request(client, case):
-                assert response.status_code == 404, (case.name, response.status_code)
+                assert gone(response), (case.name, response.status_code)
     assert not Session.objects.exists()
     assert not Item.objects.exists()
     assert not PromptAnswer.objects.exists()
@@ -200,3 +205,15 @@ def test_a_past_week_takes_no_new_answers_or_items(
     assert not PromptAnswer.objects.filter(prompt_key=prompt.key).exists()
     follow = alice_client.get(response["Location"])
     assert "That week has passed" in follow.content.decode()
+
+
+def test_a_page_still_polling_after_unlinking_is_told_to_stop(
+    couple: Link, ben: Any, alice_client: Any
+) -> None:
+    session = this_week(couple)
+    url = f"/together/sessions/{session.pk}/prompts/{session.prompts()[0].key}/"
+    link_end(link=couple, by=ben)
+    response = htmx(alice_client, "get", url)
+    assert response.status_code == 286
+    assert response.content == b""
+    assert alice_client.get(url).status_code == 404
