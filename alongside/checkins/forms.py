@@ -111,7 +111,7 @@ class CheckInForm(forms.ModelForm[CheckIn]):
                 required=False,
                 empty_value=None,
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": _("Choose one of the steps, or 'not today'.")},
+                error_messages={"invalid_choice": _("Choose one of the steps, or 'skip'.")},
             )
         from alongside.circle.models import Person
 

@@ -116,3 +116,13 @@ def test_help_without_configured_resources_still_helps(
 
 def test_help_is_linked_from_every_page(client: Client, db: None) -> None:
     assert 'href="/help/"' in client.get("/accounts/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_missing_page_is_friendly_and_keeps_the_quick_exit(client: Client, settings: Any) -> None:
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "We couldn't find that page" in body
+    assert settings.QUICK_EXIT_URL in body
