@@ -761,12 +761,7 @@ def _items(
             continue
         r.unknown_keys(data, _ITEM_KEYS, path)
         item_id = r.text(data, "id", path)
-        if item_id is not None:
-            if not _ID_RE.match(item_id):
-                r.issue(_join(path, "id"), "must be lower-case letters, digits, '-' or '_'")
-            elif item_id in seen_ids:
-                r.issue(_join(path, "id"), f"{item_id!r} is used by an earlier item")
-            seen_ids.add(item_id)
+        _check_id(r, item_id, path, seen_ids, f"{item_id!r} is used by an earlier item")
         number = r.integer(data, "number", path)
         if number is not None:
             if number < 1:
@@ -852,6 +847,17 @@ def implied_range(method: Method, items: Sequence[Item]) -> tuple[Fraction, Frac
     return low, high
 
 
+def _check_id(r: _Reader, value: str | None, path: str, seen: set[str], repeated: str) -> None:
+    """An id must be a plain slug and unique among its siblings; ``seen`` collects them."""
+    if value is None:
+        return
+    if not _ID_RE.match(value):
+        r.issue(_join(path, "id"), "must be lower-case letters, digits, '-' or '_'")
+    elif value in seen:
+        r.issue(_join(path, "id"), repeated)
+    seen.add(value)
+
+
 def _subscales(doc: Mapping[str, Any], items: tuple[Item, ...], r: _Reader) -> tuple[Subscale, ...]:
     raw_subscales = r.sequence(doc, "subscales", "")
     if "subscales" in doc and not raw_subscales:
@@ -866,12 +872,7 @@ def _subscales(doc: Mapping[str, Any], items: tuple[Item, ...], r: _Reader) -> t
             continue
         r.unknown_keys(data, _SUBSCALE_KEYS, path)
         subscale_id = r.text(data, "id", path)
-        if subscale_id is not None:
-            if not _ID_RE.match(subscale_id):
-                r.issue(_join(path, "id"), "must be lower-case letters, digits, '-' or '_'")
-            elif subscale_id in seen:
-                r.issue(_join(path, "id"), f"{subscale_id!r} is used by an earlier subscale")
-            seen.add(subscale_id)
+        _check_id(r, subscale_id, path, seen, f"{subscale_id!r} is used by an earlier subscale")
         label = r.text(data, "label", path)
         description = r.text(data, "description", path, required=False)
         member_ids: list[str] = []
@@ -1120,10 +1121,7 @@ def _about(value: Any, subscales: tuple[Subscale, ...], r: _Reader) -> About | N
         rel_label = r.text(entry, "label", where)
         if rel_id is None or rel_label is None:
             continue
-        if not _ID_RE.match(rel_id):
-            r.issue(_join(where, "id"), "must be lower-case letters, digits, '-' or '_'")
-        elif rel_id in labels:
-            r.issue(_join(where, "id"), f"{rel_id!r} is listed twice")
+        _check_id(r, rel_id, where, set(labels), f"{rel_id!r} is listed twice")
         relationships.append(rel_id)
         labels[rel_id] = rel_label
     if kind == "relationship" and not relationships:
