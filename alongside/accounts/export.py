@@ -83,9 +83,11 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
         "access_log": [
             {
                 "viewer": e.viewer_label,
-                "category": e.category,
-                "detail": e.detail,
-                "at": e.at.isoformat(),
+                "categories": list(e.categories),
+                "details": list(e.details),
+                "reads": e.reads,
+                "first_at": e.first_at.isoformat(),
+                "last_at": e.at.isoformat(),
             }
             for e in user.access_log.all()
         ],

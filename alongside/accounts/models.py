@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import zoneinfo
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from alongside.lib.crypto import EncryptedTextField
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -108,7 +112,14 @@ class ApiToken(models.Model):
 
 
 class AccessLogEntry(models.Model):
-    """One read of a person's data by someone else. Only the owner reads these."""
+    """One visit by someone else to a person's data. Only the owner reads these.
+
+    Repeated reads by the same person within ``VISIT_GAP`` of each other are one visit: one
+    row whose ``reads`` counts them and whose ``categories`` gathers what was seen, so a
+    busy viewer cannot push other people's reads out of sight (the log pages by visit).
+    """
+
+    VISIT_GAP = dt.timedelta(minutes=30)
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_log"
@@ -116,13 +127,47 @@ class AccessLogEntry(models.Model):
     viewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    viewer_label = models.CharField(max_length=120)
-    category = models.CharField(max_length=40)
-    detail = models.CharField(max_length=200, blank=True)
+    # The viewer's name as it was; kept when their account goes. Encrypted like notes.
+    viewer_label = EncryptedTextField()
+    categories = models.JSONField(default=list)
+    details = models.JSONField(default=list)
+    reads = models.PositiveIntegerField(default=1)
+    first_at = models.DateTimeField(default=timezone.now)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        ordering = ("-at",)
+        ordering = ("-at", "-pk")
+        indexes = [models.Index(fields=("owner", "viewer", "-at"), name="access_visit_idx")]
 
     def __str__(self) -> str:
-        return f"{self.viewer_label} saw {self.category} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.viewer_label} saw {', '.join(self.categories)} at {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, *, owner: User, viewer: User, categories: Iterable[str], detail: str) -> None:
+        """Add one read to the owner's log, joining the viewer's current visit if any."""
+        now = timezone.now()
+        seen = set(categories)
+        with transaction.atomic():
+            visit = (
+                cls.objects.select_for_update()
+                .filter(owner=owner, viewer=viewer, at__gte=now - cls.VISIT_GAP)
+                .order_by("-at", "-pk")
+                .first()
+            )
+            if visit is None:
+                cls.objects.create(
+                    owner=owner,
+                    viewer=viewer,
+                    viewer_label=str(viewer),
+                    categories=sorted(seen),
+                    details=[detail] if detail else [],
+                    first_at=now,
+                    at=now,
+                )
+                return
+            visit.categories = sorted(seen | set(visit.categories))
+            if detail and detail not in visit.details:
+                visit.details = [*visit.details, detail]
+            visit.reads += 1
+            visit.at = now
+            visit.save(update_fields=["categories", "details", "reads", "at"])

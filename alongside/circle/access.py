@@ -69,12 +69,4 @@ def log_read(owner: Any, viewer: Any, categories: Iterable[str], detail: str = "
     """Append to the owner's access log; reading one's own data is not logged."""
     if owner.pk == viewer.pk:
         return
-    label = str(viewer)
-    AccessLogEntry.objects.bulk_create(
-        [
-            AccessLogEntry(
-                owner=owner, viewer=viewer, viewer_label=label, category=c, detail=detail
-            )
-            for c in sorted(set(categories))
-        ]
-    )
+    AccessLogEntry.record(owner=owner, viewer=viewer, categories=categories, detail=detail)

@@ -77,9 +77,9 @@ def test_the_access_log_shows_only_my_entries(
     alice_client: Client, alice: Any, ben: Any, dana: Any
 ) -> None:
     AccessLogEntry.objects.create(
-        owner=alice, viewer=dana, viewer_label="Dana (therapist)", category="mood"
+        owner=alice, viewer=dana, viewer_label="Dana (therapist)", categories=["mood"]
     )
-    AccessLogEntry.objects.create(owner=ben, viewer=dana, viewer_label="Seen-Bens", category="mood")
+    AccessLogEntry.objects.create(owner=ben, viewer=dana, viewer_label="Seen-Bens", categories=["mood"])
     html = alice_client.get("/settings/access-log/").content.decode()
     assert "Dana (therapist)" in html
     assert "Seen-Bens" not in html
