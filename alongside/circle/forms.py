@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alongside.circle.models import CATEGORIES, LINK_KINDS, Invitation, Person
+from alongside.circle import registry
+from alongside.circle.models import LINK_KINDS, Invitation, Person
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -25,7 +26,7 @@ class ScopeField(forms.MultipleChoiceField):
             _("Nothing is shared unless you tick it. You can change this any time."),
         )
         super().__init__(
-            choices=CATEGORIES, required=False, widget=forms.CheckboxSelectMultiple, **kwargs
+            choices=registry.choices, required=False, widget=forms.CheckboxSelectMultiple, **kwargs
         )
 
 

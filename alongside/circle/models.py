@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alongside.circle import registry
+
 KINDS: list[tuple[str, Any]] = [
     ("partner", _("Partner")),
     ("friend", _("Friend")),
@@ -30,17 +32,7 @@ LINK_KINDS: list[tuple[str, Any]] = [
     ("family", _("Family")),
 ]
 
-# What can be shared, one category at a time. Nothing is shared by default.
-CATEGORIES: list[tuple[str, Any]] = [
-    ("mood", _("Mood and feelings")),
-    ("needs", _("Needs")),
-    ("support", _("Support given and received")),
-    ("notes", _("Notes")),
-    ("assessments", _("Questionnaire results")),
-    ("practice", _("Practice")),
-    ("together", _("Checking in together")),
-]
-CATEGORY_KEYS = [key for key, _label in CATEGORIES]
+# What can be shared comes from circle/registry.py: each app contributes its categories.
 INVITATION_DAYS = 7
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
 
@@ -178,8 +170,7 @@ class Grant(models.Model):
         return f"Grant {self.pk}"
 
     def category_labels(self) -> list[Any]:
-        labels = dict(CATEGORIES)
-        return [labels[c] for c in self.categories if c in labels]
+        return registry.labels(self.categories)
 
     def last_day(self, tz: dt.tzinfo) -> dt.date | None:
         """The last day shared, in ``tz``: "until the 20th" expires as the 21st begins."""

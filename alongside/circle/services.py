@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alongside.circle.models import CATEGORY_KEYS, Grant, Invitation, Link, Notice, Person
+from alongside.circle import registry
+from alongside.circle.models import Grant, Invitation, Link, Notice, Person
 
 
 class InvitationProblem(Exception):
@@ -37,7 +38,7 @@ def invitation_check(*, invitation: Invitation | None, user: Any) -> Invitation:
 
 
 def _clean(categories: list[str]) -> list[str]:
-    return [c for c in CATEGORY_KEYS if c in set(categories)]
+    return registry.clean(categories)
 
 
 @transaction.atomic

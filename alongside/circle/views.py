@@ -12,15 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from alongside.checkins.charts import mood_chart, needs_chart
-from alongside.checkins.models import CHECKIN_CATEGORIES, CheckIn
-from alongside.circle import access, services
-from alongside.circle.charts import reciprocity
+from alongside.circle import access, registry, services
 from alongside.circle.forms import AcceptForm, GrantForm, InvitationForm, JoinForm, PersonForm
-from alongside.circle.models import CATEGORIES, Grant, Invitation, Link, Notice, Person
+from alongside.circle.models import Grant, Invitation, Link, Notice, Person
 from alongside.lib.http import AuthedHttpRequest
-
-PARTNER_VIEW_DAYS = 30
 
 
 @login_required
@@ -33,7 +28,7 @@ def circle(request: AuthedHttpRequest) -> HttpResponse:
         "circle/circle.html",
         {
             "people": Person.objects.filter(owner=user).select_related("link"),
-            "picture": reciprocity(user),
+            "parts": registry.render_parts("circle", user, user, None),
             "invitations": [i for i in user.invitations.all()[:20] if i.is_open],
             "notices": notices,
         },
@@ -155,25 +150,11 @@ def _my_link(request: AuthedHttpRequest, pk: int) -> Link:
 
 @login_required
 def link_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """What the other person shares with me, and what I share with them."""
+    """The person page: what they share with me (each app draws its own part), and what
+    I share with them."""
     link = _my_link(request, pk)
     other = link.other(request.user)
     shared = access.shared_categories(other, request.user)
-    seen = shared & CHECKIN_CATEGORIES
-    today = request.user.local_today()
-    start = today - dt.timedelta(days=PARTNER_VIEW_DAYS - 1)
-    entries: list[CheckIn] = []
-    if seen:
-        # Any one shared check-in category is enough to list the days; each entry is then
-        # cut down to the shared parts. Private entries never leave visible_to().
-        category = sorted(seen)[0]
-        entries = list(
-            access.visible_to(request.user, CheckIn.objects.filter(owner=other), category)
-            .filter(day__gte=start, day__lte=today)
-            .prefetch_related("received_from_people", "given_to_people")
-            .order_by("day")
-        )
-        access.log_read(other, request.user, seen, detail=_("check-ins, last 30 days"))
     mine = Grant.objects.active().filter(owner=request.user, grantee=other).first()
     return render(
         request,
@@ -181,11 +162,8 @@ def link_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             "link": link,
             "other": other,
-            "shared": shared,
-            "shared_labels": [label for key, label in CATEGORIES if key in shared],
-            "entries": [e.shared_dict(shared) for e in reversed(entries)],
-            "mood": mood_chart(entries, start=start, end=today) if "mood" in shared else None,
-            "needs": needs_chart(entries, start=start, end=today) if "needs" in shared else None,
+            "shared_labels": registry.labels(shared),
+            "parts": registry.render_parts("person", request.user, other, link),
             "my_grant": mine,
             "my_labels": mine.category_labels() if mine else [],
             "my_last_day": mine.last_day(request.user.tz) if mine else None,

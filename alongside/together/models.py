@@ -42,6 +42,7 @@ from alongside.circle.models import Link
 from alongside.lib.crypto import EncryptedTextField
 from alongside.together import prompts
 from alongside.together.prompts import Prompt
+from alongside.together.reading import DETAIL, both, by_creation
 
 ITEM_MAX_LENGTH = 500
 ANSWER_MAX_LENGTH = 2000
@@ -182,27 +183,52 @@ class Session(models.Model):
         The partner's answer is loaded only when ``viewer`` has answered too: before
         that it never reaches a template, so it cannot leak into a page, hidden or not.
         """
-        answers = {
-            a.author_id: a for a in self.answers.filter(prompt_key=prompt.key).order_by("pk")
-        }
-        mine = answers.get(viewer.pk)
-        theirs = next((a for uid, a in answers.items() if uid != viewer.pk), None)
-        if mine is None or theirs is None:
-            return Reveal(prompt=prompt, mine=mine, theirs=None)
-        return Reveal(prompt=prompt, mine=mine, theirs=theirs)
+        answers = self.answers.filter(prompt_key=prompt.key).order_by("pk")
+        mine = answers.filter(author=viewer).first()
+        if mine is None:
+            return Reveal(prompt=prompt, mine=None, theirs=None)
+        other = self.link.other(viewer)
+        # Only now is the partner's answer read, through the read path (logged for them).
+        theirs = access.read(viewer, answers, "together", owner=other, detail=_(DETAIL)).rows
+        return Reveal(prompt=prompt, mine=mine, theirs=theirs[0] if theirs else None)
 
-    def follow_ups(self) -> models.QuerySet[Agreement]:
+    def follow_ups(self, viewer: Any) -> list[Agreement]:
         """Agreements from earlier sessions still open, or done since this week began."""
         began = dt.datetime.combine(
             self.week_start, dt.time.min, tzinfo=Ritual.for_link(self.link).tz
         )
-        return (
+        rows = (
             Agreement.objects.filter(
                 session__link_id=self.link_id, session__week_start__lt=self.week_start
             )
             .filter(Q(done_at__isnull=True) | Q(done_at__gte=began))
             .select_related("owner", "session")
-            .order_by("session__week_start", "pk")
+        )
+        return both(
+            viewer,
+            self.link.other(viewer),
+            rows,
+            owner_field="owner",
+            order=lambda a: (a.session.week_start, a.pk),
+        )
+
+    def items_for(self, viewer: Any) -> list[Item]:
+        """This week's agenda items, viewer's and (as shared) the partner's."""
+        return both(
+            viewer,
+            self.link.other(viewer),
+            self.items.select_related("author"),
+            owner_field="author",
+            order=by_creation,
+        )
+
+    def agreements_for(self, viewer: Any) -> list[Agreement]:
+        return both(
+            viewer,
+            self.link.other(viewer),
+            self.agreements.select_related("owner"),
+            owner_field="owner",
+            order=by_creation,
         )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alongside.circle import access
 from alongside.circle.models import Link
+from alongside.circle.registry import Part
 from alongside.lib.http import AuthedHttpRequest
 from alongside.together import agenda, services
 from alongside.together.forms import ANSWERED_TWICE, AgreementForm, AnswerForm, ItemForm, RitualForm
@@ -34,6 +35,7 @@ from alongside.together.models import (
     together_open,
 )
 from alongside.together.prompts import Prompt
+from alongside.together.reading import both, by_creation
 
 
 def _link(request: AuthedHttpRequest, pk: int) -> Link:
@@ -56,6 +58,13 @@ def _week_passed(request: AuthedHttpRequest, session: Session) -> HttpResponse:
     """A past week takes nothing new: say so and go to this week's page."""
     messages.error(request, _("That week has passed. You can add it to this week instead."))
     return redirect("together:week", pk=session.link_id)
+
+
+def link_part(viewer: Any, owner: Any, link: Link) -> Part | None:
+    """On a partner's page: the way into checking in together (it reads nothing)."""
+    if link.kind != "partner":
+        return None
+    return Part("together/_link_part.html", {"link": link})
 
 
 def _week_url(link_id: int, anchor: str = "") -> str:
@@ -81,12 +90,6 @@ def _paused(request: AuthedHttpRequest, link: Link) -> HttpResponse:
     )
 
 
-def _log_together_read(request: AuthedHttpRequest, session: Session) -> None:
-    """The partner's items, answers and agreements were shown: tell them in their log."""
-    other = session.link.other(request.user)
-    access.log_read(other, request.user, {"together"}, detail=_("checking in together"))
-
-
 def _prompt_block(
     request: AuthedHttpRequest, session: Session, prompt: Prompt, form: AnswerForm | None = None
 ) -> dict[str, Any]:
@@ -108,7 +111,6 @@ def _render_week(
     link = session.link
     other = link.other(viewer)
     answer_forms = answer_forms or {}
-    _log_together_read(request, session)
     return render(
         request,
         "together/week.html",
@@ -122,7 +124,7 @@ def _render_week(
                 _prompt_block(request, session, p, answer_forms.get(p.key))
                 for p in session.prompts()
             ],
-            "agreements": session.agreements.select_related("owner"),
+            "agreements": session.agreements_for(viewer),
             "item_form": item_form or ItemForm(),
             "agreement_form": agreement_form
             or AgreementForm(
@@ -153,8 +155,7 @@ def session_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if session.is_current():
         return redirect("together:week", pk=session.link_id)
     other = session.link.other(request.user)
-    _log_together_read(request, session)
-    items = list(session.items.select_related("author"))
+    items = session.items_for(request.user)
     return render(
         request,
         "together/session.html",
@@ -165,7 +166,7 @@ def session_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "sections": agenda.sections(items),
             "has_items": bool(items),
             "prompts": [_prompt_block(request, session, p) for p in session.prompts()],
-            "agreements": session.agreements.select_related("owner"),
+            "agreements": session.agreements_for(request.user),
             "current": False,
         },
     )
@@ -177,18 +178,23 @@ def history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not together_open(link):
         return _paused(request, link)
     this_week = Ritual.for_link(link).week_start()
-    sessions = (
-        link.together_sessions.filter(week_start__lt=this_week)
-        .annotate(
-            item_count=Count("items", distinct=True),
-            agreement_count=Count("agreements", distinct=True),
-        )
-        .order_by("-week_start")
+    sessions = list(link.together_sessions.filter(week_start__lt=this_week))
+    other = link.other(request.user)
+    # How much each week holds counts the partner's part too: read through the read path.
+    past = Q(session__link=link, session__week_start__lt=this_week)
+    items = both(
+        request.user, other, Item.objects.filter(past), owner_field="author", order=by_creation
     )
+    agreed = both(
+        request.user, other, Agreement.objects.filter(past), owner_field="owner", order=by_creation
+    )
+    for session in sessions:
+        session.item_count = sum(1 for i in items if i.session_id == session.pk)
+        session.agreement_count = sum(1 for a in agreed if a.session_id == session.pk)
     return render(
         request,
         "together/history.html",
-        {"link": link, "other": link.other(request.user), "sessions": sessions},
+        {"link": link, "other": other, "sessions": sessions},
     )
 
 
@@ -292,8 +298,6 @@ def _render_prompt(
 ) -> HttpResponse:
     context = _prompt_block(request, session, found, form)
     context["current"] = session.is_current()
-    if context["reveal"].revealed:  # the fragment now carries the partner's answer
-        _log_together_read(request, session)
     return render(request, "together/_prompt.html", context)
 
 

@@ -22,7 +22,9 @@ def owned(alice: Any, ben: Any) -> None:
     ReminderSchedule.objects.create(owner=alice, weekdays=[1])
     ApiToken.issue(alice, "script")
     AccessLogEntry.objects.create(owner=alice, viewer=ben, viewer_label="Ben", categories=["mood"])
-    AccessLogEntry.objects.create(owner=ben, viewer=alice, viewer_label="Alice", categories=["mood"])
+    AccessLogEntry.objects.create(
+        owner=ben, viewer=alice, viewer_label="Alice", categories=["mood"]
+    )
 
 
 def test_the_confirmation_page_is_shown_without_a_password(alice_client: Client) -> None:

@@ -79,7 +79,9 @@ def test_the_access_log_shows_only_my_entries(
     AccessLogEntry.objects.create(
         owner=alice, viewer=dana, viewer_label="Dana (therapist)", categories=["mood"]
     )
-    AccessLogEntry.objects.create(owner=ben, viewer=dana, viewer_label="Seen-Bens", categories=["mood"])
+    AccessLogEntry.objects.create(
+        owner=ben, viewer=dana, viewer_label="Seen-Bens", categories=["mood"]
+    )
     html = alice_client.get("/settings/access-log/").content.decode()
     assert "Dana (therapist)" in html
     assert "Seen-Bens" not in html
