@@ -64,6 +64,16 @@ def visible(owner: Any, viewer: Any, category: str) -> bool:
     return category in shared_categories(owner, viewer)
 
 
+def audience(owner: Any, category: str) -> list[Any]:
+    """Who, besides the owner, may see the owner's ``category`` now (for truthful copy)."""
+    people = {
+        grant.grantee_id: grant.grantee
+        for grant in Grant.objects.active().filter(owner=owner).select_related("grantee")
+        if category in grant.categories
+    }
+    return sorted(people.values(), key=lambda person: str(person).lower())
+
+
 def _asked(categories: str | Iterable[str]) -> frozenset[str]:
     asked = frozenset([categories] if isinstance(categories, str) else categories)
     for key in asked:

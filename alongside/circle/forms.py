@@ -15,7 +15,7 @@ class PersonForm(forms.ModelForm[Person]):
     class Meta:
         model = Person
         fields = ["name", "kind"]
-        help_texts = {"name": _("Just for you: they won't be told or contacted.")}
+        help_texts = {"name": _("They won't be told or contacted.")}
 
 
 class ScopeField(forms.MultipleChoiceField):

@@ -29,6 +29,8 @@ def circle(request: AuthedHttpRequest) -> HttpResponse:
         {
             "people": Person.objects.filter(owner=user).select_related("link"),
             "parts": registry.render_parts("circle", user, user, None),
+            # Names from this list appear in the support a person shares: say who sees them.
+            "names_seen_by": [str(p) for p in access.audience(user, "support")],
             "invitations": [i for i in user.invitations.all()[:20] if i.is_open],
             "notices": notices,
         },

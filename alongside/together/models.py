@@ -189,7 +189,7 @@ class Session(models.Model):
             return Reveal(prompt=prompt, mine=None, theirs=None)
         other = self.link.other(viewer)
         # Only now is the partner's answer read, through the read path (logged for them).
-        theirs = access.read(viewer, answers, "together", owner=other, detail=_(DETAIL)).rows
+        theirs = access.read(viewer, answers, "together", owner=other, detail=str(_(DETAIL))).rows
         return Reveal(prompt=prompt, mine=mine, theirs=theirs[0] if theirs else None)
 
     def follow_ups(self, viewer: Any) -> list[Agreement]:

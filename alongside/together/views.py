@@ -188,13 +188,18 @@ def history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     agreed = both(
         request.user, other, Agreement.objects.filter(past), owner_field="owner", order=by_creation
     )
-    for session in sessions:
-        session.item_count = sum(1 for i in items if i.session_id == session.pk)
-        session.agreement_count = sum(1 for a in agreed if a.session_id == session.pk)
+    weeks = [
+        {
+            "session": session,
+            "items": sum(1 for i in items if i.session_id == session.pk),
+            "agreements": sum(1 for a in agreed if a.session_id == session.pk),
+        }
+        for session in sessions
+    ]
     return render(
         request,
         "together/history.html",
-        {"link": link, "other": other, "sessions": sessions},
+        {"link": link, "other": other, "weeks": weeks},
     )
 
 
