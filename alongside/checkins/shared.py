@@ -28,6 +28,7 @@ from alongside.circle import access
 from alongside.circle.registry import Part
 
 SHARED_DAYS = 30
+RECENT_CARDS = 7  # the rest of the month waits behind "Earlier days"
 
 
 @dataclass
@@ -116,6 +117,7 @@ def part(viewer: Any, owner: Any, link: Any) -> Part | None:
         return None
     entries = reading.rows
     cards = [day_card(e, reading.categories) for e in reversed(entries)]
+    shown = [c for c in cards if c.lines]
     name = str(owner)
     return Part(
         "checkins/_shared.html",
@@ -128,7 +130,9 @@ def part(viewer: Any, owner: Any, link: Any) -> Part | None:
             "needs": needs_chart(entries, start=start, end=today, name=name)
             if "needs" in reading.categories
             else None,
-            "cards": [c for c in cards if c.lines],
+            "cards": shown,
+            "recent": shown[:RECENT_CARDS],
+            "earlier": shown[RECENT_CARDS:],
         },
     )
 
