@@ -32,7 +32,7 @@ def circle(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "circle/circle.html",
         {
-            "people": Person.objects.filter(owner=user).select_related("link"),
+            "people": Person.objects.filter(owner=user).select_related("link").by_name(),
             "picture": reciprocity(user),
             "invitations": [i for i in user.invitations.all()[:20] if i.is_open],
             "notices": notices,
