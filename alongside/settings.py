@@ -11,10 +11,11 @@ from django.utils.csp import CSP
 
 from alongside.lib import keys
 from alongside.lib.env import env_bool, env_choice, env_int, env_list, env_str
+from alongside.lib.files import private_dir
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("ALONGSIDE_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# 0700: it holds the SQLite database, the generated keys and the e-mail outbox.
+DATA_DIR = private_dir(Path(env_str("ALONGSIDE_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve())
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY") or keys.secret_key(DATA_DIR)

@@ -64,7 +64,7 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
                 "linked": p.is_linked,
                 "created_at": p.created_at.isoformat(),
             }
-            for p in user.circle.all()
+            for p in user.circle.by_name()
         ],
         "sharing": [
             {

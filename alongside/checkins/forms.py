@@ -135,7 +135,7 @@ class CheckInForm(forms.ModelForm[CheckIn]):
             )
         from alongside.circle.models import Person
 
-        people = Person.objects.filter(owner=owner)
+        people = Person.objects.filter(owner=owner).by_name()
         for name, label in (
             ("received_from_people", _("From")),
             ("given_to_people", _("To")),

@@ -27,7 +27,7 @@ def circle(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "circle/circle.html",
         {
-            "people": Person.objects.filter(owner=user).select_related("link"),
+            "people": Person.objects.filter(owner=user).select_related("link").by_name(),
             "parts": registry.render_parts("circle", user, user, None),
             # Names from this list appear in the support a person shares: say who sees them.
             "names_seen_by": [str(p) for p in access.audience(user, "support")],

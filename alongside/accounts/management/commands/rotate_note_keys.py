@@ -13,8 +13,9 @@ from alongside.lib.crypto import EncryptedTextField
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt all notes with the first key in NOTE_ENCRYPTION_KEYS. Run after putting a "
-        "new key first; then the old key can be removed (docs/deploy.md)."
+        "Re-encrypt every encrypted text (notes, names, ...) with the first key in "
+        "NOTE_ENCRYPTION_KEYS. Run after putting a new key first; then the old key can be "
+        "removed (docs/deploy.md)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
