@@ -6,7 +6,6 @@ in alphabetical order in Python (case and accents aside, as a person reads a lis
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -15,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from alongside.accounts.export import sections
-from alongside.checkins.models import CheckIn
 from alongside.circle.models import Person
 
 # Created in this order; SQLite's byte order would give Bea, Zoë, amir, Émile.
@@ -58,16 +56,6 @@ def test_the_check_in_form_offers_people_in_alphabetical_order(
     by_name = {p.name: p.pk for p in circle}
     offered = [int(pk) for pk in re.findall(r'name="received_from_people" value="(\d+)"', page)]
     assert offered == [by_name[name] for name in IN_ORDER]
-
-
-def test_support_from_people_reads_in_alphabetical_order_then_what_was_typed(
-    circle: list[Person], alice: Any
-) -> None:
-    checkin = CheckIn.objects.create(
-        owner=alice, day=dt.date(2026, 4, 13), mood=5, support_received_from="a neighbour"
-    )
-    checkin.received_from_people.set(circle)
-    assert checkin.received_from_text() == "amir, Bea, Émile, Zoë, a neighbour"
 
 
 def test_the_export_lists_the_circle_in_alphabetical_order(
