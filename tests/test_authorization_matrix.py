@@ -64,6 +64,7 @@ class World:
     agreement: Agreement
     prompt_key: str
     take: Take
+    ended: Session
 
 
 def _link(one: Any, other: Any, kind: str, share: list[str], back: list[str]) -> Link:
@@ -125,7 +126,15 @@ def world(db: None) -> World:
         Take.objects.create(
             owner=alice, instrument_id="alongside-closeness", status="complete", answers={}
         ),
+        _ended_week(alice, week_start - dt.timedelta(weeks=10)),
     )
+
+
+def _ended_week(owner: Any, week_start: dt.date) -> Session:
+    """A week from a link that has since ended: what alice wrote in it stays hers."""
+    session = Session.objects.create(link=None, week_start=week_start)
+    Item.objects.create(session=session, author=owner, kind="for_myself", text="a long walk")
+    return session
 
 
 # What each URL is called with; the objects all belong to alice (or to alice & ben).
@@ -193,6 +202,8 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "together:agreement_add": (lambda w: {"pk": w.session.pk}, COUPLE),
     "together:prompt": (lambda w: {"pk": w.session.pk, "key": w.prompt_key}, COUPLE),
     "together:item_delete": (lambda w: {"pk": w.item.pk}, OWNED_BY_ALICE),
+    "together:my_part": (lambda w: {}, OPEN),
+    "together:my_part_week": (lambda w: {"pk": w.ended.pk}, OWNED_BY_ALICE),
     "together:agreement_done": (lambda w: {"pk": w.agreement.pk}, OWNED_BY_ALICE),
     "together:agreement_delete": (lambda w: {"pk": w.agreement.pk}, OWNED_BY_ALICE),
 }

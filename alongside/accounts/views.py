@@ -20,6 +20,7 @@ from alongside.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileFor
 from alongside.accounts.models import AccessLogEntry, ApiToken
 from alongside.checkins.charts import mood_chart
 from alongside.checkins.models import CheckIn
+from alongside.circle import services
 from alongside.lib.http import AuthedHttpRequest
 from alongside.reminders.models import ReminderSchedule
 
@@ -107,6 +108,7 @@ def delete_account(request: AuthedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
+        services.account_leaving(user=user)
         logout(request)
         # Hard delete: every record the person owns cascades with the account.
         user.delete()

@@ -198,10 +198,19 @@ def _sharing(request: AuthedHttpRequest, link: Link) -> HttpResponse:
             if until
             else None
         )
-        services.grant_update(
+        told = services.grant_update(
             grant=grant, categories=form.cleaned_data["scope"], expires_at=expires_at
         )
-        messages.success(request, _("Saved. %(name)s has been told.") % {"name": str(other)})
+        if told:
+            messages.success(
+                request,
+                _("Saved. %(name)s has been told what you now also share.") % {"name": str(other)},
+            )
+        else:
+            # Narrowing is quiet: they just see what is shared now, next time they look.
+            messages.success(
+                request, _("Saved. %(name)s is not told about this change.") % {"name": str(other)}
+            )
         return redirect("circle:link", pk=link.pk)
     return render(request, "circle/sharing.html", {"form": form, "link": link, "other": other})
 

@@ -124,7 +124,7 @@ class AgreementForm(forms.ModelForm[Agreement]):
     def __init__(self, *args: Any, session: Session, viewer: Any, today: dt.date, **kw: Any):
         super().__init__(*args, **kw)
         self.today = today
-        link = session.link
+        link = session.couple
         self.fields["owner"] = PartnerChoiceField(
             viewer=viewer,
             label=_("Who takes it on?"),

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,7 +50,7 @@ def _session(request: AuthedHttpRequest, pk: int) -> Session:
         ),
         pk=pk,
     )
-    if not together_open(session.link):
+    if not together_open(session.couple):
         raise Http404
     return session
 
@@ -57,7 +58,7 @@ def _session(request: AuthedHttpRequest, pk: int) -> Session:
 def _week_passed(request: AuthedHttpRequest, session: Session) -> HttpResponse:
     """A past week takes nothing new: say so and go to this week's page."""
     messages.error(request, _("That week has passed. You can add it to this week instead."))
-    return redirect("together:week", pk=session.link_id)
+    return redirect("together:week", pk=session.couple.pk)
 
 
 def link_part(viewer: Any, owner: Any, link: Link) -> Part | None:
@@ -65,6 +66,50 @@ def link_part(viewer: Any, owner: Any, link: Link) -> Part | None:
     if link.kind != "partner":
         return None
     return Part("together/_link_part.html", {"link": link})
+
+
+def _ended_weeks(user: Any) -> models.QuerySet[Session]:
+    """Weeks whose link has ended and in which ``user`` wrote something."""
+    mine = Q(items__author=user) | Q(answers__author=user) | Q(agreements__owner=user)
+    return Session.objects.filter(link__isnull=True).filter(mine).distinct()
+
+
+def circle_part(viewer: Any, owner: Any, link: Any) -> Part | None:
+    """On my circle page: the way to my part of weeks with links that have ended."""
+    if not _ended_weeks(owner).exists():
+        return None
+    return Part("together/_my_part_entry.html", {})
+
+
+@login_required
+def my_part(request: AuthedHttpRequest) -> HttpResponse:
+    """My own part of weeks checked in together with links that have since ended."""
+    weeks = _ended_weeks(request.user).order_by("-week_start")
+    return render(request, "together/my_part.html", {"weeks": weeks})
+
+
+@login_required
+def my_part_week(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One such week: only what I wrote (what the other wrote left with them)."""
+    session = get_object_or_404(_ended_weeks(request.user), pk=pk)
+    me = request.user
+    answers = {a.prompt_key: a for a in session.answers.filter(author=me)}
+    items = list(session.items.filter(author=me))
+    return render(
+        request,
+        "together/my_part_week.html",
+        {
+            "session": session,
+            "sections": agenda.sections(items),
+            "has_items": bool(items),
+            "answers": [
+                (prompt, answers[prompt.key])
+                for prompt in session.prompts()
+                if prompt.key in answers
+            ],
+            "agreements": list(session.agreements.filter(owner=me)),
+        },
+    )
 
 
 def _week_url(link_id: int, anchor: str = "") -> str:
@@ -108,7 +153,7 @@ def _render_week(
     answer_forms: dict[str, AnswerForm] | None = None,
 ) -> HttpResponse:
     viewer = request.user
-    link = session.link
+    link = session.couple
     other = link.other(viewer)
     answer_forms = answer_forms or {}
     return render(
@@ -153,14 +198,14 @@ def session_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A past week, read-only apart from marking one's own agreements done."""
     session = _session(request, pk)
     if session.is_current():
-        return redirect("together:week", pk=session.link_id)
-    other = session.link.other(request.user)
+        return redirect("together:week", pk=session.couple.pk)
+    other = session.couple.other(request.user)
     items = session.items_for(request.user)
     return render(
         request,
         "together/session.html",
         {
-            "link": session.link,
+            "link": session.couple,
             "other": other,
             "session": session,
             "sections": agenda.sections(items),
@@ -241,7 +286,7 @@ def item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     item.session, item.author = session, request.user
     item.save()
     messages.success(request, _("Added to this week's agenda."))
-    return redirect(_week_url(session.link_id, "agenda"))
+    return redirect(_week_url(session.couple.pk, "agenda"))
 
 
 @login_required
@@ -253,11 +298,11 @@ def item_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    if not together_open(item.session.link):
+    if not together_open(item.session.couple):
         raise Http404
     item.delete()
     messages.success(request, _("Taken off the agenda."))
-    return redirect(_week_url(item.session.link_id, "agenda"))
+    return redirect(_week_url(item.session.couple.pk, "agenda"))
 
 
 @login_required
@@ -291,7 +336,7 @@ def prompt(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
             form.add_error("text", ANSWERED_TWICE)
         else:
             if not _is_htmx(request):
-                return redirect(_week_url(session.link_id, f"prompt-{key}"))
+                return redirect(_week_url(session.couple.pk, f"prompt-{key}"))
             return _render_prompt(request, session, found)
     if _is_htmx(request):
         return _render_prompt(request, session, found, form)
@@ -326,7 +371,7 @@ def agreement_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     agreement.session, agreement.created_by = session, request.user
     agreement.save()
     messages.success(request, _("Agreement noted. It will come back next week until it's done."))
-    return redirect(_week_url(session.link_id, "agreements"))
+    return redirect(_week_url(session.couple.pk, "agreements"))
 
 
 def _my_agreement(request: AuthedHttpRequest, pk: int) -> Agreement:
@@ -337,7 +382,7 @@ def _my_agreement(request: AuthedHttpRequest, pk: int) -> Agreement:
         ),
         pk=pk,
     )
-    if not together_open(agreement.session.link):
+    if not together_open(agreement.session.couple):
         raise Http404
     return agreement
 
@@ -364,5 +409,5 @@ def agreement_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def _back(request: AuthedHttpRequest, agreement: Agreement) -> str:
     if agreement.session.is_current() or request.POST.get("from") == "week":
-        return _week_url(agreement.session.link_id, "agreements")
+        return _week_url(agreement.session.couple.pk, "agreements")
     return _session_url(agreement.session, "agreements")
