@@ -194,6 +194,8 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "circle:link": (lambda w: {"pk": w.link.pk}, COUPLE),
     "circle:sharing": (lambda w: {"pk": w.link.pk}, COUPLE),
     "circle:unlink": (lambda w: {"pk": w.link.pk}, COUPLE),
+    "circle:safety_review": (lambda w: {}, OPEN),
+    "circle:stop_sharing": (lambda w: {"pk": w.link.pk}, COUPLE),
     "together:week": (lambda w: {"pk": w.link.pk}, COUPLE),
     "together:ritual": (lambda w: {"pk": w.link.pk}, COUPLE),
     "together:history": (lambda w: {"pk": w.link.pk}, COUPLE),

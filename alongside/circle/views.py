@@ -225,3 +225,43 @@ def unlink(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("You are no longer linked. Nothing is shared either way."))
         return redirect("circle:circle")
     return render(request, "circle/unlink.html", {"link": link, "other": other})
+
+
+@login_required
+def safety_review(request: AuthedHttpRequest) -> HttpResponse:
+    """What can others see of me? For each linked person, exactly what they see today:
+    drawn by the same parts, through the same read path, as their own view (as a
+    preview: nothing is logged, since it is my own data)."""
+    me = request.user
+    people = []
+    for link in Link.for_user(me).select_related("user_a", "user_b").order_by("pk"):
+        other = link.other(me)
+        shared = access.shared_categories(me, other)
+        people.append(
+            {
+                "link": link,
+                "other": other,
+                "labels": registry.labels(shared),
+                "parts": registry.render_parts("person", me, me, link, audience=other)
+                if shared
+                else [],
+            }
+        )
+    return render(request, "circle/safety_review.html", {"people": people})
+
+
+@login_required
+@require_POST
+def stop_sharing(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One tap: share nothing more with this person. No password: making oneself safer
+    must never be slowed down (widening sharing still asks for it). Not announced."""
+    link = _my_link(request, pk)
+    other = link.other(request.user)
+    grant = Grant.objects.filter(owner=request.user, grantee=other, link=link).first()
+    if grant is not None:
+        services.grant_update(grant=grant, categories=[], expires_at=None)
+    messages.success(
+        request,
+        _("You now share nothing with %(name)s. They are not told.") % {"name": str(other)},
+    )
+    return redirect("circle:safety_review")

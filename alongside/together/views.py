@@ -61,9 +61,9 @@ def _week_passed(request: AuthedHttpRequest, session: Session) -> HttpResponse:
     return redirect("together:week", pk=session.couple.pk)
 
 
-def link_part(viewer: Any, owner: Any, link: Link) -> Part | None:
+def link_part(viewer: Any, owner: Any, link: Link, audience: Any) -> Part | None:
     """On a partner's page: the way into checking in together (it reads nothing)."""
-    if link.kind != "partner":
+    if link.kind != "partner" or audience.pk != viewer.pk:
         return None
     return Part("together/_link_part.html", {"link": link})
 
@@ -74,7 +74,7 @@ def _ended_weeks(user: Any) -> models.QuerySet[Session]:
     return Session.objects.filter(link__isnull=True).filter(mine).distinct()
 
 
-def circle_part(viewer: Any, owner: Any, link: Any) -> Part | None:
+def circle_part(viewer: Any, owner: Any, link: Any, audience: Any) -> Part | None:
     """On my circle page: the way to my part of weeks with links that have ended."""
     if not _ended_weeks(owner).exists():
         return None
