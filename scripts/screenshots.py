@@ -106,6 +106,7 @@ SHOTS = [
     Shot("delete", "/settings/data/delete/"),
     Shot("circle", "/circle/"),
     Shot("partner", "", prepare=_partner_page),
+    Shot("what-others-see", "/circle/what-others-see/"),
     Shot("api-docs", "/api/docs", ready=".swagger-ui .info"),
 ]
 
