@@ -21,3 +21,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(getattr(settings, "SIGNUP_OPEN", True))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # The security notices link back to the settings pages; without django.contrib.sites
+        # allauth only knows the request's host, which may be an internal name.
+        super().send_mail(template_prefix, email, {"site_url": settings.SITE_URL, **context})
