@@ -4,6 +4,8 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
 from django.http import HttpRequest
 
 WELCOME_URL = "/settings/profile/?welcome=1"
@@ -26,3 +28,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # The security notices link back to the settings pages; without django.contrib.sites
         # allauth only knows the request's host, which may be an internal name.
         super().send_mail(template_prefix, email, {"site_url": settings.SITE_URL, **context})
+
+    def set_password(self, user: AbstractBaseUser, password: str) -> None:
+        # Every way a person changes, sets or resets a password comes through here.
+        # Whoever knew the old password may have made an API token with it: a new password
+        # ends them all, in the same transaction as the change.
+        from alongside.accounts.models import ApiToken
+
+        with transaction.atomic():
+            super().set_password(user, password)
+            ApiToken.objects.filter(owner_id=user.pk).delete()

@@ -13,6 +13,8 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.http import HttpRequest
 
+from alongside.accounts.models import ApiToken
+
 
 def email_added(
     sender: Any, request: HttpRequest, user: Any, email_address: EmailAddress, **kwargs: Any
@@ -20,4 +22,12 @@ def email_added(
     """An address was added: the first step of taking an account over. Tell the primary one."""
     get_adapter(request).send_notification_mail(
         "account/email/email_added", user, {"added_email": email_address.email}
+    )
+
+
+def api_token_created(request: HttpRequest, token: ApiToken) -> None:
+    get_adapter(request).send_notification_mail(
+        "account/email/api_token_created",
+        token.owner,
+        {"token_name": token.name, "expires_at": token.expires_at},
     )
