@@ -148,6 +148,8 @@ if ACCOUNT_RATE_LIMITS_DISABLED:
     ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Alongside"
+# Encrypts TOTP secrets and recovery-code seeds with NOTE_ENCRYPTION_KEYS.
+MFA_ADAPTER = "alongside.accounts.adapter.MFAAdapter"
 
 # --- e-mail -----------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Alongside <alongside@localhost>")

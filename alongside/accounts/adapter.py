@@ -3,10 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
+
+from alongside.lib import crypto
 
 WELCOME_URL = "/settings/profile/?welcome=1"
 
@@ -38,3 +41,18 @@ class AccountAdapter(DefaultAccountAdapter):
         with transaction.atomic():
             super().set_password(user, password)
             ApiToken.objects.filter(owner_id=user.pk).delete()
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are stored encrypted, like notes.
+
+    allauth passes every secret it keeps in ``Authenticator.data`` through these two hooks.
+    The keys are NOTE_ENCRYPTION_KEYS, so ``rotate_note_keys`` re-encrypts these too
+    (``alongside.accounts.mfa.rotate_secrets``); migration 0004 encrypted older ones.
+    """
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text)
