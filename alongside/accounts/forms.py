@@ -21,8 +21,6 @@ class ProfileForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["display_name", "time_zone"]
-        # Stored as an encrypted text field, but it is a name: one line.
-        widgets = {"display_name": forms.TextInput}
 
 
 def lifetime_choices() -> list[tuple[str, str]]:

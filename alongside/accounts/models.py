@@ -9,12 +9,11 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alongside.lib.crypto import EncryptedTextField
+from alongside.lib.crypto import EncryptedCharField, EncryptedTextField
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -43,11 +42,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     # Free text shown to linked people: encrypted at rest like notes, so nothing may filter
     # or order by it (the database holds only ciphertext).
-    display_name = EncryptedTextField(
+    display_name = EncryptedCharField(
         _("name to show"),
         max_length=80,
         blank=True,
-        validators=[MaxLengthValidator(80)],
         help_text=_("How you'd like to be called. Only people you link with will see it."),
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")

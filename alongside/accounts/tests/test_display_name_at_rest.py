@@ -84,7 +84,10 @@ def test_the_migration_encrypts_names_stored_before_it(person: Any) -> None:
         cursor.execute(
             "UPDATE accounts_user SET display_name = %s WHERE id = %s", ["Plain Penrose", person.pk]
         )
-    migration = importlib.import_module("alongside.accounts.migrations.0005_display_name_encrypted")
-    migration.encrypt_existing(apps, connection.schema_editor())
+    migration = importlib.import_module(
+        "alongside.accounts.migrations.0005_display_name_encrypted"
+    ).Migration
+    encrypt = migration.operations[-1]
+    encrypt.code(apps, connection.schema_editor())
     assert stored_name(person).startswith("gAAAA")
     assert User.objects.get(pk=person.pk).display_name == "Plain Penrose"
