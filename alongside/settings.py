@@ -138,11 +138,18 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "Alongside: "
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
 ACCOUNT_ADAPTER = "alongside.accounts.adapter.AccountAdapter"
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_TIMEOUT", 300, minimum=30)
+# A borrowed, unlocked phone must not be enough to take the account: adding, removing or
+# promoting an e-mail address asks for the password again (allauth.mfa asks by default),
+# and every security change is e-mailed to the primary address.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS_DISABLED = env_bool("RATE_LIMITS_DISABLED", False)
 if ACCOUNT_RATE_LIMITS_DISABLED:
     ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Alongside"
+# Encrypts TOTP secrets and recovery-code seeds with NOTE_ENCRYPTION_KEYS.
+MFA_ADAPTER = "alongside.accounts.adapter.MFAAdapter"
 
 # --- e-mail -----------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Alongside <alongside@localhost>")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from alongside.accounts import notices
 from alongside.accounts.export import build_zip
 from alongside.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm
 from alongside.accounts.models import AccessLogEntry, ApiToken
@@ -63,11 +64,17 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+# A token is a password that skips two-factor: someone holding a signed-in phone must not
+# be able to make one. allauth replays the form after the password, so nothing is lost.
+@reauthentication_required(allow_get=True)
 def tokens(request: AuthedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = ApiToken.issue(request.user, form.cleaned_data["name"])
+        token, new_token = ApiToken.issue(
+            request.user, form.cleaned_data["name"], lifetime=form.lifetime_delta
+        )
+        notices.api_token_created(request, token)
         form = ApiTokenForm()
     return render(
         request,

@@ -128,9 +128,8 @@ class AgreementForm(forms.ModelForm[Agreement]):
         self.fields["owner"] = PartnerChoiceField(
             viewer=viewer,
             label=_("Who takes it on?"),
-            queryset=User.objects.filter(pk__in=[link.user_a_id, link.user_b_id]).order_by(
-                "display_name", "pk"
-            ),
+            # Not by name: display_name is encrypted, so the database only sees ciphertext.
+            queryset=User.objects.filter(pk__in=[link.user_a_id, link.user_b_id]).order_by("pk"),
             widget=forms.RadioSelect,
             empty_label=None,
             error_messages={
