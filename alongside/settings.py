@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "alongside.accounts.middleware.UserTimeZoneMiddleware",
+    "alongside.safety.discreet.SafetyMiddleware",
 ]
 
 ROOT_URLCONF = "alongside.urls"

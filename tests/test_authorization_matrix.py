@@ -148,6 +148,8 @@ PUBLIC = "anyone"  # reachable without signing in
 WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "home": (lambda w: {}, PUBLIC),
     "safety:help": (lambda w: {}, PUBLIC),
+    "safety:manifest": (lambda w: {}, PUBLIC),
+    "safety:settings": (lambda w: {}, OPEN),
     "accounts:profile": (lambda w: {}, OPEN),
     "accounts:tokens": (lambda w: {}, OPEN),
     "accounts:token_revoke": (lambda w: {"pk": w.token.pk}, OWNED_BY_ALICE),
@@ -286,6 +288,8 @@ WEB_CASES.update(
         "api:openapi-json": (lambda w: {}, PUBLIC),
         "api:openapi-view": (lambda w: {}, PUBLIC),
         "api:api-root": (lambda w: {}, FLOW),
+        # Leaving: signs out or locks whoever asks, then sends them elsewhere (or 405).
+        "safety:exit": (lambda w: {}, FLOW),
     }
 )
 

@@ -32,6 +32,25 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth only knows the request's host, which may be an internal name.
         super().send_mail(template_prefix, email, {"site_url": settings.SITE_URL, **context})
 
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        # A person in discreet mode gets every account e-mail (verification, reset,
+        # security notices) under a neutral subject and sender name.
+        from alongside.accounts.models import User
+        from alongside.safety.discreet import neutral_sender, neutral_subject
+
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        to = [email] if isinstance(email, str) else list(email)
+        if User.objects.filter(email__in=[a.lower() for a in to], discreet=True).exists():
+            message.subject = neutral_subject()
+            message.from_email = neutral_sender()
+        return message
+
     def set_password(self, user: AbstractBaseUser, password: str) -> None:
         # Every way a person changes, sets or resets a password comes through here.
         # Whoever knew the old password may have made an API token with it: a new password

@@ -49,6 +49,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("How you'd like to be called. Only people you link with will see it."),
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # Discreet mode: a neutral name ("Notes") for tabs, the installed app, e-mails and the
+    # export, for people who worry someone might see they use Alongside. Only they see it.
+    discreet = models.BooleanField(_("discreet mode"), default=False)
+    exit_signs_out = models.BooleanField(_("quick exit also signs me out"), default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -24,10 +24,15 @@ from alongside.checkins.models import CheckIn
 from alongside.circle import services
 from alongside.lib.http import AuthedHttpRequest
 from alongside.reminders.models import ReminderSchedule
+from alongside.safety.discreet import is_discreet
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
+        if is_discreet(request):
+            # The welcome page talks about relationships; a discreet device goes straight
+            # to a plain sign-in.
+            return redirect("account_login")
         return render(request, "accounts/welcome.html")
     user = request.user
     today = user.local_today()
@@ -104,7 +109,9 @@ def export(request: AuthedHttpRequest) -> HttpResponse:
     payload = build_zip(request.user)
     response = HttpResponse(payload, content_type="application/zip")
     stamp = request.user.local_today().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="alongside-{stamp}.zip"'
+    # In discreet mode the download's name says nothing of the app either.
+    prefix = "notes" if request.user.discreet else "alongside"
+    response["Content-Disposition"] = f'attachment; filename="{prefix}-{stamp}.zip"'
     return response
 
 
