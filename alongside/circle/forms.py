@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.circle.models import CATEGORIES, LINK_KINDS, Invitation, Person
+from alongside.circle.services import has_partner_link
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -36,6 +37,21 @@ class InvitationForm(forms.ModelForm[Invitation]):
     class Meta:
         model = Invitation
         fields = ["kind", "scope"]
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def clean_kind(self) -> str:
+        kind: str = self.cleaned_data["kind"]
+        if kind == "partner" and has_partner_link(self.owner):
+            raise forms.ValidationError(
+                _(
+                    "You already have a partner link, and there can be one at a time. "
+                    "You can invite them as a friend or family."
+                )
+            )
+        return kind
 
 
 class JoinForm(forms.Form):

@@ -78,7 +78,7 @@ def person_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @reauthentication_required(allow_get=True)
 def invite(request: AuthedHttpRequest) -> HttpResponse:
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
         invitation = form.save(commit=False)
         invitation.inviter = request.user
@@ -125,14 +125,18 @@ def join(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
+    # Check the invitation first: one that can't be used is explained before any
+    # password prompt, and a person already linked is told so before ticking anything.
     found = Invitation.objects.select_related("inviter").filter(token=token).first()
     try:
         inv = services.invitation_check(invitation=found, user=request.user)
     except services.InvitationProblem as problem:
-        status = 404 if found is None else 200
-        return render(
-            request, "circle/accept_problem.html", {"problem": str(problem)}, status=status
-        )
+        return _invitation_problem(request, problem)
+    return _accept(request, inv)
+
+
+@reauthentication_required(allow_get=True)
+def _accept(request: AuthedHttpRequest, inv: Invitation) -> HttpResponse:
     form = AcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,12 +144,21 @@ def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
                 invitation=inv, user=request.user, scope=form.cleaned_data["scope"]
             )
         except services.InvitationProblem as problem:
-            return render(request, "circle/accept_problem.html", {"problem": str(problem)})
+            return _invitation_problem(request, problem)
         messages.success(
             request, _("You are now linked with %(name)s.") % {"name": str(inv.inviter)}
         )
         return redirect("circle:link", pk=link.pk)
     return render(request, "circle/accept.html", {"invitation": inv, "form": form})
+
+
+def _invitation_problem(
+    request: AuthedHttpRequest, problem: services.InvitationProblem
+) -> HttpResponse:
+    # Every invitation that can't be used answers alike (404), so the status tells a
+    # guess no more than the words do.
+    status = 404 if isinstance(problem, services.InvitationUnusable) else 200
+    return render(request, "circle/accept_problem.html", {"problem": str(problem)}, status=status)
 
 
 def _my_link(request: AuthedHttpRequest, pk: int) -> Link:
