@@ -10,6 +10,7 @@ try; at worst a few tries more get through, never fewer.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 
@@ -29,7 +30,9 @@ class Limit:
     window: int
 
     def _key(self, who: str) -> str:
-        return f"ratelimit:{self.name}:{who}"
+        # Hashed, as allauth does: the cache holds no account ids or addresses.
+        digest = hashlib.sha256(who.encode()).hexdigest()
+        return f"ratelimit:{self.name}:{digest}"
 
     def _recent(self, who: str, now: float) -> list[float]:
         stored = cache.get(self._key(who))

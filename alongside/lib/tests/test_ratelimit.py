@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 
 from alongside.lib.ratelimit import Limit
+
+pytestmark = pytest.mark.django_db  # the cache is a database table
 
 START = dt.datetime(2026, 4, 13, 14, 0, tzinfo=dt.UTC)
 
