@@ -75,12 +75,17 @@ class AcceptForm(forms.Form):
     scope = ScopeField()
 
 
+# The latest "share until" day: a later one means "until I change it" (leave it empty),
+# and 9999-12-31 would overflow turning "the whole of that day" into an expiry time.
+LATEST_UNTIL = dt.date(2099, 12, 31)
+
+
 class GrantForm(forms.Form):
     scope = ScopeField()
     until = forms.DateField(
         label=_("Share until (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "max": LATEST_UNTIL.isoformat()}),
         help_text=_("Leave empty to share until you change it."),
         error_messages={"invalid": _("Enter a date like 2026-03-14.")},
     )
@@ -89,4 +94,9 @@ class GrantForm(forms.Form):
         until: dt.date | None = self.cleaned_data.get("until")
         if until and until < timezone.localdate():
             raise forms.ValidationError(_("Pick today or a later day."))
+        if until and until > LATEST_UNTIL:
+            raise forms.ValidationError(
+                _("Pick a day up to %(latest)s, or leave it empty to share until you change it.")
+                % {"latest": LATEST_UNTIL.isoformat()}
+            )
         return until
