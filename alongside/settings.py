@@ -12,10 +12,11 @@ from django.utils.csp import CSP
 
 from alongside.lib import keys
 from alongside.lib.env import env_bool, env_choice, env_int, env_list, env_str
+from alongside.lib.files import private_dir
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("ALONGSIDE_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# 0700: it holds the SQLite database, the generated keys and the e-mail outbox.
+DATA_DIR = private_dir(Path(env_str("ALONGSIDE_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve())
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY") or keys.secret_key(DATA_DIR)
@@ -172,11 +173,18 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "Alongside: "
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
 ACCOUNT_ADAPTER = "alongside.accounts.adapter.AccountAdapter"
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_TIMEOUT", 300, minimum=30)
+# A borrowed, unlocked phone must not be enough to take the account: adding, removing or
+# promoting an e-mail address asks for the password again (allauth.mfa asks by default),
+# and every security change is e-mailed to the primary address.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS_DISABLED = env_bool("RATE_LIMITS_DISABLED", False)
 if ACCOUNT_RATE_LIMITS_DISABLED:
     ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Alongside"
+# Encrypts TOTP secrets and recovery-code seeds with NOTE_ENCRYPTION_KEYS.
+MFA_ADAPTER = "alongside.accounts.adapter.MFAAdapter"
 
 # --- e-mail -----------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Alongside <alongside@localhost>")

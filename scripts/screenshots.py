@@ -42,6 +42,7 @@ from tests.e2e.helpers import CHROMIUM_ARGS  # noqa: E402
 SIZES: dict[str, ViewportSize] = {
     "phone": {"width": 390, "height": 844},
     "desktop": {"width": 1280, "height": 800},
+    "small": {"width": 360, "height": 740},
 }
 
 
@@ -66,6 +67,13 @@ def _checkin_with_errors(page: Any) -> None:
 def _latest_checkin(page: Any) -> None:
     page.goto("/checkins/")
     page.locator(".entries a").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def _partner_page(page: Any) -> None:
+    """The page of the first linked person in the circle: what they share with me."""
+    page.goto("/circle/")
+    page.locator("ul.people a[href*='/circle/links/']").first.click()
     page.wait_for_load_state("networkidle")
 
 
@@ -97,6 +105,8 @@ SHOTS = [
     Shot("reauthenticate", "", prepare=_reauthenticate),
     Shot("delete", "/settings/data/delete/"),
     Shot("circle", "/circle/"),
+    Shot("partner", "", prepare=_partner_page),
+    Shot("what-others-see", "/circle/what-others-see/"),
     Shot("api-docs", "/api/docs", ready=".swagger-ui .info"),
 ]
 
@@ -183,6 +193,7 @@ def take(args: argparse.Namespace) -> int:
         _manage(env, "migrate", "--no-input", "-v", "0")
         _manage(env, "demo", "--quiet-logins")
         email, password = _demo_login(env)
+        email = args.as_ or email
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
@@ -263,6 +274,12 @@ def main(argv: list[str] | None = None) -> int:
         "--chromium",
         default=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
         help="the Chromium to drive (default /usr/bin/chromium or $CHROMIUM_PATH)",
+    )
+    parser.add_argument(
+        "--as",
+        dest="as_",
+        metavar="EMAIL",
+        help="sign in as this demo person (e.g. ben@demo.alongside; default: the first)",
     )
     parser.add_argument("--list", action="store_true", help="list the page names and exit")
     parser.add_argument("-v", "--verbose", action="store_true", help="show the server's log")

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from alongside.accounts.models import ApiToken
 from alongside.api import api
+from alongside.assessments.models import Take
 from alongside.checkins.models import CheckIn
 from alongside.circle import services
 from alongside.circle.models import Grant, Invitation, Link, Person
@@ -62,6 +63,8 @@ class World:
     item: Item
     agreement: Agreement
     prompt_key: str
+    take: Take
+    ended: Session
 
 
 def _link(one: Any, other: Any, kind: str, share: list[str], back: list[str]) -> Link:
@@ -120,7 +123,18 @@ def world(db: None) -> World:
         item,
         agreement,
         prompt.key,
+        Take.objects.create(
+            owner=alice, instrument_id="alongside-closeness", status="complete", answers={}
+        ),
+        _ended_week(alice, week_start - dt.timedelta(weeks=10)),
     )
+
+
+def _ended_week(owner: Any, week_start: dt.date) -> Session:
+    """A week from a link that has since ended: what alice wrote in it stays hers."""
+    session = Session.objects.create(link=None, week_start=week_start)
+    Item.objects.create(session=session, author=owner, kind="for_myself", text="a long walk")
+    return session
 
 
 # What each URL is called with; the objects all belong to alice (or to alice & ben).
@@ -152,27 +166,15 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "assessments:start": (lambda w: {"instrument_id": "alongside-closeness"}, OPEN),
     "assessments:history": (lambda w: {"instrument_id": "alongside-closeness"}, OPEN),
     "assessments:take": (
-        lambda w: {
-            "pk": w.alice.assessment_takes.get_or_create(
-                instrument_id="alongside-closeness", status="complete"
-            )[0].pk
-        },
+        lambda w: {"pk": w.take.pk},
         OWNED_BY_ALICE,
     ),
     "assessments:result": (
-        lambda w: {
-            "pk": w.alice.assessment_takes.get_or_create(
-                instrument_id="alongside-closeness", status="complete"
-            )[0].pk
-        },
+        lambda w: {"pk": w.take.pk},
         OWNED_BY_ALICE,
     ),
     "assessments:delete": (
-        lambda w: {
-            "pk": w.alice.assessment_takes.get_or_create(
-                instrument_id="alongside-closeness", status="complete"
-            )[0].pk
-        },
+        lambda w: {"pk": w.take.pk},
         OWNED_BY_ALICE,
     ),
     "assessments:shared": (lambda w: {"pk": w.link.pk}, COUPLE),
@@ -192,6 +194,8 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "circle:link": (lambda w: {"pk": w.link.pk}, COUPLE),
     "circle:sharing": (lambda w: {"pk": w.link.pk}, COUPLE),
     "circle:unlink": (lambda w: {"pk": w.link.pk}, COUPLE),
+    "circle:safety_review": (lambda w: {}, OPEN),
+    "circle:stop_sharing": (lambda w: {"pk": w.link.pk}, COUPLE),
     "together:week": (lambda w: {"pk": w.link.pk}, COUPLE),
     "together:ritual": (lambda w: {"pk": w.link.pk}, COUPLE),
     "together:history": (lambda w: {"pk": w.link.pk}, COUPLE),
@@ -200,6 +204,8 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "together:agreement_add": (lambda w: {"pk": w.session.pk}, COUPLE),
     "together:prompt": (lambda w: {"pk": w.session.pk, "key": w.prompt_key}, COUPLE),
     "together:item_delete": (lambda w: {"pk": w.item.pk}, OWNED_BY_ALICE),
+    "together:my_part": (lambda w: {}, OPEN),
+    "together:my_part_week": (lambda w: {"pk": w.ended.pk}, OWNED_BY_ALICE),
     "together:agreement_done": (lambda w: {"pk": w.agreement.pk}, OWNED_BY_ALICE),
     "together:agreement_delete": (lambda w: {"pk": w.agreement.pk}, OWNED_BY_ALICE),
 }
@@ -229,27 +235,15 @@ API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
     ("/api/v1/assessments/takes", "post"): (lambda w: {}, OPEN),
     ("/api/v1/assessments/shared", "get"): (lambda w: {}, OPEN),
     ("/api/v1/assessments/takes/{take_id}", "get"): (
-        lambda w: {
-            "take_id": w.alice.assessment_takes.get_or_create(
-                instrument_id="alongside-closeness", status="complete"
-            )[0].pk
-        },
+        lambda w: {"take_id": w.take.pk},
         OWNED_BY_ALICE,
     ),
     ("/api/v1/assessments/takes/{take_id}", "patch"): (
-        lambda w: {
-            "take_id": w.alice.assessment_takes.get_or_create(
-                instrument_id="alongside-closeness", status="complete"
-            )[0].pk
-        },
+        lambda w: {"take_id": w.take.pk},
         OWNED_BY_ALICE,
     ),
     ("/api/v1/assessments/takes/{take_id}", "delete"): (
-        lambda w: {
-            "take_id": w.alice.assessment_takes.get_or_create(
-                instrument_id="alongside-closeness", status="complete"
-            )[0].pk
-        },
+        lambda w: {"take_id": w.take.pk},
         OWNED_BY_ALICE,
     ),
 }
@@ -417,23 +411,26 @@ def _state(world: World) -> dict[str, Any]:
         "items": sorted(Item.objects.values_list("pk", "text")),
         "agreements": sorted(Agreement.objects.values_list("pk", "done_at")),
         "answers": sorted(PromptAnswer.objects.values_list("pk", "author_id")),
+        "takes": sorted(
+            Take.objects.values_list("pk", "owner_id", "status", "answers", "completed_at")
+        ),
     }
 
 
 def test_the_partner_sees_shared_days_but_not_the_private_one(world: World) -> None:
     client, _user = _persona_client(world, "partner_with_grant")
     body = client.get(reverse("circle:link", kwargs={"pk": world.link.pk})).content.decode()
-    assert world.checkin.day.isoformat() in body or "mood 6/10" in body
-    assert "mood 3/10" not in body  # the private day, not even its mood
+    assert world.checkin.day.isoformat() in body or "6 out of 10" in body
+    assert "3 out of 10" not in body  # the private day, not even its mood
 
 
 def test_a_revoked_grant_stops_access_on_the_next_request(world: World) -> None:
     client, _user = _persona_client(world, "partner_with_grant")
     url = reverse("circle:link", kwargs={"pk": world.link.pk})
-    assert "mood 6/10" in client.get(url).content.decode()
+    assert "6 out of 10" in client.get(url).content.decode()
     grant = Grant.objects.get(owner=world.alice, grantee=world.ben)
     services.grant_update(grant=grant, categories=[], expires_at=None)
-    assert "mood 6/10" not in client.get(url).content.decode()
+    assert "6 out of 10" not in client.get(url).content.decode()
 
 
 def test_an_expired_grant_stops_access_on_the_next_request(world: World) -> None:
@@ -444,7 +441,7 @@ def test_an_expired_grant_stops_access_on_the_next_request(world: World) -> None
     grant = Grant.objects.get(owner=world.alice, grantee=world.ben)
     grant.expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
     grant.save()
-    assert "mood 6/10" in client.get(url).content.decode()
+    assert "6 out of 10" in client.get(url).content.decode()
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)):
         client.force_login(world.ben)
-        assert "mood 6/10" not in client.get(url).content.decode()
+        assert "6 out of 10" not in client.get(url).content.decode()

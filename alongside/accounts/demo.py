@@ -15,7 +15,7 @@ import numpy as np
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
-from alongside.accounts.models import User
+from alongside.accounts.models import AccessLogEntry, User
 from alongside.checkins.models import NEEDS, CheckIn
 from alongside.circle.models import Grant, Link, Person
 
@@ -166,6 +166,31 @@ def seed(*, days: int = 56, seed: int = 7) -> None:
         )
         seed_checkins(ben, both[:, 1], rng=rng, support_from=alice_for_ben)
         _seed_together(link)
+        _seed_visits(alice, ben)
+
+
+def _seed_visits(alice: User, ben: User) -> None:
+    """A few past looks at each other's pages, so each access log has something to show."""
+    yesterday = alice.local_today() - dt.timedelta(days=1)
+    evening = dt.datetime.combine(yesterday, dt.time(19, 2), tzinfo=alice.tz)
+    visits = [
+        (alice, ben, ["mood", "needs"], 3, evening, evening + dt.timedelta(minutes=18)),
+        (ben, alice, ["mood", "needs", "support"], 1, evening - dt.timedelta(days=2), None),
+        (alice, ben, ["mood", "needs"], 1, evening - dt.timedelta(days=4), None),
+    ]
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            owner=owner,
+            viewer=viewer,
+            viewer_label=str(viewer),
+            categories=categories,
+            details=["check-ins, last 30 days"],
+            reads=reads,
+            first_at=first,
+            at=last or first,
+        )
+        for owner, viewer, categories, reads, first, last in visits
+    )
 
 
 def _seed_together(link: Link) -> None:

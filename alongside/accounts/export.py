@@ -66,7 +66,7 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
                 "linked": p.is_linked,
                 "created_at": p.created_at.isoformat(),
             }
-            for p in user.circle.all()
+            for p in user.circle.by_name()
         ],
         "sharing": [
             {
@@ -85,9 +85,11 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
         "access_log": [
             {
                 "viewer": e.viewer_label,
-                "category": e.category,
-                "detail": e.detail,
-                "at": e.at.isoformat(),
+                "categories": list(e.categories),
+                "details": list(e.details),
+                "reads": e.reads,
+                "first_at": e.first_at.isoformat(),
+                "last_at": e.at.isoformat(),
             }
             for e in user.access_log.all()
         ],

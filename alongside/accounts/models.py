@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import zoneinfo
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from alongside.lib.crypto import EncryptedCharField, EncryptedTextField
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -36,7 +40,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. E-mail is the login; allauth handles verification and 2FA."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    display_name = models.CharField(
+    # Free text shown to linked people: encrypted at rest like notes, so nothing may filter
+    # or order by it (the database holds only ciphertext).
+    display_name = EncryptedCharField(
         _("name to show"),
         max_length=80,
         blank=True,
@@ -71,9 +77,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class ApiToken(models.Model):
-    """A personal access token. Only a SHA-256 hash is stored; the token is shown once."""
+    """A personal access token. Only a SHA-256 hash is stored; the token is shown once.
+
+    Every token expires (there is no "never"), and the owner sees when it was last used.
+    """
 
     PREFIX = "als_"
+    LIFETIME_DAYS = (7, 30, 90, 365)
+    DEFAULT_LIFETIME = dt.timedelta(days=90)
+    # Writing last_used_at on every request would make each API call a write; to the
+    # minute is as much as the owner needs to spot a token in use that should not be.
+    LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -82,6 +96,8 @@ class ApiToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
@@ -89,26 +105,52 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
     @classmethod
-    def issue(cls, owner: User, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        cls, owner: User, name: str, *, lifetime: dt.timedelta = DEFAULT_LIFETIME
+    ) -> tuple[ApiToken, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(owner=owner, name=name, token_hash=cls.hash(raw), hint=raw[:8])
+        token = cls.objects.create(
+            owner=owner,
+            name=name,
+            token_hash=cls.hash(raw),
+            hint=raw[:8],
+            expires_at=timezone.now() + lifetime,
+        )
         return token, raw
 
     @classmethod
     def owner_for(cls, raw: str) -> User | None:
-        token = cls.objects.select_related("owner").filter(token_hash=cls.hash(raw)).first()
+        now = timezone.now()
+        token = (
+            cls.objects.select_related("owner")
+            .filter(token_hash=cls.hash(raw), expires_at__gt=now)
+            .first()
+        )
         if token is None or not token.owner.is_active:
             return None
+        if token.last_used_at is None or token.last_used_at <= now - cls.LAST_USED_PRECISION:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.owner
 
 
 class AccessLogEntry(models.Model):
-    """One read of a person's data by someone else. Only the owner reads these."""
+    """One visit by someone else to a person's data. Only the owner reads these.
+
+    Repeated reads by the same person within ``VISIT_GAP`` of each other are one visit: one
+    row whose ``reads`` counts them and whose ``categories`` gathers what was seen, so a
+    busy viewer cannot push other people's reads out of sight (the log pages by visit).
+    """
+
+    VISIT_GAP = dt.timedelta(minutes=30)
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_log"
@@ -116,13 +158,47 @@ class AccessLogEntry(models.Model):
     viewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    viewer_label = models.CharField(max_length=120)
-    category = models.CharField(max_length=40)
-    detail = models.CharField(max_length=200, blank=True)
+    # The viewer's name as it was; kept when their account goes. Encrypted like notes.
+    viewer_label = EncryptedTextField()
+    categories = models.JSONField(default=list)
+    details = models.JSONField(default=list)
+    reads = models.PositiveIntegerField(default=1)
+    first_at = models.DateTimeField(default=timezone.now)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        ordering = ("-at",)
+        ordering = ("-at", "-pk")
+        indexes = [models.Index(fields=("owner", "viewer", "-at"), name="access_visit_idx")]
 
     def __str__(self) -> str:
-        return f"{self.viewer_label} saw {self.category} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.viewer_label} saw {', '.join(self.categories)} at {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, *, owner: User, viewer: User, categories: Iterable[str], detail: str) -> None:
+        """Add one read to the owner's log, joining the viewer's current visit if any."""
+        now = timezone.now()
+        seen = set(categories)
+        with transaction.atomic():
+            visit = (
+                cls.objects.select_for_update()
+                .filter(owner=owner, viewer=viewer, at__gte=now - cls.VISIT_GAP)
+                .order_by("-at", "-pk")
+                .first()
+            )
+            if visit is None:
+                cls.objects.create(
+                    owner=owner,
+                    viewer=viewer,
+                    viewer_label=str(viewer),
+                    categories=sorted(seen),
+                    details=[detail] if detail else [],
+                    first_at=now,
+                    at=now,
+                )
+                return
+            visit.categories = sorted(seen | set(visit.categories))
+            if detail and detail not in visit.details:
+                visit.details = [*visit.details, detail]
+            visit.reads += 1
+            visit.at = now
+            visit.save(update_fields=["categories", "details", "reads", "at"])

@@ -1,21 +1,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateformat import time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from alongside.accounts import notices
 from alongside.accounts.export import build_zip
 from alongside.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm
-from alongside.accounts.models import ApiToken
+from alongside.accounts.models import AccessLogEntry, ApiToken
 from alongside.checkins.charts import mood_chart
 from alongside.checkins.models import CheckIn
+from alongside.circle import services
 from alongside.lib.http import AuthedHttpRequest
 from alongside.reminders.models import ReminderSchedule
 
@@ -58,11 +64,17 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+# A token is a password that skips two-factor: someone holding a signed-in phone must not
+# be able to make one. allauth replays the form after the password, so nothing is lost.
+@reauthentication_required(allow_get=True)
 def tokens(request: AuthedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = ApiToken.issue(request.user, form.cleaned_data["name"])
+        token, new_token = ApiToken.issue(
+            request.user, form.cleaned_data["name"], lifetime=form.lifetime_delta
+        )
+        notices.api_token_created(request, token)
         form = ApiTokenForm()
     return render(
         request,
@@ -103,6 +115,7 @@ def delete_account(request: AuthedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
+        services.account_leaving(user=user)
         logout(request)
         # Hard delete: every record the person owns cascades with the account.
         user.delete()
@@ -110,7 +123,68 @@ def delete_account(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "accounts/delete.html", {"form": form})
 
 
+ACCESS_LOG_PAGE = 25
+
+
+def _and(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def visit_sentence(entry: AccessLogEntry, tz: dt.tzinfo) -> str:
+    """ "Ben looked at your mood and needs, 3 times between 19:02 and 19:20"."""
+    from alongside.circle import registry
+
+    what = _and(registry.phrases(entry.categories)) or _("your data")
+    first, last = entry.first_at.astimezone(tz), entry.at.astimezone(tz)
+    values = {
+        "who": entry.viewer_label,
+        "what": what,
+        "n": entry.reads,
+        "start": time_format(first, "H:i"),
+        "end": time_format(last, "H:i"),
+    }
+    if entry.reads == 1:
+        return _("%(who)s looked at %(what)s at %(start)s") % values
+    return (
+        ngettext(
+            "%(who)s looked at %(what)s, %(n)d time between %(start)s and %(end)s",
+            "%(who)s looked at %(what)s, %(n)d times between %(start)s and %(end)s",
+            entry.reads,
+        )
+        % values
+    )
+
+
 @login_required
 def access_log(request: AuthedHttpRequest) -> HttpResponse:
-    entries = request.user.access_log.all()[:200]
-    return render(request, "accounts/access_log.html", {"entries": entries})
+    """Every visit to my data, newest first, a page at a time, optionally one person's."""
+    entries = request.user.access_log.all()
+    people: dict[int, str] = {}
+    for viewer_id, label in request.user.access_log.exclude(viewer=None).values_list(
+        "viewer_id", "viewer_label"
+    ):
+        people.setdefault(viewer_id, label)  # the newest name each person went by
+    chosen = request.GET.get("person", "")
+    if chosen.isdigit() and int(chosen) in people:
+        entries = entries.filter(viewer_id=int(chosen))
+    else:
+        chosen = ""
+    page = Paginator(entries, ACCESS_LOG_PAGE).get_page(request.GET.get("page"))
+    tz = request.user.tz
+    days: dict[dt.date, list[dict[str, Any]]] = {}
+    for e in page:
+        days.setdefault(e.at.astimezone(tz).date(), []).append(
+            {"sentence": visit_sentence(e, tz), "details": e.details}
+        )
+    return render(
+        request,
+        "accounts/access_log.html",
+        {
+            "days": list(days.items()),
+            "page": page,
+            "people": sorted(people.items(), key=lambda item: item[1].lower()),
+            "chosen": chosen,
+        },
+    )

@@ -449,15 +449,10 @@ def delete_take(request: AuthedHttpRequest, take_id: int) -> Status[None]:
     "scores only, never answers. Each read is written to the owner's access log.",
 )
 def list_shared(request: AuthedHttpRequest) -> list[dict[str, Any]]:
-    takes = list(
-        access.visible_to(request.user, Take.objects.complete(), "assessments")
-        .exclude(owner=request.user)
-        .select_related("owner")
-        .order_by("owner_id", "completed_at", "pk")
+    takes = access.read_shared(
+        request.user,
+        Take.objects.complete().select_related("owner").order_by("owner_id", "completed_at", "pk"),
+        "assessments",
+        detail=_("questionnaire results (API)"),
     )
-    owners = {take.owner_id: take.owner for take in takes}
-    for owner in owners.values():
-        access.log_read(
-            owner, request.user, {"assessments"}, detail=_("questionnaire results (API)")
-        )
     return [take.shared_dict() for take in takes]

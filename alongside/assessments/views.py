@@ -4,6 +4,7 @@ person in the circle chose to share."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from alongside.assessments.spec import (
 )
 from alongside.circle import access
 from alongside.circle.models import Link
+from alongside.circle.registry import Part
 from alongside.lib.charts import Chart
 from alongside.lib.http import AuthedHttpRequest
 
@@ -328,6 +330,16 @@ class SharedResult:
     picture: Chart | None
 
 
+def shared_part(viewer: Any, owner: Any, link: Link, audience: Any) -> Part | None:
+    """On a person's page: the way to what they share of their questionnaires."""
+    if not access.visible(owner, audience, "assessments"):
+        return None
+    return Part(
+        "assessments/_link_part.html",
+        {"link": link, "name": str(owner), "preview": audience.pk != viewer.pk},
+    )
+
+
 @login_required
 def shared(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The completed results the other person in a link chose to share (scores and the
@@ -335,33 +347,35 @@ def shared(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(Link.for_user(request.user), pk=pk)
     other = link.other(request.user)
     found: list[SharedResult] = []
-    sharing = access.visible(other, request.user, "assessments")
-    if sharing:
-        takes = access.visible_to(
-            request.user, Take.objects.filter(owner=other).complete(), "assessments"
-        ).order_by("completed_at", "pk")
-        groups: dict[tuple[str, str], list[Take]] = {}
-        for take in takes:
-            groups.setdefault((take.instrument_id, take.relationship), []).append(take)
-        specs = catalogue()
-        tz = request.user.tz
-        for (instrument_id, _rel), series in groups.items():
-            spec = specs.get(instrument_id)
-            if spec is None:
-                continue
-            latest = series[-1]
-            found.append(
-                SharedResult(
-                    spec=spec,
-                    about=latest.relationship_label(spec),
-                    latest=latest,
-                    when=results.when(latest.completed_at, tz),
-                    count=len(series),
-                    rows=results.subscale_rows(spec, latest.result(spec)),
-                    picture=results.attachment_picture(spec, series, tz=tz),
-                )
+    reading = access.read(
+        request.user,
+        Take.objects.complete().order_by("completed_at", "pk"),
+        "assessments",
+        owner=other,
+        detail=_("questionnaire results"),
+    )
+    sharing = bool(reading.categories)
+    groups: dict[tuple[str, str], list[Take]] = {}
+    for take in reading:
+        groups.setdefault((take.instrument_id, take.relationship), []).append(take)
+    specs = catalogue()
+    tz = request.user.tz
+    for (instrument_id, _rel), series in groups.items():
+        spec = specs.get(instrument_id)
+        if spec is None:
+            continue
+        latest = series[-1]
+        found.append(
+            SharedResult(
+                spec=spec,
+                about=latest.relationship_label(spec),
+                latest=latest,
+                when=results.when(latest.completed_at, tz),
+                count=len(series),
+                rows=results.subscale_rows(spec, latest.result(spec)),
+                picture=results.attachment_picture(spec, series, tz=tz),
             )
-        access.log_read(other, request.user, {"assessments"}, detail=_("questionnaire results"))
+        )
     return render(
         request,
         "assessments/shared.html",

@@ -18,6 +18,7 @@ from alongside.checkins.models import (
     NEED_MAX,
     NEED_MIN,
     NOTE_MAX_LENGTH,
+    SUPPORT_TEXT_MAX_LENGTH,
     CheckIn,
     day_problem,
 )
@@ -66,12 +67,12 @@ class Needs(_Strict):
 
 class SupportReceived(_Strict):
     kinds: list[SupportKind] = Field(default_factory=list)
-    from_: Text = Field("", alias="from", max_length=200)
+    from_: Text = Field("", alias="from", max_length=SUPPORT_TEXT_MAX_LENGTH)
 
 
 class SupportGiven(_Strict):
     kinds: list[SupportKind] = Field(default_factory=list)
-    to: Text = Field("", max_length=200)
+    to: Text = Field("", max_length=SUPPORT_TEXT_MAX_LENGTH)
 
 
 class CheckInCreate(_Strict):

@@ -19,6 +19,24 @@ from alongside.checkins.models import (
     CheckIn,
     day_problem,
 )
+from alongside.circle import access
+
+
+def _names(people: list[Any]) -> str:
+    names = [str(p) for p in people]
+    if len(names) == 1:
+        return names[0]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def who_sees_notes(owner: Any) -> str:
+    readers = access.audience(owner, "notes")
+    if not readers:
+        return str(_("Who can read it: only you."))
+    return str(
+        _("Who can read it: you and %(names)s, unless you keep this day private.")
+        % {"names": _names(readers)}
+    )
 
 
 class CheckInForm(forms.ModelForm[CheckIn]):
@@ -54,7 +72,7 @@ class CheckInForm(forms.ModelForm[CheckIn]):
         widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(
-        label=_("A note, just for you (optional)"),
+        label=_("A note (optional)"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -93,6 +111,8 @@ class CheckInForm(forms.ModelForm[CheckIn]):
         self.owner = owner
         if self.instance.pk:
             del self.fields["day"]
+        # Say truthfully, under today's grants, who will be able to read the note.
+        self.fields["note"].help_text = who_sees_notes(owner)
         for key, label in EMOTIONS:
             self.fields[key] = forms.TypedChoiceField(
                 label=label,
@@ -115,7 +135,7 @@ class CheckInForm(forms.ModelForm[CheckIn]):
             )
         from alongside.circle.models import Person
 
-        people = Person.objects.filter(owner=owner)
+        people = Person.objects.filter(owner=owner).by_name()
         for name, label in (
             ("received_from_people", _("From")),
             ("given_to_people", _("To")),

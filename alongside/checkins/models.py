@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -10,12 +11,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from alongside.lib.crypto import EncryptedTextField
+from alongside.lib.crypto import EncryptedCharField, EncryptedTextField
 
 MOOD_MIN, MOOD_MAX = 0, 10
 EMOTION_MIN, EMOTION_MAX = 0, 4
 NEED_MIN, NEED_MAX = 1, 5
 NOTE_MAX_LENGTH = 4000
+SUPPORT_TEXT_MAX_LENGTH = 200  # "from whom" / "to whom", in the person's own words
 BACKFILL_DAYS = 7
 
 EMOTIONS: list[tuple[str, Any]] = [
@@ -78,6 +80,11 @@ def _rating(low: int, high: int, label: Any) -> models.PositiveSmallIntegerField
     )
 
 
+def _names(people: Any) -> list[str]:
+    # Sorted here, not by the database: names are encrypted at rest (and often prefetched).
+    return [p.name for p in sorted(people, key=attrgetter("sort_key"))]
+
+
 class CheckIn(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
@@ -101,9 +108,13 @@ class CheckIn(models.Model):
     need_autonomy = _rating(NEED_MIN, NEED_MAX, _("autonomy"))
     body_areas = models.JSONField(_("where I feel it"), default=list, blank=True)
     support_received_kinds = models.JSONField(default=list, blank=True)
-    support_received_from = models.CharField(_("from whom"), max_length=200, blank=True)
+    support_received_from = EncryptedCharField(
+        _("from whom"), max_length=SUPPORT_TEXT_MAX_LENGTH, blank=True
+    )
     support_given_kinds = models.JSONField(default=list, blank=True)
-    support_given_to = models.CharField(_("to whom"), max_length=200, blank=True)
+    support_given_to = EncryptedCharField(
+        _("to whom"), max_length=SUPPORT_TEXT_MAX_LENGTH, blank=True
+    )
     received_from_people = models.ManyToManyField(
         "circle.Person",
         blank=True,
@@ -152,13 +163,13 @@ class CheckIn(models.Model):
         return today - dt.timedelta(days=BACKFILL_DAYS)
 
     def received_from_text(self) -> str:
-        names = [p.name for p in self.received_from_people.all()]
+        names = _names(self.received_from_people.all())
         return ", ".join(
             [*names, self.support_received_from] if self.support_received_from else names
         )
 
     def given_to_text(self) -> str:
-        names = [p.name for p in self.given_to_people.all()]
+        names = _names(self.given_to_people.all())
         return ", ".join([*names, self.support_given_to] if self.support_given_to else names)
 
     def shared_dict(self, categories: frozenset[str]) -> dict[str, Any]:

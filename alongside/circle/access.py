@@ -1,20 +1,45 @@
-"""The one visibility check. Every read of another person's data goes through here.
+"""The one read path. Every read of another person's data goes through here.
 
-``visible`` answers one question: may ``viewer`` see ``owner``'s data of ``category``
-right now? ``visible_to`` applies the same rule to a queryset, and ``log_read`` writes the
-owner's access log. Views, API, exports and charts use these and nothing else.
+``read`` answers with the rows of one owner that a person may see right now, cut to the
+categories the owner shares, with private rows left out (so their existence is hidden
+too), and writes the read to the owner's access log in the same step: there is no way to
+read without logging. ``read_shared`` does the same across everyone who shares a category
+with the viewer. ``shared_categories`` and ``visible`` only answer whether something is
+shared (to decide what to offer); they read no one's data.
+
+Which model belongs to which category, and how a row is marked private, comes from the
+registry each app contributes to (``circle/registry.py``): this module knows no feature app.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
 
 from alongside.accounts.models import AccessLogEntry
-from alongside.circle.models import CATEGORIES, Grant
+from alongside.circle import registry
+from alongside.circle.models import Grant
+
+
+@dataclass(frozen=True)
+class Reading[M: models.Model]:
+    """What a read returned: the rows, and which of the asked categories they cover."""
+
+    rows: list[M]
+    categories: frozenset[str]
+
+    def __iter__(self) -> Iterator[M]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
 
 
 def shared_categories(owner: Any, viewer: Any) -> frozenset[str]:
@@ -22,7 +47,7 @@ def shared_categories(owner: Any, viewer: Any) -> frozenset[str]:
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return frozenset()
     if owner.pk == viewer.pk:
-        return frozenset(key for key, _label in CATEGORIES)
+        return frozenset(registry.keys())
     found: set[str] = set()
     # Read fresh on every call: a revoked or expired grant stops access on the next request.
     for categories in (
@@ -31,50 +56,99 @@ def shared_categories(owner: Any, viewer: Any) -> frozenset[str]:
         .values_list("categories", flat=True)
     ):
         found.update(categories)
-    return frozenset(found)
+    return frozenset(found) & frozenset(registry.keys())
 
 
 def visible(owner: Any, viewer: Any, category: str) -> bool:
+    """Does ``owner`` share ``category`` with ``viewer`` now? (Reads none of the data.)"""
     return category in shared_categories(owner, viewer)
 
 
-def owners_sharing(viewer: Any, category: str) -> list[int]:
-    """Ids of the people who currently share ``category`` with ``viewer``."""
-    return [
-        owner_id
-        for owner_id, categories in Grant.objects.active()
-        .filter(grantee=viewer)
-        .values_list("owner_id", "categories")
-        if category in categories
-    ]
+def audience(owner: Any, category: str) -> list[Any]:
+    """Who, besides the owner, may see the owner's ``category`` now (for truthful copy)."""
+    people = {
+        grant.grantee_id: grant.grantee
+        for grant in Grant.objects.active().filter(owner=owner).select_related("grantee")
+        if category in grant.categories
+    }
+    return sorted(people.values(), key=lambda person: str(person).lower())
 
 
-def visible_to[M: models.Model](
-    viewer: Any, queryset: models.QuerySet[M], category: str, *, owner_field: str = "owner"
-) -> models.QuerySet[M]:
-    """The rows of ``queryset`` that ``viewer`` may see for ``category``.
+def _asked(categories: str | Iterable[str]) -> frozenset[str]:
+    asked = frozenset([categories] if isinstance(categories, str) else categories)
+    for key in asked:
+        registry.get(key)  # an unknown key is a programming error, not "nothing shared"
+    if not asked:
+        raise ValueError("read() needs at least one category")
+    return asked
 
-    Rows the owner marked private (``is_private``) are left out for everyone but the owner,
-    so a viewer cannot even tell that they exist.
+
+def _sources(model: type[models.Model], categories: frozenset[str]) -> registry.Source:
+    found = {registry.source_for(registry.get(key), model) for key in sorted(categories)}
+    if len({(s.owner_field, s.private_field) for s in found}) != 1:
+        raise ValueError(f"{model._meta.label}: categories disagree on owner or private field")
+    return next(iter(found))
+
+
+def _log(owner: Any, viewer: Any, categories: Iterable[str], detail: str) -> None:
+    if owner.pk != viewer.pk:
+        AccessLogEntry.record(owner=owner, viewer=viewer, categories=categories, detail=detail)
+
+
+def read[M: models.Model](
+    viewer: Any,
+    queryset: models.QuerySet[M],
+    categories: str | Iterable[str],
+    *,
+    owner: Any,
+    detail: str,
+    audience: Any = None,
+) -> Reading[M]:
+    """``owner``'s rows of ``queryset`` that may be seen under ``categories``, logged.
+
+    ``viewer`` is the person looking. ``audience`` (default: the viewer) is whose eyes the
+    rows are chosen for: the owner may look at their own data as someone they share with
+    sees it (a preview, not logged); anyone else only ever reads as themselves. Rows the
+    owner marked private are left out for every audience but the owner. A read by
+    someone other than the owner lands in the owner's access log, even when it found no
+    rows: the look itself is what the owner has a right to know about.
     """
-    mine = Q(**{owner_field: viewer})
-    shared = Q(**{f"{owner_field}__in": owners_sharing(viewer, category)})
-    rows = queryset.filter(mine | shared)
-    if any(f.name == "is_private" for f in queryset.model._meta.get_fields()):
-        rows = rows.exclude(~mine & Q(is_private=True))
-    return rows
+    audience = viewer if audience is None else audience
+    if viewer.pk != owner.pk and audience.pk != viewer.pk:
+        raise ValueError("only the owner may read through someone else's eyes")
+    asked = _asked(categories)
+    shared = asked & shared_categories(owner, audience)
+    if not shared:
+        return Reading(rows=[], categories=frozenset())
+    source = _sources(queryset.model, shared)
+    rows = queryset.filter(**{source.owner_field: owner})
+    if audience.pk != owner.pk and source.private_field:
+        rows = rows.exclude(**{source.private_field: True})
+    found = list(rows)
+    _log(owner, viewer, shared, str(detail))
+    return Reading(rows=found, categories=shared)
 
 
-def log_read(owner: Any, viewer: Any, categories: Iterable[str], detail: str = "") -> None:
-    """Append to the owner's access log; reading one's own data is not logged."""
-    if owner.pk == viewer.pk:
-        return
-    label = str(viewer)
-    AccessLogEntry.objects.bulk_create(
-        [
-            AccessLogEntry(
-                owner=owner, viewer=viewer, viewer_label=label, category=c, detail=detail
-            )
-            for c in sorted(set(categories))
-        ]
+def read_shared[M: models.Model](
+    viewer: Any, queryset: models.QuerySet[M], category: str, *, detail: str
+) -> Reading[M]:
+    """Rows of ``queryset`` from everyone who shares ``category`` with ``viewer`` (not the
+    viewer's own), private rows left out; each of those people's logs gets the read."""
+    asked = _asked(category)
+    owners = list(
+        {
+            grant.owner_id: grant.owner
+            for grant in Grant.objects.active().filter(grantee=viewer).select_related("owner")
+            if category in grant.categories
+        }.values()
     )
+    if not owners:
+        return Reading(rows=[], categories=frozenset())
+    source = _sources(queryset.model, asked)
+    rows = queryset.filter(Q(**{f"{source.owner_field}__in": [o.pk for o in owners]}))
+    if source.private_field:
+        rows = rows.exclude(**{source.private_field: True})
+    found = list(rows)
+    for owner in owners:
+        _log(owner, viewer, asked, str(detail))
+    return Reading(rows=found, categories=asked)

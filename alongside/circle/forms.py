@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alongside.circle.models import CATEGORIES, LINK_KINDS, Invitation, Person
+from alongside.circle import registry
+from alongside.circle.models import LINK_KINDS, Invitation, Person
 from alongside.circle.services import has_partner_link
 
 
@@ -15,7 +16,7 @@ class PersonForm(forms.ModelForm[Person]):
     class Meta:
         model = Person
         fields = ["name", "kind"]
-        help_texts = {"name": _("Just for you: they won't be told or contacted.")}
+        help_texts = {"name": _("They won't be told or contacted.")}
 
 
 class ScopeField(forms.MultipleChoiceField):
@@ -26,7 +27,7 @@ class ScopeField(forms.MultipleChoiceField):
             _("Nothing is shared unless you tick it. You can change this any time."),
         )
         super().__init__(
-            choices=CATEGORIES, required=False, widget=forms.CheckboxSelectMultiple, **kwargs
+            choices=registry.choices, required=False, widget=forms.CheckboxSelectMultiple, **kwargs
         )
 
 

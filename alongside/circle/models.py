@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from alongside.circle import registry
+from alongside.lib.crypto import EncryptedCharField
 
 KINDS: list[tuple[str, Any]] = [
     ("partner", _("Partner")),
@@ -30,17 +34,7 @@ LINK_KINDS: list[tuple[str, Any]] = [
     ("family", _("Family")),
 ]
 
-# What can be shared, one category at a time. Nothing is shared by default.
-CATEGORIES: list[tuple[str, Any]] = [
-    ("mood", _("Mood and feelings")),
-    ("needs", _("Needs")),
-    ("support", _("Support given and received")),
-    ("notes", _("Notes")),
-    ("assessments", _("Questionnaire results")),
-    ("practice", _("Practice")),
-    ("together", _("Checking in together")),
-]
-CATEGORY_KEYS = [key for key, _label in CATEGORIES]
+# What can be shared comes from circle/registry.py: each app contributes its categories.
 INVITATION_DAYS = 7
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
 
@@ -86,24 +80,51 @@ class Link(models.Model):
         return self.user_b if self.user_a_id == user.pk else self.user_a
 
 
+def name_order(name: str) -> tuple[str, str]:
+    """How a person expects names sorted: case and accents aside ("amir", "Bea", "Émile")."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)), name
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def by_name(self) -> PersonQuerySet:
+        """These people in alphabetical order of name.
+
+        Names are encrypted at rest, so the database would sort by ciphertext: the order
+        is worked out here from the decrypted names and given back to it by primary key.
+        """
+        named = sorted(self.values_list("name", "pk"), key=lambda row: (name_order(row[0]), row[1]))
+        if not named:
+            return self.order_by("pk")
+        place = Case(*(When(pk=pk, then=Value(i)) for i, (_name, pk) in enumerate(named)))
+        return self.order_by(place, "pk")
+
+
 class Person(models.Model):
-    """Someone in a person's life: a name for reflection, or a linked account."""
+    """Someone in a person's life: a name for reflection, or a linked account.
+
+    The name is encrypted at rest; lists of people are sorted with ``by_name()`` or
+    ``sort_key``, never by the database.
+    """
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="circle"
     )
-    name = models.CharField(_("name"), max_length=80)
+    name = EncryptedCharField(_("name"), max_length=80)
     kind = models.CharField(_("who they are to you"), max_length=20, choices=KINDS)
     link = models.ForeignKey(
         Link, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ("name",)
+    objects = PersonQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sort_key(self) -> tuple[tuple[str, str], int]:
+        return name_order(self.name), self.pk or 0
 
     @property
     def is_linked(self) -> bool:
@@ -178,8 +199,7 @@ class Grant(models.Model):
         return f"Grant {self.pk}"
 
     def category_labels(self) -> list[Any]:
-        labels = dict(CATEGORIES)
-        return [labels[c] for c in self.categories if c in labels]
+        return registry.labels(self.categories)
 
     def last_day(self, tz: dt.tzinfo) -> dt.date | None:
         """The last day shared, in ``tz``: "until the 20th" expires as the 21st begins."""
@@ -189,12 +209,15 @@ class Grant(models.Model):
 
 
 class Notice(models.Model):
-    """An in-app message to one person (grant changes, a link ending)."""
+    """An in-app message to one person (grant changes, a link ending).
+
+    The text names people, so it is encrypted at rest like everything they type.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
     )
-    text = models.CharField(max_length=300)
+    text = EncryptedCharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alongside.circle.models import CATEGORY_KEYS, Grant, Invitation, Link, Notice, Person
+from alongside.circle import registry
+from alongside.circle.models import Grant, Invitation, Link, Notice, Person
 
 
 class InvitationProblem(Exception):
@@ -62,7 +63,7 @@ def invitation_check(*, invitation: Invitation | None, user: Any) -> Invitation:
 
 
 def _clean(categories: list[str]) -> list[str]:
-    return [c for c in CATEGORY_KEYS if c in set(categories)]
+    return registry.clean(categories)
 
 
 @transaction.atomic
@@ -97,8 +98,20 @@ def invitation_accept(*, invitation: Invitation, user: Any, scope: list[str]) ->
 
 
 @transaction.atomic
-def grant_update(*, grant: Grant, categories: list[str], expires_at: dt.datetime | None) -> Grant:
-    """Change what the owner shares; both people are told in the app."""
+def grant_update(*, grant: Grant, categories: list[str], expires_at: dt.datetime | None) -> bool:
+    """Change what the owner shares. Returns whether the other person was told.
+
+    Only widening is announced, and only what was added ("Noor now also shares notes with
+    you"). Narrowing, ending, or setting an end date is never announced: for someone
+    pulling back from a controlling partner a notice would be a risk. The other person
+    simply sees what is shared now, next time they look.
+    """
+    was_active = (
+        grant.pk is not None
+        and grant.revoked_at is None
+        and (grant.expires_at is None or grant.expires_at > timezone.now())
+    )
+    before = set(grant.categories) if was_active else set()
     grant.categories = _clean(categories)
     grant.expires_at = expires_at
     grant.revoked_at = None
@@ -109,12 +122,24 @@ def grant_update(*, grant: Grant, categories: list[str], expires_at: dt.datetime
         text=_("You now share with %(name)s: %(what)s.")
         % {"name": str(grant.grantee), "what": labels},
     )
+    added = registry.labels(set(grant.categories) - before)
+    if not added:
+        return False
     Notice.objects.create(
         recipient=grant.grantee,
-        text=_("%(name)s changed what they share with you: %(what)s.")
-        % {"name": str(grant.owner), "what": labels},
+        text=_("%(name)s now also shares with you: %(what)s.")
+        % {"name": str(grant.owner), "what": ", ".join(str(label) for label in added)},
     )
-    return grant
+    return True
+
+
+def account_leaving(*, user: Any) -> None:
+    """Before an account is deleted: each linked person gets the same neutral notice as
+    for an unlinking, and nothing more (no name, no reason)."""
+    for link in Link.for_user(user).select_related("user_a", "user_b"):
+        Notice.objects.create(
+            recipient=link.other(user), text=_("A connection in your circle has ended.")
+        )
 
 
 @transaction.atomic

@@ -12,16 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from alongside.checkins.charts import mood_chart, needs_chart
-from alongside.checkins.models import CHECKIN_CATEGORIES, CheckIn
-from alongside.circle import access, services
-from alongside.circle.charts import reciprocity
+from alongside.circle import access, registry, services
 from alongside.circle.forms import AcceptForm, GrantForm, InvitationForm, JoinForm, PersonForm
-from alongside.circle.models import CATEGORIES, Grant, Invitation, Link, Notice, Person
+from alongside.circle.models import Grant, Invitation, Link, Notice, Person
 from alongside.lib.http import AuthedHttpRequest
 from alongside.lib.ratelimit import Limit, client_address
-
-PARTNER_VIEW_DAYS = 30
 
 
 @login_required
@@ -33,8 +28,10 @@ def circle(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "circle/circle.html",
         {
-            "people": Person.objects.filter(owner=user).select_related("link"),
-            "picture": reciprocity(user),
+            "people": Person.objects.filter(owner=user).select_related("link").by_name(),
+            "parts": registry.render_parts("circle", user, user, None),
+            # Names from this list appear in the support a person shares: say who sees them.
+            "names_seen_by": [str(p) for p in access.audience(user, "support")],
             "invitations": [i for i in user.invitations.all()[:20] if i.is_open],
             "notices": notices,
         },
@@ -216,25 +213,11 @@ def _my_link(request: AuthedHttpRequest, pk: int) -> Link:
 
 @login_required
 def link_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """What the other person shares with me, and what I share with them."""
+    """The person page: what they share with me (each app draws its own part), and what
+    I share with them."""
     link = _my_link(request, pk)
     other = link.other(request.user)
     shared = access.shared_categories(other, request.user)
-    seen = shared & CHECKIN_CATEGORIES
-    today = request.user.local_today()
-    start = today - dt.timedelta(days=PARTNER_VIEW_DAYS - 1)
-    entries: list[CheckIn] = []
-    if seen:
-        # Any one shared check-in category is enough to list the days; each entry is then
-        # cut down to the shared parts. Private entries never leave visible_to().
-        category = sorted(seen)[0]
-        entries = list(
-            access.visible_to(request.user, CheckIn.objects.filter(owner=other), category)
-            .filter(day__gte=start, day__lte=today)
-            .prefetch_related("received_from_people", "given_to_people")
-            .order_by("day")
-        )
-        access.log_read(other, request.user, seen, detail=_("check-ins, last 30 days"))
     mine = Grant.objects.active().filter(owner=request.user, grantee=other).first()
     return render(
         request,
@@ -242,11 +225,8 @@ def link_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             "link": link,
             "other": other,
-            "shared": shared,
-            "shared_labels": [label for key, label in CATEGORIES if key in shared],
-            "entries": [e.shared_dict(shared) for e in reversed(entries)],
-            "mood": mood_chart(entries, start=start, end=today) if "mood" in shared else None,
-            "needs": needs_chart(entries, start=start, end=today) if "needs" in shared else None,
+            "shared_labels": registry.labels(shared),
+            "parts": registry.render_parts("person", request.user, other, link),
             "my_grant": mine,
             "my_labels": mine.category_labels() if mine else [],
             "my_last_day": mine.last_day(request.user.tz) if mine else None,
@@ -279,10 +259,19 @@ def _sharing(request: AuthedHttpRequest, link: Link) -> HttpResponse:
             if until
             else None
         )
-        services.grant_update(
+        told = services.grant_update(
             grant=grant, categories=form.cleaned_data["scope"], expires_at=expires_at
         )
-        messages.success(request, _("Saved. %(name)s has been told.") % {"name": str(other)})
+        if told:
+            messages.success(
+                request,
+                _("Saved. %(name)s has been told what you now also share.") % {"name": str(other)},
+            )
+        else:
+            # Narrowing is quiet: they just see what is shared now, next time they look.
+            messages.success(
+                request, _("Saved. %(name)s is not told about this change.") % {"name": str(other)}
+            )
         return redirect("circle:link", pk=link.pk)
     return render(request, "circle/sharing.html", {"form": form, "link": link, "other": other})
 
@@ -297,3 +286,43 @@ def unlink(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("You are no longer linked. Nothing is shared either way."))
         return redirect("circle:circle")
     return render(request, "circle/unlink.html", {"link": link, "other": other})
+
+
+@login_required
+def safety_review(request: AuthedHttpRequest) -> HttpResponse:
+    """What can others see of me? For each linked person, exactly what they see today:
+    drawn by the same parts, through the same read path, as their own view (as a
+    preview: nothing is logged, since it is my own data)."""
+    me = request.user
+    people = []
+    for link in Link.for_user(me).select_related("user_a", "user_b").order_by("pk"):
+        other = link.other(me)
+        shared = access.shared_categories(me, other)
+        people.append(
+            {
+                "link": link,
+                "other": other,
+                "labels": registry.labels(shared),
+                "parts": registry.render_parts("person", me, me, link, audience=other)
+                if shared
+                else [],
+            }
+        )
+    return render(request, "circle/safety_review.html", {"people": people})
+
+
+@login_required
+@require_POST
+def stop_sharing(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One tap: share nothing more with this person. No password: making oneself safer
+    must never be slowed down (widening sharing still asks for it). Not announced."""
+    link = _my_link(request, pk)
+    other = link.other(request.user)
+    grant = Grant.objects.filter(owner=request.user, grantee=other, link=link).first()
+    if grant is not None:
+        services.grant_update(grant=grant, categories=[], expires_at=None)
+    messages.success(
+        request,
+        _("You now share nothing with %(name)s. They are not told.") % {"name": str(other)},
+    )
+    return redirect("circle:safety_review")

@@ -44,14 +44,20 @@ class CoupleInsights:
 
 
 def _rows(owner: Any, viewer: Any, partner: Any, category: str, since: dt.date) -> list[CheckIn]:
-    """The owner's non-private check-ins that the other person may see for ``category``."""
+    """The owner's check-ins as the *other* partner may see them for ``category``.
+
+    A couple page compares like with like: my own days count only as far as I share
+    them with my partner, just as theirs count only as far as they share with me.
+    """
     other = partner if owner.pk == viewer.pk else viewer
-    if not access.visible(owner, other, category):
-        return []
-    rows = CheckIn.objects.filter(owner=owner, is_private=False, day__gte=since)
-    if owner.pk != viewer.pk:
-        rows = access.visible_to(viewer, rows, category)
-    return list(rows.order_by("day"))
+    return access.read(
+        viewer,
+        CheckIn.objects.filter(day__gte=since).order_by("day"),
+        category,
+        owner=owner,
+        audience=other,
+        detail=_("couple insights"),
+    ).rows
 
 
 def _series(rows: list[CheckIn], days: list[dt.date], attr: str) -> np.ndarray:
@@ -310,8 +316,6 @@ def couple_insights(viewer: Any, partner: Any) -> CoupleInsights:
     needs_me = _rows(viewer, viewer, partner, "needs", since)
     needs_them = _rows(partner, viewer, partner, "needs", since)
     categories = {c for c, rows in (("mood", mood_them), ("needs", needs_them)) if rows}
-    if categories:
-        access.log_read(partner, viewer, categories, detail=_("couple insights"))
     a = _series(mood_me, days, "mood")
     b = _series(mood_them, days, "mood")
     shared = int((~np.isnan(a) & ~np.isnan(b)).sum())

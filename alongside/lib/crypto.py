@@ -12,8 +12,10 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldError, ImproperlyConfigured
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models import lookups
 
 
 @lru_cache(maxsize=4)
@@ -48,7 +50,13 @@ def rotate(token: str) -> str:
 
 
 class EncryptedTextField(models.TextField):
-    """A text field stored as a Fernet token; the empty string stays empty (not secret)."""
+    """A text field stored as a Fernet token; the empty string stays empty (not secret).
+
+    The database sees only ciphertext, with a fresh IV each time, so it cannot compare,
+    search or sort these values: ``filter(name="Sam")`` would silently match nothing.
+    Such lookups raise ``FieldError`` instead; filter and sort in Python. Only whether a
+    value is empty (``=""``) or missing (``__isnull``) can still be asked.
+    """
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if value is None or value == "":
@@ -60,3 +68,46 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt(str(value))
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "exact":
+            return _EmptyExact
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        raise FieldError(_cannot_compare(self, lookup_name))
+
+    def get_transform(self, lookup_name: str) -> Any:
+        raise FieldError(_cannot_compare(self, lookup_name))
+
+
+def _cannot_compare(field: models.Field[Any, Any], lookup_name: str) -> str:
+    return (
+        f"{field.model.__name__}.{field.name} is encrypted at rest: the database cannot "
+        f"use '{lookup_name}' on it. Compare the decrypted values in Python."
+    )
+
+
+class _EmptyExact(lookups.Exact):
+    """``field=""`` (is it empty?) works, since the empty string is stored as it is."""
+
+    def get_prep_lookup(self) -> Any:
+        if self.rhs not in ("", None):
+            raise FieldError(_cannot_compare(self.lhs.output_field, "exact"))
+        return super().get_prep_lookup()
+
+
+class EncryptedCharField(EncryptedTextField):
+    """A one-line text a person types (a name, "from whom"), stored as a Fernet token.
+
+    To the person it is a ``CharField``: a one-line input, and ``max_length`` checked by
+    the form and the model with Django's usual message. The column is unbounded text,
+    because a token is longer than the words it hides.
+    """
+
+    def __init__(self, verbose_name: Any = None, *, max_length: int, **kwargs: Any) -> None:
+        super().__init__(verbose_name, max_length=max_length, **kwargs)
+        self.validators.append(MaxLengthValidator(max_length))
+
+    def formfield(self, **kwargs: Any) -> Any:
+        # Field.formfield, not TextField's: a text input rather than a textarea.
+        return models.Field.formfield(self, **{"max_length": self.max_length, **kwargs})

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+from alongside.lib.files import private_dir
+
 
 def _read_or_create(path: Path, make: object) -> str:
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     value = make() if callable(make) else str(make)
     # O_EXCL: two processes starting together must not both write a different key.
     try:

@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from alongside.lib.files import private_dir, write_private
+
 
 class OutboxBackend(BaseEmailBackend):
     """Writes each message to stdout and to ``EMAIL_OUTBOX_DIR/<time>-<rand>.eml``.
@@ -23,12 +25,12 @@ class OutboxBackend(BaseEmailBackend):
     """
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-        outbox = Path(settings.EMAIL_OUTBOX_DIR)
-        outbox.mkdir(parents=True, exist_ok=True)
+        # Messages carry personal words (names, reminders): readable by this account only.
+        outbox = private_dir(Path(settings.EMAIL_OUTBOX_DIR))
         for message in email_messages:
             raw = message.message().as_bytes()
             name = f"{timezone.now():%Y%m%dT%H%M%S%f}-{get_random_string(6)}.eml"
-            (outbox / name).write_bytes(raw)
+            write_private(outbox / name, raw)
             if not getattr(settings, "EMAIL_OUTBOX_QUIET", False):
                 sys.stdout.write(f"--- e-mail to {', '.join(message.to)} ({name}) ---\n")
                 sys.stdout.write(raw.decode("utf-8", "replace") + "\n")

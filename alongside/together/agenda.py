@@ -77,14 +77,18 @@ def low_needs(
     ``viewer`` is the person looking now (either partner); the read is logged for the
     owner when the viewer is someone else.
     """
-    if not access.visible(owner, audience, "needs"):
-        return []
-    shared = access.visible_to(
-        audience, CheckIn.objects.filter(owner=owner, day__gte=start, day__lte=end), "needs"
+    reading = access.read(
+        viewer,
+        # Only the need ratings are read: no notes, nothing else of the day.
+        CheckIn.objects.filter(day__gte=start, day__lte=end).only(
+            "owner", *[f"need_{key}" for key, _label in NEEDS]
+        ),
+        "needs",
+        owner=owner,
+        audience=audience,
+        detail=_("weekly check-in agenda"),
     )
-    # Only the need ratings are read: no notes, nothing else of the day.
-    rows = list(shared.values_list(*[f"need_{key}" for key, _label in NEEDS]))
-    access.log_read(owner, viewer, {"needs"}, detail=_("weekly check-in agenda"))
+    rows = [[getattr(c, f"need_{key}") for key, _label in NEEDS] for c in reading]
     found: list[LowNeed] = []
     for index, (_key, label) in enumerate(NEEDS):
         values = [row[index] for row in rows if row[index] is not None]
@@ -107,7 +111,7 @@ def low_needs(
 
 def build(session: Session, viewer: Any) -> Agenda:
     """The agenda of ``session`` for ``viewer``; the same for both partners."""
-    link = session.link
+    link = session.couple
     end = min(session.week_end, Ritual.for_link(link).today())
     start = end - dt.timedelta(days=WINDOW_DAYS - 1)
     needs: list[LowNeed] = []
@@ -117,8 +121,8 @@ def build(session: Session, viewer: Any) -> Agenda:
         start=start,
         end=end,
         low_needs=needs,
-        sections=sections(list(session.items.select_related("author"))),
-        follow_ups=list(session.follow_ups()),
+        sections=sections(session.items_for(viewer)),
+        follow_ups=session.follow_ups(viewer),
     )
 
 

@@ -42,6 +42,7 @@ from alongside.circle.models import Link
 from alongside.lib.crypto import EncryptedTextField
 from alongside.together import prompts
 from alongside.together.prompts import Prompt
+from alongside.together.reading import DETAIL, both, by_creation
 
 ITEM_MAX_LENGTH = 500
 ANSWER_MAX_LENGTH = 2000
@@ -141,7 +142,11 @@ class Ritual(models.Model):
 class Session(models.Model):
     """One week's check-in for one couple: created on the first visit that ISO week."""
 
-    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="together_sessions")
+    # When the link ends (unlinking, or an account deleted) the week stays: each person
+    # keeps their own part of it as private history; the other's part is theirs to keep.
+    link = models.ForeignKey(
+        Link, on_delete=models.SET_NULL, null=True, blank=True, related_name="together_sessions"
+    )
     week_start = models.DateField()  # the Monday of the ISO week
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -153,6 +158,14 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"Session {self.week_start} for link {self.link_id}"
+
+    @property
+    def couple(self) -> Link:
+        """The couple's link, for a week still shared (every couple page reaches sessions
+        through the link, so an ended one never gets here)."""
+        if self.link is None:
+            raise Link.DoesNotExist("this week's link has ended")
+        return self.link
 
     @classmethod
     def for_week(cls, link: Link, week_start: dt.date) -> Session:
@@ -168,7 +181,7 @@ class Session(models.Model):
         return self.week_start.isocalendar()[1]
 
     def is_current(self) -> bool:
-        return self.week_start == Ritual.for_link(self.link).week_start()
+        return self.week_start == Ritual.for_link(self.couple).week_start()
 
     def prompts(self) -> list[Prompt]:
         return prompts.for_week(self.week_start)
@@ -182,27 +195,52 @@ class Session(models.Model):
         The partner's answer is loaded only when ``viewer`` has answered too: before
         that it never reaches a template, so it cannot leak into a page, hidden or not.
         """
-        answers = {
-            a.author_id: a for a in self.answers.filter(prompt_key=prompt.key).order_by("pk")
-        }
-        mine = answers.get(viewer.pk)
-        theirs = next((a for uid, a in answers.items() if uid != viewer.pk), None)
-        if mine is None or theirs is None:
-            return Reveal(prompt=prompt, mine=mine, theirs=None)
-        return Reveal(prompt=prompt, mine=mine, theirs=theirs)
+        answers = self.answers.filter(prompt_key=prompt.key).order_by("pk")
+        mine = answers.filter(author=viewer).first()
+        if mine is None:
+            return Reveal(prompt=prompt, mine=None, theirs=None)
+        other = self.couple.other(viewer)
+        # Only now is the partner's answer read, through the read path (logged for them).
+        theirs = access.read(viewer, answers, "together", owner=other, detail=str(_(DETAIL))).rows
+        return Reveal(prompt=prompt, mine=mine, theirs=theirs[0] if theirs else None)
 
-    def follow_ups(self) -> models.QuerySet[Agreement]:
+    def follow_ups(self, viewer: Any) -> list[Agreement]:
         """Agreements from earlier sessions still open, or done since this week began."""
         began = dt.datetime.combine(
-            self.week_start, dt.time.min, tzinfo=Ritual.for_link(self.link).tz
+            self.week_start, dt.time.min, tzinfo=Ritual.for_link(self.couple).tz
         )
-        return (
+        rows = (
             Agreement.objects.filter(
-                session__link_id=self.link_id, session__week_start__lt=self.week_start
+                session__link_id=self.couple.pk, session__week_start__lt=self.week_start
             )
             .filter(Q(done_at__isnull=True) | Q(done_at__gte=began))
             .select_related("owner", "session")
-            .order_by("session__week_start", "pk")
+        )
+        return both(
+            viewer,
+            self.couple.other(viewer),
+            rows,
+            owner_field="owner",
+            order=lambda a: (a.session.week_start, a.pk),
+        )
+
+    def items_for(self, viewer: Any) -> list[Item]:
+        """This week's agenda items, viewer's and (as shared) the partner's."""
+        return both(
+            viewer,
+            self.couple.other(viewer),
+            self.items.select_related("author"),
+            owner_field="author",
+            order=by_creation,
+        )
+
+    def agreements_for(self, viewer: Any) -> list[Agreement]:
+        return both(
+            viewer,
+            self.couple.other(viewer),
+            self.agreements.select_related("owner"),
+            owner_field="owner",
+            order=by_creation,
         )
 
 
@@ -307,8 +345,9 @@ class Agreement(models.Model):
         related_name="+",
         verbose_name=_("who takes it on"),
     )
+    # Who wrote it down; the agreement is its owner's, and stays when the writer leaves.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     due = models.DateField(_("by when (optional)"), null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db import models
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alongside.circle import access
 from alongside.circle.models import Link
+from alongside.circle.registry import Part
 from alongside.lib.http import AuthedHttpRequest
 from alongside.together import agenda, services
 from alongside.together.forms import ANSWERED_TWICE, AgreementForm, AnswerForm, ItemForm, RitualForm
@@ -34,6 +36,7 @@ from alongside.together.models import (
     together_open,
 )
 from alongside.together.prompts import Prompt
+from alongside.together.reading import both, by_creation
 
 
 def _link(request: AuthedHttpRequest, pk: int) -> Link:
@@ -47,7 +50,7 @@ def _session(request: AuthedHttpRequest, pk: int) -> Session:
         ),
         pk=pk,
     )
-    if not together_open(session.link):
+    if not together_open(session.couple):
         raise Http404
     return session
 
@@ -55,7 +58,58 @@ def _session(request: AuthedHttpRequest, pk: int) -> Session:
 def _week_passed(request: AuthedHttpRequest, session: Session) -> HttpResponse:
     """A past week takes nothing new: say so and go to this week's page."""
     messages.error(request, _("That week has passed. You can add it to this week instead."))
-    return redirect("together:week", pk=session.link_id)
+    return redirect("together:week", pk=session.couple.pk)
+
+
+def link_part(viewer: Any, owner: Any, link: Link, audience: Any) -> Part | None:
+    """On a partner's page: the way into checking in together (it reads nothing)."""
+    if link.kind != "partner" or audience.pk != viewer.pk:
+        return None
+    return Part("together/_link_part.html", {"link": link})
+
+
+def _ended_weeks(user: Any) -> models.QuerySet[Session]:
+    """Weeks whose link has ended and in which ``user`` wrote something."""
+    mine = Q(items__author=user) | Q(answers__author=user) | Q(agreements__owner=user)
+    return Session.objects.filter(link__isnull=True).filter(mine).distinct()
+
+
+def circle_part(viewer: Any, owner: Any, link: Any, audience: Any) -> Part | None:
+    """On my circle page: the way to my part of weeks with links that have ended."""
+    if not _ended_weeks(owner).exists():
+        return None
+    return Part("together/_my_part_entry.html", {})
+
+
+@login_required
+def my_part(request: AuthedHttpRequest) -> HttpResponse:
+    """My own part of weeks checked in together with links that have since ended."""
+    weeks = _ended_weeks(request.user).order_by("-week_start")
+    return render(request, "together/my_part.html", {"weeks": weeks})
+
+
+@login_required
+def my_part_week(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One such week: only what I wrote (what the other wrote left with them)."""
+    session = get_object_or_404(_ended_weeks(request.user), pk=pk)
+    me = request.user
+    answers = {a.prompt_key: a for a in session.answers.filter(author=me)}
+    items = list(session.items.filter(author=me))
+    return render(
+        request,
+        "together/my_part_week.html",
+        {
+            "session": session,
+            "sections": agenda.sections(items),
+            "has_items": bool(items),
+            "answers": [
+                (prompt, answers[prompt.key])
+                for prompt in session.prompts()
+                if prompt.key in answers
+            ],
+            "agreements": list(session.agreements.filter(owner=me)),
+        },
+    )
 
 
 def _week_url(link_id: int, anchor: str = "") -> str:
@@ -81,12 +135,6 @@ def _paused(request: AuthedHttpRequest, link: Link) -> HttpResponse:
     )
 
 
-def _log_together_read(request: AuthedHttpRequest, session: Session) -> None:
-    """The partner's items, answers and agreements were shown: tell them in their log."""
-    other = session.link.other(request.user)
-    access.log_read(other, request.user, {"together"}, detail=_("checking in together"))
-
-
 def _prompt_block(
     request: AuthedHttpRequest, session: Session, prompt: Prompt, form: AnswerForm | None = None
 ) -> dict[str, Any]:
@@ -105,10 +153,9 @@ def _render_week(
     answer_forms: dict[str, AnswerForm] | None = None,
 ) -> HttpResponse:
     viewer = request.user
-    link = session.link
+    link = session.couple
     other = link.other(viewer)
     answer_forms = answer_forms or {}
-    _log_together_read(request, session)
     return render(
         request,
         "together/week.html",
@@ -122,7 +169,7 @@ def _render_week(
                 _prompt_block(request, session, p, answer_forms.get(p.key))
                 for p in session.prompts()
             ],
-            "agreements": session.agreements.select_related("owner"),
+            "agreements": session.agreements_for(viewer),
             "item_form": item_form or ItemForm(),
             "agreement_form": agreement_form
             or AgreementForm(
@@ -151,21 +198,20 @@ def session_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A past week, read-only apart from marking one's own agreements done."""
     session = _session(request, pk)
     if session.is_current():
-        return redirect("together:week", pk=session.link_id)
-    other = session.link.other(request.user)
-    _log_together_read(request, session)
-    items = list(session.items.select_related("author"))
+        return redirect("together:week", pk=session.couple.pk)
+    other = session.couple.other(request.user)
+    items = session.items_for(request.user)
     return render(
         request,
         "together/session.html",
         {
-            "link": session.link,
+            "link": session.couple,
             "other": other,
             "session": session,
             "sections": agenda.sections(items),
             "has_items": bool(items),
             "prompts": [_prompt_block(request, session, p) for p in session.prompts()],
-            "agreements": session.agreements.select_related("owner"),
+            "agreements": session.agreements_for(request.user),
             "current": False,
         },
     )
@@ -177,18 +223,28 @@ def history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not together_open(link):
         return _paused(request, link)
     this_week = Ritual.for_link(link).week_start()
-    sessions = (
-        link.together_sessions.filter(week_start__lt=this_week)
-        .annotate(
-            item_count=Count("items", distinct=True),
-            agreement_count=Count("agreements", distinct=True),
-        )
-        .order_by("-week_start")
+    sessions = list(link.together_sessions.filter(week_start__lt=this_week))
+    other = link.other(request.user)
+    # How much each week holds counts the partner's part too: read through the read path.
+    past = Q(session__link=link, session__week_start__lt=this_week)
+    items = both(
+        request.user, other, Item.objects.filter(past), owner_field="author", order=by_creation
     )
+    agreed = both(
+        request.user, other, Agreement.objects.filter(past), owner_field="owner", order=by_creation
+    )
+    weeks = [
+        {
+            "session": session,
+            "items": sum(1 for i in items if i.session_id == session.pk),
+            "agreements": sum(1 for a in agreed if a.session_id == session.pk),
+        }
+        for session in sessions
+    ]
     return render(
         request,
         "together/history.html",
-        {"link": link, "other": link.other(request.user), "sessions": sessions},
+        {"link": link, "other": other, "weeks": weeks},
     )
 
 
@@ -230,7 +286,7 @@ def item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     item.session, item.author = session, request.user
     item.save()
     messages.success(request, _("Added to this week's agenda."))
-    return redirect(_week_url(session.link_id, "agenda"))
+    return redirect(_week_url(session.couple.pk, "agenda"))
 
 
 @login_required
@@ -242,11 +298,11 @@ def item_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    if not together_open(item.session.link):
+    if not together_open(item.session.couple):
         raise Http404
     item.delete()
     messages.success(request, _("Taken off the agenda."))
-    return redirect(_week_url(item.session.link_id, "agenda"))
+    return redirect(_week_url(item.session.couple.pk, "agenda"))
 
 
 @login_required
@@ -280,7 +336,7 @@ def prompt(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
             form.add_error("text", ANSWERED_TWICE)
         else:
             if not _is_htmx(request):
-                return redirect(_week_url(session.link_id, f"prompt-{key}"))
+                return redirect(_week_url(session.couple.pk, f"prompt-{key}"))
             return _render_prompt(request, session, found)
     if _is_htmx(request):
         return _render_prompt(request, session, found, form)
@@ -292,8 +348,6 @@ def _render_prompt(
 ) -> HttpResponse:
     context = _prompt_block(request, session, found, form)
     context["current"] = session.is_current()
-    if context["reveal"].revealed:  # the fragment now carries the partner's answer
-        _log_together_read(request, session)
     return render(request, "together/_prompt.html", context)
 
 
@@ -317,7 +371,7 @@ def agreement_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     agreement.session, agreement.created_by = session, request.user
     agreement.save()
     messages.success(request, _("Agreement noted. It will come back next week until it's done."))
-    return redirect(_week_url(session.link_id, "agreements"))
+    return redirect(_week_url(session.couple.pk, "agreements"))
 
 
 def _my_agreement(request: AuthedHttpRequest, pk: int) -> Agreement:
@@ -328,7 +382,7 @@ def _my_agreement(request: AuthedHttpRequest, pk: int) -> Agreement:
         ),
         pk=pk,
     )
-    if not together_open(agreement.session.link):
+    if not together_open(agreement.session.couple):
         raise Http404
     return agreement
 
@@ -355,5 +409,5 @@ def agreement_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def _back(request: AuthedHttpRequest, agreement: Agreement) -> str:
     if agreement.session.is_current() or request.POST.get("from") == "week":
-        return _week_url(agreement.session.link_id, "agreements")
+        return _week_url(agreement.session.couple.pk, "agreements")
     return _session_url(agreement.session, "agreements")

@@ -21,8 +21,10 @@ def owned(alice: Any, ben: Any) -> None:
     CheckIn.objects.create(owner=ben, day=dt.date(2026, 4, 12), mood=3, note="Ben's")
     ReminderSchedule.objects.create(owner=alice, weekdays=[1])
     ApiToken.issue(alice, "script")
-    AccessLogEntry.objects.create(owner=alice, viewer=ben, viewer_label="Ben", category="mood")
-    AccessLogEntry.objects.create(owner=ben, viewer=alice, viewer_label="Alice", category="mood")
+    AccessLogEntry.objects.create(owner=alice, viewer=ben, viewer_label="Ben", categories=["mood"])
+    AccessLogEntry.objects.create(
+        owner=ben, viewer=alice, viewer_label="Alice", categories=["mood"]
+    )
 
 
 def test_the_confirmation_page_is_shown_without_a_password(alice_client: Client) -> None:

@@ -250,7 +250,7 @@ def test_shared_results_are_scores_only_and_each_read_is_logged(
         }
     ]
     entry = AccessLogEntry.objects.get(owner=ben)
-    assert (entry.viewer, entry.category) == (alice, "assessments")
+    assert (entry.viewer, entry.categories) == (alice, ["assessments"])
 
 
 def test_nothing_is_shared_without_the_category(

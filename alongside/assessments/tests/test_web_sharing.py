@@ -52,7 +52,7 @@ def test_a_grantee_sees_shared_scores_and_the_read_is_logged(
     assert "answer-q1" not in body
     assert "Safety needs in a relationship" not in body
     entry = AccessLogEntry.objects.get(owner=alice)
-    assert (entry.viewer, entry.category) == (ben, "assessments")
+    assert (entry.viewer, entry.categories) == (ben, ["assessments"])
 
 
 def test_without_the_category_nothing_is_shown_or_logged(

@@ -88,7 +88,8 @@ def test_the_needs_chart_marks_unrated_days(alice: Any) -> None:
     chart = needs_chart(entries, start=TODAY - dt.timedelta(days=2), end=TODAY)
     assert chart.svg.count('class="cell empty"') == 7 * 3 - 1
     assert "Trust 2026-04-13: 1" in chart.svg
-    assert "trust felt most met and trust least met" in chart.summary
+    # One need rated reads as one need, not "trust felt most met and trust least met".
+    assert chart.summary == "Only trust was rated, 1.0 out of 5 on average."
 
 
 def test_it_switches_to_ninety_days(alice_client: Any, alice: Any) -> None:

@@ -112,10 +112,9 @@ def test_reading_the_partners_data_lands_in_their_access_log(
     _days(alice, [5, 6, 7])
     _days(ben, [6, 6, 5])
     ben_client.get(f"/insights/couple/{link.pk}/")
-    logged = set(
-        AccessLogEntry.objects.filter(owner=alice, viewer=ben).values_list("category", flat=True)
-    )
-    assert logged == {"mood", "needs"}
+    visit = AccessLogEntry.objects.get(owner=alice, viewer=ben)
+    assert visit.categories == ["mood", "needs"]
+    assert visit.details == ["couple insights"]
 
 
 @pytest.mark.parametrize("persona", ["eve_client", "client"])

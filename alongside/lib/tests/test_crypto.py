@@ -13,7 +13,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from alongside.checkins.models import CheckIn
+from alongside.circle.models import Notice, Person
 from alongside.lib import crypto
+from conftest import TEST_NOTE_KEY
 
 OLD = Fernet.generate_key().decode()
 NEW = Fernet.generate_key().decode()
@@ -91,21 +93,58 @@ def test_stored_notes_survive_a_key_rotation(settings: Any, alice: Any) -> None:
 
 def test_the_rotate_note_keys_command_lets_the_old_key_go(settings: Any, alice: Any) -> None:
     settings.NOTE_ENCRYPTION_KEYS = [OLD]
-    written = CheckIn.objects.create(owner=alice, day=dt.date(2026, 4, 2), mood=4, note="kept")
+    written = CheckIn.objects.create(
+        owner=alice,
+        day=dt.date(2026, 4, 2),
+        mood=4,
+        note="kept",
+        support_received_from="my sister",
+        support_given_to="a neighbour",
+    )
     empty = CheckIn.objects.create(owner=alice, day=dt.date(2026, 4, 3), mood=4)
+    sam = Person.objects.create(owner=alice, name="Sam", kind="friend")
+    notice = Notice.objects.create(recipient=alice, text="Ben set your time together.")
     edited_at = written.updated_at
 
-    settings.NOTE_ENCRYPTION_KEYS = [NEW, OLD]
+    # alice herself (her name) was written under the suite's key, before this test's keys.
+    settings.NOTE_ENCRYPTION_KEYS = [NEW, OLD, TEST_NOTE_KEY]
     out = io.StringIO()
     call_command("rotate_note_keys", stdout=out)
     assert "checkins.CheckIn: 2 rows re-encrypted" in out.getvalue()
+    assert "circle.Person: 1 rows re-encrypted" in out.getvalue()
+    assert "circle.Notice: 1 rows re-encrypted" in out.getvalue()
 
     settings.NOTE_ENCRYPTION_KEYS = [NEW]
     rotated = CheckIn.objects.get(pk=written.pk)
-    assert rotated.note == "kept"
+    assert (rotated.note, rotated.support_received_from, rotated.support_given_to) == (
+        "kept",
+        "my sister",
+        "a neighbour",
+    )
     assert rotated.updated_at == edited_at  # rotating keys is not an edit by the person
     assert CheckIn.objects.get(pk=empty.pk).note == ""
+    assert Person.objects.get(pk=sam.pk).name == "Sam"
+    assert Notice.objects.get(pk=notice.pk).text == "Ben set your time together."
     with connection.cursor() as cursor:
-        cursor.execute("SELECT note FROM checkins_checkin WHERE id = %s", [written.pk])
-        (token,) = cursor.fetchone()
-    assert Fernet(NEW.encode()).decrypt(token.encode()) == b"kept"
+        for sql, pk, plain in [
+            ("SELECT note FROM checkins_checkin WHERE id = %s", written.pk, b"kept"),
+            (
+                "SELECT support_received_from FROM checkins_checkin WHERE id = %s",
+                written.pk,
+                b"my sister",
+            ),
+            (
+                "SELECT support_given_to FROM checkins_checkin WHERE id = %s",
+                written.pk,
+                b"a neighbour",
+            ),
+            ("SELECT name FROM circle_person WHERE id = %s", sam.pk, b"Sam"),
+            (
+                "SELECT text FROM circle_notice WHERE id = %s",
+                notice.pk,
+                b"Ben set your time together.",
+            ),
+        ]:
+            cursor.execute(sql, [pk])
+            (token,) = cursor.fetchone()
+            assert Fernet(NEW.encode()).decrypt(token.encode()) == plain

@@ -1,4 +1,4 @@
-"""Re-encrypt every encrypted text field under the first NOTE_ENCRYPTION_KEYS key."""
+"""Re-encrypt every encrypted text field and two-factor secret under the first key."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from alongside.accounts import mfa
 from alongside.lib.crypto import EncryptedTextField
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt all notes with the first key in NOTE_ENCRYPTION_KEYS. Run after putting a "
-        "new key first; then the old key can be removed (docs/deploy.md)."
+        "Re-encrypt every encrypted text (notes, names, ...) with the first key in "
+        "NOTE_ENCRYPTION_KEYS. Run after putting a new key first; then the old key can be "
+        "removed (docs/deploy.md)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,4 +35,8 @@ class Command(BaseCommand):
                 count += 1
             total += count
             self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted")
+        # Two-factor secrets live inside allauth's JSON column, not in an encrypted field.
+        count = mfa.rotate_secrets()
+        total += count
+        self.stdout.write(f"mfa.Authenticator: {count} rows re-encrypted")
         self.stdout.write(self.style.SUCCESS(f"Done: {total} rows."))

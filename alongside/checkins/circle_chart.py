@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from typing import Any
 
 from django.db.models import Count, Q
@@ -16,17 +17,14 @@ def reciprocity(owner: Any) -> Chart:
     """Support received from and given to each person in the circle, last four weeks."""
     since = owner.local_today() - dt.timedelta(weeks=WEEKS)
     # Counted from the owner's own check-ins only: this reads no one else's data.
-    people = (
-        Person.objects.filter(owner=owner)
-        .annotate(
-            received=Count(
-                "checkin_received", filter=Q(checkin_received__day__gte=since), distinct=True
-            ),
-            given=Count("checkin_given", filter=Q(checkin_given__day__gte=since), distinct=True),
-        )
-        .order_by("name")
+    people = Person.objects.filter(owner=owner).annotate(
+        received=Count(
+            "checkin_received", filter=Q(checkin_received__day__gte=since), distinct=True
+        ),
+        given=Count("checkin_given", filter=Q(checkin_given__day__gte=since), distinct=True),
     )
-    rows = [(p.name, p.received, p.given) for p in people]
+    # Sorted in Python: names are encrypted at rest, so the database cannot sort them.
+    rows = [(p.name, p.received, p.given) for p in sorted(people, key=attrgetter("sort_key"))]
     if rows:
         parts = [
             _("%(name)s: received %(r)d, gave %(g)d") % {"name": n, "r": r, "g": g}
