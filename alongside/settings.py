@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "alongside.lib.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -109,6 +111,39 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache ------------------------------------------------------------------------------
+# One cache that every process shares, so rate limits (allauth's failed logins, invitation
+# codes) hold across all gunicorn workers and machines instead of counting per process.
+# The database by default: its table comes from a migration (alongside.safety), so every
+# path that migrates creates it. Redis when REDIS_URL is set.
+REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL: expected redis://, rediss:// or unix://, got {REDIS_URL!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "alongside",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "alongside_cache",  # alongside.safety.models.CACHE_TABLE
+            # Room for many counters: at the default 300, a flood of new keys would cull
+            # (forget) the counters of someone being slowed down.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# Behind a proxy every request comes from the proxy's address: tell allauth (and the
+# invitation-code limits, which ask allauth) how many proxies add X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # --- accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
