@@ -159,7 +159,10 @@ def seed(*, days: int = 56, seed: int = 7) -> None:
         alice, ben = _person(*ALICE), _person(*BEN)
         both = couple_feelings(days, rng)
         link, ben_for_alice, alice_for_ben = _link(
-            alice, ben, ["mood", "needs", "together"], ["mood", "needs", "support", "together"]
+            alice,
+            ben,
+            ["mood", "needs", "together"],
+            ["mood", "needs", "support", "notes", "together"],
         )
         seed_checkins(
             alice, both[:, 0], rng=rng, support_from=ben_for_alice, support_to=ben_for_alice
