@@ -77,6 +77,16 @@ def _partner_page(page: Any) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def _sharing_page(page: Any) -> None:
+    """What I share with the first linked person (after the password, if asked)."""
+    _partner_page(page)
+    page.get_by_role("link", name="Change what I share").click()
+    if "/accounts/reauthenticate/" in page.url:
+        page.fill("input[name=password]", "alongside-demo")
+        page.locator("form button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+
+
 def _reauthenticate(page: Any) -> None:
     page.goto("/settings/data/")
     page.locator("form[action$='/export/'] button").click()
@@ -107,6 +117,8 @@ SHOTS = [
     Shot("circle", "/circle/"),
     Shot("partner", "", prepare=_partner_page),
     Shot("what-others-see", "/circle/what-others-see/"),
+    Shot("safety", "/settings/safety/"),
+    Shot("sharing", "", prepare=_sharing_page),
     Shot("api-docs", "/api/docs", ready=".swagger-ui .info"),
 ]
 
