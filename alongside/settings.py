@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "alongside.together",
     "alongside.checkins",
     "alongside.assessments",
+    "alongside.practice",
     "alongside.insights",
     "alongside.reminders",
     "alongside.safety",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("alongside.circle.urls")),
     path("", include("alongside.insights.urls")),
     path("", include("alongside.together.urls")),
+    path("", include("alongside.practice.urls")),
     path("", include("alongside.reminders.urls")),
     path("", include("alongside.safety.urls")),
 ]

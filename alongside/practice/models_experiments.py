@@ -1,0 +1,3 @@
+"""Reliance experiments, the ladder and relational experiments."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Growth goals and vulnerability prompts."""
+
+__all__: list[str] = []
