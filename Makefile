@@ -20,7 +20,7 @@ $(UV):
 	python3 -m venv .tools && .tools/bin/pip install --quiet uv
 
 install: $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 
 ## run: install, migrate, seed the demo when empty, serve web + worker on :8000
 run: install

@@ -15,18 +15,56 @@ Plain functions on DataFrames with keyword options that return tidy DataFrames:
 See ``docs/analytics.md`` for a guide with examples.
 """
 
-from ._simulate import simulate_diary
-from .apim import apim
-from .lagged import lagged_apim
-from .networks import networks, networks_from_arrays, pseudo_couple_baseline, synchrony
-from .prep import (
-    center_within,
-    couple_wide_from_long,
-    lag_consecutive,
-    long_from_couple_wide,
-    long_from_pairwise,
-    pairwise_from_long,
-)
+from __future__ import annotations
+
+import importlib as _importlib
+from typing import TYPE_CHECKING
+from typing import Any as _Any
+
+if TYPE_CHECKING:
+    from ._simulate import simulate_diary
+    from .apim import apim
+    from .lagged import lagged_apim
+    from .networks import networks, networks_from_arrays, pseudo_couple_baseline, synchrony
+    from .prep import (
+        center_within,
+        couple_wide_from_long,
+        lag_consecutive,
+        long_from_couple_wide,
+        long_from_pairwise,
+        pairwise_from_long,
+    )
+
+# Loaded on first use (PEP 562): importing the package, or its command line for --help,
+# must not pay for pandas and scipy. Each public name and the module that defines it.
+_WHERE = {
+    "simulate_diary": "._simulate",
+    "apim": ".apim",
+    "lagged_apim": ".lagged",
+    "networks": ".networks",
+    "networks_from_arrays": ".networks",
+    "pseudo_couple_baseline": ".networks",
+    "synchrony": ".networks",
+    "center_within": ".prep",
+    "couple_wide_from_long": ".prep",
+    "lag_consecutive": ".prep",
+    "long_from_couple_wide": ".prep",
+    "long_from_pairwise": ".prep",
+    "pairwise_from_long": ".prep",
+}
+
+
+def __getattr__(name: str) -> _Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(_WHERE[name], __name__), name)
+    globals()[name] = value  # the next lookup is an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "apim",

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
-from alongside.lib.csvsafe import safe_cell
+if TYPE_CHECKING:
+    import pandas as pd
 
-from .apim import apim
-from .lagged import lagged_apim
-from .networks import networks, synchrony
+# pandas, scipy and the estimators are imported inside each command, when it runs:
+# "alongside --help" and every "--help" below start without them.
 
 __all__ = ["analyze"]
 
 
 def _read(path: str) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         return pd.read_csv(Path(path))
     except FileNotFoundError:
@@ -37,6 +38,8 @@ def _read(path: str) -> pd.DataFrame:
 
 
 def _emit(result: pd.DataFrame, output_format: str) -> None:
+    from alongside.lib.csvsafe import safe_cell
+
     if output_format == "json":
         click.echo(result.to_json(orient="records", double_precision=15))
     else:
@@ -44,7 +47,10 @@ def _emit(result: pd.DataFrame, output_format: str) -> None:
         click.echo(result.map(safe_cell).to_csv(index=False), nl=False)
 
 
-def _run(output_format: str, analysis: Callable[..., pd.DataFrame], **options: Any) -> None:
+def _run(output_format: str, analysis_name: str, **options: Any) -> None:
+    from alongside import analytics
+
+    analysis: Callable[..., pd.DataFrame] = getattr(analytics, analysis_name)
     path = options.pop("data")
     frame = _read(path)
     try:
@@ -137,7 +143,7 @@ def apim_command(
     one row per person)."""
     _run(
         output_format,
-        apim,
+        "apim",
         data=data,
         ci=ci,
         dyad=dyad,
@@ -177,7 +183,7 @@ def lagged_apim_command(
     row per couple and day)."""
     _run(
         output_format,
-        lagged_apim,
+        "lagged_apim",
         data=data,
         ci=ci,
         dyad=dyad,
@@ -210,7 +216,7 @@ def networks_command(
     same-moment synchrony (couple-wide diary data)."""
     _run(
         output_format,
-        networks,
+        "networks",
         data=data,
         ci=ci,
         dyad=dyad,
@@ -243,7 +249,7 @@ def synchrony_command(
     moment, raw and after removing yesterday's carry-over (couple-wide diary data)."""
     _run(
         output_format,
-        synchrony,
+        "synchrony",
         data=data,
         ci=ci,
         dyad=dyad,
