@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
@@ -121,7 +123,7 @@ def test_a_deployment_file_takes_the_place_of_the_shipped_one(
     assert not crisis.worrying("I want to die")  # replaced, so a deployment can also remove
     with translation.override("nl"):
         assert crisis.worrying("Ik wil dood.")
-    assert crisis.check_phrase_files() == []
+    assert crisis.validate_phrase_files() == []
 
 
 def test_an_edited_file_applies_without_a_restart(settings: Any, tmp_path: Path) -> None:
@@ -153,12 +155,23 @@ def test_a_broken_file_is_named_and_stops_the_start(
 ) -> None:
     (tmp_path / "en.yaml").write_text(content, encoding="utf-8")
     settings.CRISIS_PHRASES_DIR = str(tmp_path)
-    with pytest.raises(ImproperlyConfigured, match=problem):
-        crisis.worrying("anything")
-    errors = crisis.check_phrase_files()
-    assert len(errors) == 1 and str(tmp_path / "en.yaml") in errors[0].msg
-    assert problem in errors[0].msg
+    problems = crisis.validate_phrase_files()
+    assert len(problems) == 1
+    assert str(tmp_path / "en.yaml") in problems[0] and problem in problems[0]
+    with pytest.raises(ImproperlyConfigured, match=re.escape(str(tmp_path / "en.yaml"))):
+        apps.get_app_config("safety").ready()
 
 
-def test_the_shipped_files_pass_the_system_check() -> None:
-    assert crisis.check_phrase_files() == []
+def test_a_file_broken_while_running_falls_back_to_the_shipped_list(
+    settings: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "en.yaml").write_text("phrases: [oops\n", encoding="utf-8")
+    settings.CRISIS_PHRASES_DIR = str(tmp_path)
+    # Saving must not fail, and the person still gets help from the shipped words.
+    assert crisis.worrying("I want to die")
+    assert any(str(tmp_path / "en.yaml") in r.getMessage() for r in caplog.records)
+
+
+def test_the_shipped_files_load_at_start() -> None:
+    assert crisis.validate_phrase_files() == []
+    apps.get_app_config("safety").ready()  # raises nothing
