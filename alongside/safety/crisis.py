@@ -165,11 +165,11 @@ def offer_help(request: HttpRequest, *texts: str | None) -> bool:
 
     How the offer reaches the next page, and why:
     - A redirect follows every save, so the offer must survive one hop. It travels as a
-      Django message with ``TAG`` and no words of its own; settings use the cookie message storage,
-      so it lives in a signed cookie in the writer's own browser, never in the session
-      or any other server-side store, and it is deleted the moment the page showing it
-      is rendered. It is never on a URL either (a query string or anchor would stay in
-      the browser history for someone else to find).
+      Django message with ``TAG`` and no words of its own. Settings use the cookie
+      message storage, so it lives in a signed cookie in the writer's own browser, never
+      in the session or any other server-side store, and it is deleted the moment the
+      page showing it is rendered. It is never on a URL either (a query string or anchor
+      would stay in the browser history for someone else to find).
     - An htmx request gets its answer as a fragment, not a page: a message would wait
       for some later page, out of context. ``request.crisis_help`` asks the fragment to
       carry the block itself; the attribute dies with the request.
@@ -205,13 +205,14 @@ def help_offer(*texts: str | None) -> HelpOffer | None:
     if not worrying(*texts):
         return None
     return {
-        "message": message(),
+        "message": help_message(),
         "url": reverse("safety:help"),
         "resources": list(settings.HELP_RESOURCES),
     }
 
 
-def message() -> str:
+def help_message() -> str:
+    """The gentle sentence that opens the help (it depends on whether helplines are listed)."""
     if settings.HELP_RESOURCES:
         return _(
             "It sounds like things may be really hard right now. If you'd like to talk to "
@@ -245,7 +246,10 @@ def validate_phrase_files() -> list[str]:
 
 
 __all__ = [
+    "TAG",
+    "HelpOffer",
     "PhraseSet",
+    "help_message",
     "help_offer",
     "help_wanted",
     "normalise",

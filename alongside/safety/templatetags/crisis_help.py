@@ -17,7 +17,7 @@ def crisis_help(context: template.Context) -> dict[str, Any]:
     """The block, when this request's writer just saved worrying words; else nothing."""
     if not crisis.help_wanted(context):
         return {"show": False}
-    return {"show": True, "message": crisis.message(), "resources": settings.HELP_RESOURCES}
+    return {"show": True, "message": crisis.help_message(), "resources": settings.HELP_RESOURCES}
 
 
 @register.filter
