@@ -40,8 +40,14 @@ def django_db_modify_db_settings(
         db.setdefault("TEST", {})["NAME"] = str(path)
 
 
+# Fixtures through which a test reaches the database (directly or via a persona).
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
 @pytest.fixture(autouse=True)
-def _hermetic(settings: Any, tmp_path: Path) -> None:
+def _hermetic(
+    request: pytest.FixtureRequest, settings: Any, tmp_path: Path, django_db_blocker: Any
+) -> None:
     """Every test gets its own data directory and outbox, fast hashing, no rate limits."""
     settings.DATA_DIR = tmp_path / "var"
     settings.EMAIL_OUTBOX_DIR = tmp_path / "var" / "outbox"
@@ -58,7 +64,15 @@ def _hermetic(settings: Any, tmp_path: Path) -> None:
     # allauth counts attempts in the cache; tests sign up and sign in many times.
     settings.ACCOUNT_RATE_LIMITS = False
     settings.SITE_URL = "http://testserver"
-    cache.clear()
+    # The cache is a table in the test database, shared by every process. A test that
+    # never reaches the database cannot have put anything in it; for the others this
+    # runs before their own database access begins, so it opens the way itself.
+    if request.node.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(
+        request.fixturenames
+    ):
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            cache.clear()
 
 
 @pytest.fixture

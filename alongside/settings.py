@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -58,12 +59,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "alongside.lib.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "alongside.accounts.middleware.UserTimeZoneMiddleware",
+    "alongside.safety.discreet.SafetyMiddleware",
 ]
 
 ROOT_URLCONF = "alongside.urls"
@@ -109,6 +112,39 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- cache ------------------------------------------------------------------------------
+# One cache that every process shares, so rate limits (allauth's failed logins, invitation
+# codes) hold across all gunicorn workers and machines instead of counting per process.
+# The database by default: its table comes from a migration (alongside.safety), so every
+# path that migrates creates it. Redis when REDIS_URL is set.
+REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL: expected redis://, rediss:// or unix://, got {REDIS_URL!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "alongside",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "alongside_cache",  # alongside.safety.models.CACHE_TABLE
+            # Room for many counters: at the default 300, a flood of new keys would cull
+            # (forget) the counters of someone being slowed down.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# Behind a proxy every request comes from the proxy's address: tell allauth (and the
+# invitation-code limits, which ask allauth) how many proxies add X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 # --- accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -138,11 +174,18 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "Alongside: "
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
 ACCOUNT_ADAPTER = "alongside.accounts.adapter.AccountAdapter"
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_TIMEOUT", 300, minimum=30)
+# A borrowed, unlocked phone must not be enough to take the account: adding, removing or
+# promoting an e-mail address asks for the password again (allauth.mfa asks by default),
+# and every security change is e-mailed to the primary address.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS_DISABLED = env_bool("RATE_LIMITS_DISABLED", False)
 if ACCOUNT_RATE_LIMITS_DISABLED:
     ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Alongside"
+# Encrypts TOTP secrets and recovery-code seeds with NOTE_ENCRYPTION_KEYS.
+MFA_ADAPTER = "alongside.accounts.adapter.MFAAdapter"
 
 # --- e-mail -----------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Alongside <alongside@localhost>")

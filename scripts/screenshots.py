@@ -124,6 +124,7 @@ SHOTS = [
     Shot("delete", "/settings/data/delete/"),
     Shot("circle", "/circle/"),
     Shot("partner", "", prepare=_partner_page),
+    Shot("what-others-see", "/circle/what-others-see/"),
     Shot("api-docs", "/api/docs", ready=".swagger-ui .info"),
     # Last: it changes the demo person's note for today.
     Shot("crisis-help", "", prepare=_crisis_words, ready="[data-testid=crisis-help]"),

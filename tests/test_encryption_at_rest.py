@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, models
 
+from alongside.accounts.models import User
 from alongside.checkins.models import CheckIn
 from alongside.circle.models import Notice, Person
 from alongside.lib.crypto import EncryptedTextField
@@ -31,6 +32,7 @@ TYPED: list[tuple[type[models.Model], str, str]] = [
     (Item, "text", "Ibis-Cartwheel: the holiday money"),
     (PromptAnswer, "text", "Tapir-Chandelier, when you laughed"),
     (Agreement, "text", "Gecko-Sundial: phones away at dinner"),
+    (User, "display_name", "Capybara-Weathervane Penrose"),
 ]
 
 # Text columns in the apps people write into that are not typed by a person, and why.
@@ -76,7 +78,10 @@ def stored(alice: Any, ben: Any, link_couple: Any) -> dict[tuple[type[models.Mod
         support_received_from=values["CheckIn.support_received_from"],
         support_given_to=values["CheckIn.support_given_to"],
     )
+    alice.display_name = values["User.display_name"]
+    alice.save()
     rows: dict[str, models.Model] = {
+        "User": alice,
         "CheckIn": checkin,
         "Person": Person.objects.create(owner=alice, name=values["Person.name"], kind="friend"),
         "Notice": Notice.objects.create(recipient=alice, text=values["Notice.text"]),

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from alongside.accounts.models import User
+from alongside.lib.csvsafe import safe_cell
 
 
 def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -36,7 +37,8 @@ def _csv(records: Iterable[dict[str, Any]]) -> str:
             fields.extend(k for k in row if k not in fields)
         writer = csv.DictWriter(out, fieldnames=fields)
         writer.writeheader()
-        writer.writerows(rows)
+        # Cells may hold what someone else typed: never a formula for the spreadsheet.
+        writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
     return out.getvalue()
 
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from alongside.accounts.models import ApiToken, User, time_zone_choices
 
@@ -21,7 +23,24 @@ class ProfileForm(forms.ModelForm[User]):
         fields = ["display_name", "time_zone"]
 
 
+def lifetime_choices() -> list[tuple[str, str]]:
+    return [
+        (str(days), ngettext("%(days)d day", "%(days)d days", days) % {"days": days})
+        for days in ApiToken.LIFETIME_DAYS
+    ]
+
+
 class ApiTokenForm(forms.ModelForm[ApiToken]):
+    # A choice, never "no expiry": a forgotten token should stop working by itself.
+    lifetime = forms.TypedChoiceField(
+        label=_("How long should it work?"),
+        choices=lifetime_choices,
+        coerce=int,
+        initial=str(ApiToken.DEFAULT_LIFETIME.days),
+        help_text=_("You can revoke it sooner at any time."),
+        error_messages={"invalid_choice": _("Pick how long the token should work.")},
+    )
+
     class Meta:
         model = ApiToken
         fields = ["name"]
@@ -31,6 +50,10 @@ class ApiTokenForm(forms.ModelForm[ApiToken]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["placeholder"] = _("my laptop script")
+
+    @property
+    def lifetime_delta(self) -> dt.timedelta:
+        return dt.timedelta(days=self.cleaned_data["lifetime"])
 
 
 class DeleteAccountForm(forms.Form):

@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alongside.lib.crypto import EncryptedTextField
+from alongside.lib.crypto import EncryptedCharField, EncryptedTextField
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -40,13 +40,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. E-mail is the login; allauth handles verification and 2FA."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    display_name = models.CharField(
+    # Free text shown to linked people: encrypted at rest like notes, so nothing may filter
+    # or order by it (the database holds only ciphertext).
+    display_name = EncryptedCharField(
         _("name to show"),
         max_length=80,
         blank=True,
         help_text=_("How you'd like to be called. Only people you link with will see it."),
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # Discreet mode: a neutral name ("Notes") for tabs, the installed app, e-mails and the
+    # export, for people who worry someone might see they use Alongside. Only they see it.
+    discreet = models.BooleanField(_("discreet mode"), default=False)
+    exit_signs_out = models.BooleanField(_("quick exit also signs me out"), default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -75,9 +81,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class ApiToken(models.Model):
-    """A personal access token. Only a SHA-256 hash is stored; the token is shown once."""
+    """A personal access token. Only a SHA-256 hash is stored; the token is shown once.
+
+    Every token expires (there is no "never"), and the owner sees when it was last used.
+    """
 
     PREFIX = "als_"
+    LIFETIME_DAYS = (7, 30, 90, 365)
+    DEFAULT_LIFETIME = dt.timedelta(days=90)
+    # Writing last_used_at on every request would make each API call a write; to the
+    # minute is as much as the owner needs to spot a token in use that should not be.
+    LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -86,6 +100,8 @@ class ApiToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
@@ -93,21 +109,40 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
     @classmethod
-    def issue(cls, owner: User, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        cls, owner: User, name: str, *, lifetime: dt.timedelta = DEFAULT_LIFETIME
+    ) -> tuple[ApiToken, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(owner=owner, name=name, token_hash=cls.hash(raw), hint=raw[:8])
+        token = cls.objects.create(
+            owner=owner,
+            name=name,
+            token_hash=cls.hash(raw),
+            hint=raw[:8],
+            expires_at=timezone.now() + lifetime,
+        )
         return token, raw
 
     @classmethod
     def owner_for(cls, raw: str) -> User | None:
-        token = cls.objects.select_related("owner").filter(token_hash=cls.hash(raw)).first()
+        now = timezone.now()
+        token = (
+            cls.objects.select_related("owner")
+            .filter(token_hash=cls.hash(raw), expires_at__gt=now)
+            .first()
+        )
         if token is None or not token.owner.is_active:
             return None
+        if token.last_used_at is None or token.last_used_at <= now - cls.LAST_USED_PRECISION:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.owner
 
 

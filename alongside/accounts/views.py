@@ -15,17 +15,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from alongside.accounts import notices
 from alongside.accounts.export import build_zip
 from alongside.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm
 from alongside.accounts.models import AccessLogEntry, ApiToken
 from alongside.checkins.charts import mood_chart
 from alongside.checkins.models import CheckIn
+from alongside.circle import services
 from alongside.lib.http import AuthedHttpRequest
 from alongside.reminders.models import ReminderSchedule
+from alongside.safety.discreet import is_discreet
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
+        if is_discreet(request):
+            # The welcome page talks about relationships; a discreet device goes straight
+            # to a plain sign-in.
+            return redirect("account_login")
         return render(request, "accounts/welcome.html")
     user = request.user
     today = user.local_today()
@@ -62,11 +69,17 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+# A token is a password that skips two-factor: someone holding a signed-in phone must not
+# be able to make one. allauth replays the form after the password, so nothing is lost.
+@reauthentication_required(allow_get=True)
 def tokens(request: AuthedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = ApiToken.issue(request.user, form.cleaned_data["name"])
+        token, new_token = ApiToken.issue(
+            request.user, form.cleaned_data["name"], lifetime=form.lifetime_delta
+        )
+        notices.api_token_created(request, token)
         form = ApiTokenForm()
     return render(
         request,
@@ -96,7 +109,9 @@ def export(request: AuthedHttpRequest) -> HttpResponse:
     payload = build_zip(request.user)
     response = HttpResponse(payload, content_type="application/zip")
     stamp = request.user.local_today().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="alongside-{stamp}.zip"'
+    # In discreet mode the download's name says nothing of the app either.
+    prefix = "notes" if request.user.discreet else "alongside"
+    response["Content-Disposition"] = f'attachment; filename="{prefix}-{stamp}.zip"'
     return response
 
 
@@ -107,6 +122,7 @@ def delete_account(request: AuthedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
+        services.account_leaving(user=user)
         logout(request)
         # Hard delete: every record the person owns cascades with the account.
         user.delete()

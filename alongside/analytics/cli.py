@@ -13,6 +13,8 @@ from typing import Any
 import click
 import pandas as pd
 
+from alongside.lib.csvsafe import safe_cell
+
 from .apim import apim
 from .lagged import lagged_apim
 from .networks import networks, synchrony
@@ -38,7 +40,8 @@ def _emit(result: pd.DataFrame, output_format: str) -> None:
     if output_format == "json":
         click.echo(result.to_json(orient="records", double_precision=15))
     else:
-        click.echo(result.to_csv(index=False), nl=False)
+        # Labels come from someone's data file: none may reach a spreadsheet as a formula.
+        click.echo(result.map(safe_cell).to_csv(index=False), nl=False)
 
 
 def _run(output_format: str, analysis: Callable[..., pd.DataFrame], **options: Any) -> None:

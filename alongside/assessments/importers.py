@@ -37,6 +37,7 @@ from alongside.assessments.spec import (
     WordingPack,
     parse_spec,
 )
+from alongside.lib.csvsafe import safe_cell, unescape_cell
 
 __all__ = [
     "REDCAP_COLUMNS",
@@ -229,7 +230,8 @@ def _read_redcap(path: str | Path, *, form: str | None) -> _Form:
         index = columns.get(key)
         if index is None or index >= len(row):
             return ""
-        return row[index]
+        # A dictionary this project exported quotes what looked like a formula.
+        return unescape_cell(row[index])
 
     fields: list[_Field] = []
     forms_seen: list[str] = []
@@ -418,8 +420,8 @@ def spec_to_redcap_csv(spec: InstrumentSpec) -> str:
         row[4] = item.wording or ""
         row[5] = choices
         row[12] = "y" if item.required else ""
-        row[17] = " ".join(tags)
-        writer.writerow(row)
+        # Wording may start like a formula; the action tags (ours alone) must start with @.
+        writer.writerow([safe_cell(value) for value in row[:17]] + [" ".join(tags)])
     return out.getvalue()
 
 

@@ -330,11 +330,14 @@ class SharedResult:
     picture: Chart | None
 
 
-def shared_part(viewer: Any, owner: Any, link: Link) -> Part | None:
+def shared_part(viewer: Any, owner: Any, link: Link, audience: Any) -> Part | None:
     """On a person's page: the way to what they share of their questionnaires."""
-    if not access.visible(owner, viewer, "assessments"):
+    if not access.visible(owner, audience, "assessments"):
         return None
-    return Part("assessments/_link_part.html", {"link": link, "name": str(owner)})
+    return Part(
+        "assessments/_link_part.html",
+        {"link": link, "name": str(owner), "preview": audience.pk != viewer.pk},
+    )
 
 
 @login_required

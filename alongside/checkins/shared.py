@@ -100,9 +100,9 @@ def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
     return card
 
 
-def part(viewer: Any, owner: Any, link: Any) -> Part | None:
-    """What ``owner`` shares of their check-ins with ``viewer``: last 30 days."""
-    today = viewer.local_today()
+def part(viewer: Any, owner: Any, link: Any, audience: Any) -> Part | None:
+    """What ``owner`` shares of their check-ins with ``audience``: the last 30 days."""
+    today = audience.local_today()
     start = today - dt.timedelta(days=SHARED_DAYS - 1)
     reading = access.read(
         viewer,
@@ -111,6 +111,7 @@ def part(viewer: Any, owner: Any, link: Any) -> Part | None:
         .order_by("day"),
         CHECKIN_CATEGORIES,
         owner=owner,
+        audience=audience,
         detail=_("check-ins, last 30 days"),
     )
     if not reading.categories:
@@ -137,6 +138,6 @@ def part(viewer: Any, owner: Any, link: Any) -> Part | None:
     )
 
 
-def circle_part(viewer: Any, owner: Any, link: Any) -> Part:
+def circle_part(viewer: Any, owner: Any, link: Any, audience: Any) -> Part:
     """My own circle page: support received and given, from my own check-ins only."""
     return Part("checkins/_circle_picture.html", {"picture": reciprocity(owner)})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.circle import registry
 from alongside.circle.models import LINK_KINDS, Invitation, Person
+from alongside.circle.services import has_partner_link
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -38,6 +39,21 @@ class InvitationForm(forms.ModelForm[Invitation]):
         model = Invitation
         fields = ["kind", "scope"]
 
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def clean_kind(self) -> str:
+        kind: str = self.cleaned_data["kind"]
+        if kind == "partner" and has_partner_link(self.owner):
+            raise forms.ValidationError(
+                _(
+                    "You already have a partner link, and there can be one at a time. "
+                    "You can invite them as a friend or family."
+                )
+            )
+        return kind
+
 
 class JoinForm(forms.Form):
     code = forms.CharField(
@@ -60,12 +76,17 @@ class AcceptForm(forms.Form):
     scope = ScopeField()
 
 
+# The latest "share until" day: a later one means "until I change it" (leave it empty),
+# and 9999-12-31 would overflow turning "the whole of that day" into an expiry time.
+LATEST_UNTIL = dt.date(2099, 12, 31)
+
+
 class GrantForm(forms.Form):
     scope = ScopeField()
     until = forms.DateField(
         label=_("Share until (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "max": LATEST_UNTIL.isoformat()}),
         help_text=_("Leave empty to share until you change it."),
         error_messages={"invalid": _("Enter a date like 2026-03-14.")},
     )
@@ -74,4 +95,9 @@ class GrantForm(forms.Form):
         until: dt.date | None = self.cleaned_data.get("until")
         if until and until < timezone.localdate():
             raise forms.ValidationError(_("Pick today or a later day."))
+        if until and until > LATEST_UNTIL:
+            raise forms.ValidationError(
+                _("Pick a day up to %(latest)s, or leave it empty to share until you change it.")
+                % {"latest": LATEST_UNTIL.isoformat()}
+            )
         return until

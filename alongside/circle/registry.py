@@ -49,8 +49,10 @@ class Part:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-# render(viewer, owner, link) -> Part | None. None: nothing to show (draws nothing at all).
-PartRenderer = Callable[[Any, Any, Any], Part | None]
+# render(viewer, owner, link, audience) -> Part | None. None: nothing to show (draws nothing).
+# ``audience`` is whose eyes the part is drawn for: the viewer, except on the owner's own
+# safety review ("what does Ben see of me?"), where the owner looks as the other person.
+PartRenderer = Callable[[Any, Any, Any, Any], Part | None]
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,9 @@ def register(category: Category) -> None:
 
 
 def register_part(key: str, order: int, render: PartRenderer, *, page: str = "person") -> None:
-    """A part of a circle page. On "person" pages ``render(viewer, owner, link)`` shows
-    what ``owner`` shares; on the "circle" page it is called as ``render(me, me, None)``."""
+    """A part of a circle page. On "person" pages ``render(viewer, owner, link, audience)``
+    shows what ``owner`` shares with ``audience``; on the "circle" page it is called as
+    ``render(me, me, None, me)``."""
     if page not in {"person", "circle"}:
         raise ValueError(f"unknown page {page!r}")
     _parts[f"{page}:{key}"] = PartEntry(key=key, order=order, render=render, page=page)
@@ -121,9 +124,12 @@ def parts(page: str = "person") -> list[PartEntry]:
     return sorted((p for p in _parts.values() if p.page == page), key=lambda p: (p.order, p.key))
 
 
-def render_parts(page: str, viewer: Any, owner: Any, link: Any) -> list[Part]:
+def render_parts(
+    page: str, viewer: Any, owner: Any, link: Any, *, audience: Any = None
+) -> list[Part]:
     """Each app's part of ``page``, in order; apps with nothing to show draw nothing."""
-    drawn = (entry.render(viewer, owner, link) for entry in parts(page))
+    audience = viewer if audience is None else audience
+    drawn = (entry.render(viewer, owner, link, audience) for entry in parts(page))
     return [part for part in drawn if part is not None]
 
 

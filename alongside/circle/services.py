@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,23 +18,47 @@ class InvitationProblem(Exception):
     """Why an invitation cannot be used, in words for the person."""
 
 
-def invitation_check(*, invitation: Invitation | None, user: Any) -> Invitation:
-    if invitation is None:
-        raise InvitationProblem(
-            _("We couldn't find that invitation. Check the code and try again.")
+class InvitationUnusable(InvitationProblem):
+    """Unknown, used, withdrawn or expired: one message for all, so a guess learns nothing.
+
+    Telling these apart would tell whoever tries codes which ones exist and what became
+    of them. The views count these as failed tries (see ``lib/ratelimit.py``).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("This invitation can't be used. Ask the person who sent it for a new one.")
         )
+
+
+def has_partner_link(user: Any) -> bool:
+    """A person has at most one partner link at a time (friend and family links beside it)."""
+    return Link.for_user(user).filter(kind="partner").exists()
+
+
+def invitation_check(*, invitation: Invitation | None, user: Any) -> Invitation:
+    if invitation is None or not invitation.is_open:
+        raise InvitationUnusable()
     if invitation.inviter_id == user.pk:
+        # Only the inviter ever sees this, so it tells nobody anything they don't know.
         raise InvitationProblem(
             _("This is your own invitation. Send it to the person you want to link with.")
         )
-    if invitation.used_at is not None:
-        raise InvitationProblem(_("This invitation has already been used. Ask for a new one."))
-    if invitation.revoked_at is not None:
-        raise InvitationProblem(_("This invitation was withdrawn. Ask for a new one if you like."))
-    if invitation.expires_at <= timezone.now():
-        raise InvitationProblem(_("This invitation has expired. Ask for a new one."))
     if Link.between(invitation.inviter, user):
         raise InvitationProblem(_("You are already linked with this person."))
+    if invitation.kind == "partner":
+        if has_partner_link(user):
+            raise InvitationProblem(
+                _(
+                    "You already have a partner link, and there can be one at a time. "
+                    "%(name)s could invite you as a friend or family instead."
+                )
+                % {"name": str(invitation.inviter)}
+            )
+        if has_partner_link(invitation.inviter):
+            # The inviter formed a partner link since inviting. Saying so would tell
+            # whoever holds the code about the inviter's other relationships.
+            raise InvitationUnusable()
     return invitation
 
 
@@ -44,6 +69,11 @@ def _clean(categories: list[str]) -> list[str]:
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: Any, scope: list[str]) -> Link:
     """Link two accounts; each side's grant holds only what that side chose."""
+    # Lock both people (in one order, so two acceptances cannot deadlock) before checking:
+    # two partner invitations accepted at the same moment must not give anyone two
+    # partner links. On SQLite, IMMEDIATE transactions already run one writer at a time.
+    people = sorted({invitation.inviter_id, user.pk})
+    list(get_user_model().objects.select_for_update().filter(pk__in=people).order_by("pk"))
     locked = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
     invitation_check(invitation=locked, user=user)
     assert locked is not None
@@ -51,6 +81,11 @@ def invitation_accept(*, invitation: Invitation, user: Any, scope: list[str]) ->
     locked.save(update_fields=["used_at"])
     inviter = locked.inviter
     link = Link.objects.create(kind=locked.kind, user_a=inviter, user_b=user)
+    if link.kind == "partner":
+        # Each person's other open partner invitations could never be accepted now.
+        Invitation.objects.filter(
+            inviter__in=people, kind="partner", used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=locked.used_at)
     Grant.objects.create(owner=inviter, grantee=user, link=link, categories=_clean(locked.scope))
     Grant.objects.create(owner=user, grantee=inviter, link=link, categories=_clean(scope))
     Person.objects.create(owner=inviter, name=str(user), kind=locked.kind, link=link)
@@ -63,8 +98,20 @@ def invitation_accept(*, invitation: Invitation, user: Any, scope: list[str]) ->
 
 
 @transaction.atomic
-def grant_update(*, grant: Grant, categories: list[str], expires_at: dt.datetime | None) -> Grant:
-    """Change what the owner shares; both people are told in the app."""
+def grant_update(*, grant: Grant, categories: list[str], expires_at: dt.datetime | None) -> bool:
+    """Change what the owner shares. Returns whether the other person was told.
+
+    Only widening is announced, and only what was added ("Noor now also shares notes with
+    you"). Narrowing, ending, or setting an end date is never announced: for someone
+    pulling back from a controlling partner a notice would be a risk. The other person
+    simply sees what is shared now, next time they look.
+    """
+    was_active = (
+        grant.pk is not None
+        and grant.revoked_at is None
+        and (grant.expires_at is None or grant.expires_at > timezone.now())
+    )
+    before = set(grant.categories) if was_active else set()
     grant.categories = _clean(categories)
     grant.expires_at = expires_at
     grant.revoked_at = None
@@ -75,12 +122,24 @@ def grant_update(*, grant: Grant, categories: list[str], expires_at: dt.datetime
         text=_("You now share with %(name)s: %(what)s.")
         % {"name": str(grant.grantee), "what": labels},
     )
+    added = registry.labels(set(grant.categories) - before)
+    if not added:
+        return False
     Notice.objects.create(
         recipient=grant.grantee,
-        text=_("%(name)s changed what they share with you: %(what)s.")
-        % {"name": str(grant.owner), "what": labels},
+        text=_("%(name)s now also shares with you: %(what)s.")
+        % {"name": str(grant.owner), "what": ", ".join(str(label) for label in added)},
     )
-    return grant
+    return True
+
+
+def account_leaving(*, user: Any) -> None:
+    """Before an account is deleted: each linked person gets the same neutral notice as
+    for an unlinking, and nothing more (no name, no reason)."""
+    for link in Link.for_user(user).select_related("user_a", "user_b"):
+        Notice.objects.create(
+            recipient=link.other(user), text=_("A connection in your circle has ended.")
+        )
 
 
 @transaction.atomic

@@ -16,4 +16,6 @@ urlpatterns = [
     path("circle/links/<int:pk>/", views.link_view, name="link"),
     path("circle/links/<int:pk>/sharing/", views.sharing, name="sharing"),
     path("circle/links/<int:pk>/unlink/", views.unlink, name="unlink"),
+    path("circle/what-others-see/", views.safety_review, name="safety_review"),
+    path("circle/links/<int:pk>/stop-sharing/", views.stop_sharing, name="stop_sharing"),
 ]

@@ -16,6 +16,7 @@ from alongside.circle import access, registry, services
 from alongside.circle.forms import AcceptForm, GrantForm, InvitationForm, JoinForm, PersonForm
 from alongside.circle.models import Grant, Invitation, Link, Notice, Person
 from alongside.lib.http import AuthedHttpRequest
+from alongside.lib.ratelimit import Limit, client_address
 
 
 @login_required
@@ -75,7 +76,7 @@ def person_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @reauthentication_required(allow_get=True)
 def invite(request: AuthedHttpRequest) -> HttpResponse:
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
         invitation = form.save(commit=False)
         invitation.inviter = request.user
@@ -102,34 +103,85 @@ def invitation_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("circle:circle")
 
 
+# Trying invitation codes. A code is 8 characters from 32 (about 10^12 of them), so at
+# these rates guessing one is hopeless; someone mistyping a real code has room to spare.
+# Counted in the shared cache, so the limits hold across every server process.
+CODE_TRIES_PER_ACCOUNT = Limit("invitation-account", tries=10, window=15 * 60)
+CODE_TRIES_PER_ADDRESS = Limit("invitation-address", tries=30, window=60 * 60)
+
+
+def _code_tries(request: AuthedHttpRequest) -> list[tuple[Limit, str]]:
+    return [
+        (CODE_TRIES_PER_ACCOUNT, str(request.user.pk)),
+        (CODE_TRIES_PER_ADDRESS, client_address(request)),
+    ]
+
+
+def _too_many_code_tries(request: AuthedHttpRequest) -> bool:
+    return any(limit.exceeded(who) for limit, who in _code_tries(request))
+
+
+def _failed_code_try(request: AuthedHttpRequest) -> None:
+    for limit, who in _code_tries(request):
+        limit.fail(who)
+
+
+def _too_many_tries_message() -> str:
+    return _(
+        "That's a lot of tries in a short time, so we've paused them for a while. "
+        "Please try again later, or ask the person to send you their invitation link."
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def join(request: AuthedHttpRequest) -> HttpResponse:
     """Enter a code; it leads to the same page as the invitation link."""
     form = JoinForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        found = Invitation.objects.filter(code=form.cleaned_data["code"]).first()
-        try:
-            services.invitation_check(invitation=found, user=request.user)
-        except services.InvitationProblem as problem:
-            form.add_error("code", str(problem))
+        if _too_many_code_tries(request):
+            # Checked before the lookup: while paused, no answer says anything about a code.
+            form.add_error("code", _too_many_tries_message())
+            status = 429
         else:
-            assert found is not None
-            return redirect("circle:accept", token=found.token)
-    return render(request, "circle/join.html", {"form": form})
+            found = Invitation.objects.filter(code=form.cleaned_data["code"]).first()
+            try:
+                services.invitation_check(invitation=found, user=request.user)
+            except services.InvitationProblem as problem:
+                if isinstance(problem, services.InvitationUnusable):
+                    _failed_code_try(request)
+                form.add_error("code", str(problem))
+            else:
+                assert found is not None
+                return redirect("circle:accept", token=found.token)
+    return render(request, "circle/join.html", {"form": form}, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
+    # Check the invitation first: one that can't be used is explained before any
+    # password prompt, and a person already linked is told so before ticking anything.
+    if _too_many_code_tries(request):
+        return render(
+            request,
+            "circle/accept_problem.html",
+            {"problem": _too_many_tries_message()},
+            status=429,
+        )
     found = Invitation.objects.select_related("inviter").filter(token=token).first()
     try:
         inv = services.invitation_check(invitation=found, user=request.user)
     except services.InvitationProblem as problem:
-        status = 404 if found is None else 200
-        return render(
-            request, "circle/accept_problem.html", {"problem": str(problem)}, status=status
-        )
+        if isinstance(problem, services.InvitationUnusable):
+            _failed_code_try(request)
+        return _invitation_problem(request, problem)
+    return _accept(request, inv)
+
+
+@reauthentication_required(allow_get=True)
+def _accept(request: AuthedHttpRequest, inv: Invitation) -> HttpResponse:
     form = AcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,12 +189,21 @@ def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
                 invitation=inv, user=request.user, scope=form.cleaned_data["scope"]
             )
         except services.InvitationProblem as problem:
-            return render(request, "circle/accept_problem.html", {"problem": str(problem)})
+            return _invitation_problem(request, problem)
         messages.success(
             request, _("You are now linked with %(name)s.") % {"name": str(inv.inviter)}
         )
         return redirect("circle:link", pk=link.pk)
     return render(request, "circle/accept.html", {"invitation": inv, "form": form})
+
+
+def _invitation_problem(
+    request: AuthedHttpRequest, problem: services.InvitationProblem
+) -> HttpResponse:
+    # Every invitation that can't be used answers alike (404), so the status tells a
+    # guess no more than the words do.
+    status = 404 if isinstance(problem, services.InvitationUnusable) else 200
+    return render(request, "circle/accept_problem.html", {"problem": str(problem)}, status=status)
 
 
 def _my_link(request: AuthedHttpRequest, pk: int) -> Link:
@@ -198,10 +259,19 @@ def _sharing(request: AuthedHttpRequest, link: Link) -> HttpResponse:
             if until
             else None
         )
-        services.grant_update(
+        told = services.grant_update(
             grant=grant, categories=form.cleaned_data["scope"], expires_at=expires_at
         )
-        messages.success(request, _("Saved. %(name)s has been told.") % {"name": str(other)})
+        if told:
+            messages.success(
+                request,
+                _("Saved. %(name)s has been told what you now also share.") % {"name": str(other)},
+            )
+        else:
+            # Narrowing is quiet: they just see what is shared now, next time they look.
+            messages.success(
+                request, _("Saved. %(name)s is not told about this change.") % {"name": str(other)}
+            )
         return redirect("circle:link", pk=link.pk)
     return render(request, "circle/sharing.html", {"form": form, "link": link, "other": other})
 
@@ -216,3 +286,43 @@ def unlink(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("You are no longer linked. Nothing is shared either way."))
         return redirect("circle:circle")
     return render(request, "circle/unlink.html", {"link": link, "other": other})
+
+
+@login_required
+def safety_review(request: AuthedHttpRequest) -> HttpResponse:
+    """What can others see of me? For each linked person, exactly what they see today:
+    drawn by the same parts, through the same read path, as their own view (as a
+    preview: nothing is logged, since it is my own data)."""
+    me = request.user
+    people = []
+    for link in Link.for_user(me).select_related("user_a", "user_b").order_by("pk"):
+        other = link.other(me)
+        shared = access.shared_categories(me, other)
+        people.append(
+            {
+                "link": link,
+                "other": other,
+                "labels": registry.labels(shared),
+                "parts": registry.render_parts("person", me, me, link, audience=other)
+                if shared
+                else [],
+            }
+        )
+    return render(request, "circle/safety_review.html", {"people": people})
+
+
+@login_required
+@require_POST
+def stop_sharing(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One tap: share nothing more with this person. No password: making oneself safer
+    must never be slowed down (widening sharing still asks for it). Not announced."""
+    link = _my_link(request, pk)
+    other = link.other(request.user)
+    grant = Grant.objects.filter(owner=request.user, grantee=other, link=link).first()
+    if grant is not None:
+        services.grant_update(grant=grant, categories=[], expires_at=None)
+    messages.success(
+        request,
+        _("You now share nothing with %(name)s. They are not told.") % {"name": str(other)},
+    )
+    return redirect("circle:safety_review")

@@ -38,12 +38,22 @@ class OutboxBackend(BaseEmailBackend):
         return len(email_messages)
 
 
-def send(name: str, to: str, context: dict[str, Any]) -> None:
-    """Render ``emails/<name>-subject.txt``, ``-body.txt`` and ``-body.html`` and send."""
-    context = {"site_url": settings.SITE_URL, **context}
+def send(name: str, to: str, context: dict[str, Any], *, discreet: bool = False) -> None:
+    """Render ``emails/<name>-subject.txt``, ``-body.txt`` and ``-body.html`` and send.
+
+    ``discreet``: the recipient chose discreet mode, so the subject and the sender's name
+    say nothing of what the app is (see ``alongside/safety/discreet.py``).
+    """
+    from alongside.safety.discreet import neutral_sender, neutral_subject
+
+    context = {"site_url": settings.SITE_URL, "discreet": discreet, **context}
     subject = render_to_string(f"emails/{name}-subject.txt", context).strip()
     text = render_to_string(f"emails/{name}-body.txt", context)
     html = render_to_string(f"emails/{name}-body.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[to])
+    if discreet:
+        subject = neutral_subject()
+    message = EmailMultiAlternatives(
+        subject, text, to=[to], from_email=neutral_sender() if discreet else None
+    )
     message.attach_alternative(html, "text/html")
     message.send()

@@ -30,6 +30,7 @@ def send_reminder(schedule_id: int, version: int) -> str:
                 "reminder",
                 owner.email,
                 {"name": owner.display_name, "day": local_day},
+                discreet=owner.discreet,
             )
             schedule.last_sent_at = timezone.now()
         # The next one counts from the due time, so a late worker never sends twice.

@@ -1,10 +1,84 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from alongside.lib.http import AuthedHttpRequest
+from alongside.safety import discreet
+from alongside.safety.forms import SafetyForm
 
 
 def help_now(request: HttpRequest) -> HttpResponse:
     """Help resources, open to everyone (no sign-in: someone may need them urgently)."""
     return render(request, "safety/help.html", {"resources": settings.HELP_RESOURCES})
+
+
+@require_POST
+@csrf_exempt
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    """Leave at once: sign out or lock the session, then go to an ordinary website.
+
+    Exempt from CSRF on purpose: the worst another site could do by posting here is to
+    sign someone out or ask them for their password again, and a person fleeing must
+    never be stopped by an expired token. With JavaScript the page sends this in the
+    background and replaces itself at once; without it, this answers with the redirect.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        if user.exit_signs_out:
+            logout(request)
+        else:
+            discreet.lock(request)
+    # The background request from the page's script must not follow a redirect to the
+    # other site (the page's CSP forbids it, and nothing would read the answer anyway).
+    response = (
+        HttpResponse(status=204)
+        if request.POST.get("beacon")
+        else HttpResponseRedirect(settings.QUICK_EXIT_URL)
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The installable app's manifest: under a neutral name and icon in discreet mode."""
+    quiet = discreet.is_discreet(request)
+    name = discreet.NEUTRAL_NAME if quiet else "Alongside"
+    icon = static("alongside/icon-notes.svg" if quiet else "alongside/icon.svg")
+    response = JsonResponse(
+        {
+            "name": name,
+            "short_name": name,
+            "start_url": "/",
+            "display": "standalone",
+            "background_color": "#faf7f2",
+            "theme_color": "#5f6b73" if quiet else "#3d6b5e",
+            "icons": [{"src": icon, "sizes": "any", "type": "image/svg+xml"}],
+        },
+        content_type="application/manifest+json",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def safety_settings(request: AuthedHttpRequest) -> HttpResponse:
+    """Discreet mode and the quick exit: the person's own choices, told to nobody."""
+    # Not "request.POST or None": unticking both boxes posts nothing but is still a choice.
+    form = SafetyForm(request.POST if request.method == "POST" else None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved. Only you can see these settings."))
+        response = redirect("safety:settings")
+        discreet.remember_on_device(response, request.user.discreet)
+        return response
+    return render(request, "safety/settings.html", {"form": form})

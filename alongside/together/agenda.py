@@ -111,7 +111,7 @@ def low_needs(
 
 def build(session: Session, viewer: Any) -> Agenda:
     """The agenda of ``session`` for ``viewer``; the same for both partners."""
-    link = session.link
+    link = session.couple
     end = min(session.week_end, Ritual.for_link(link).today())
     start = end - dt.timedelta(days=WINDOW_DAYS - 1)
     needs: list[LowNeed] = []

@@ -24,3 +24,4 @@ class TogetherConfig(AppConfig):
             )
         )
         registry.register_part("together", 5, views.link_part)
+        registry.register_part("together", 90, views.circle_part, page="circle")

@@ -124,13 +124,12 @@ class AgreementForm(forms.ModelForm[Agreement]):
     def __init__(self, *args: Any, session: Session, viewer: Any, today: dt.date, **kw: Any):
         super().__init__(*args, **kw)
         self.today = today
-        link = session.link
+        link = session.couple
         self.fields["owner"] = PartnerChoiceField(
             viewer=viewer,
             label=_("Who takes it on?"),
-            queryset=User.objects.filter(pk__in=[link.user_a_id, link.user_b_id]).order_by(
-                "display_name", "pk"
-            ),
+            # Not by name: display_name is encrypted, so the database only sees ciphertext.
+            queryset=User.objects.filter(pk__in=[link.user_a_id, link.user_b_id]).order_by("pk"),
             widget=forms.RadioSelect,
             empty_label=None,
             error_messages={

@@ -142,7 +142,11 @@ class Ritual(models.Model):
 class Session(models.Model):
     """One week's check-in for one couple: created on the first visit that ISO week."""
 
-    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="together_sessions")
+    # When the link ends (unlinking, or an account deleted) the week stays: each person
+    # keeps their own part of it as private history; the other's part is theirs to keep.
+    link = models.ForeignKey(
+        Link, on_delete=models.SET_NULL, null=True, blank=True, related_name="together_sessions"
+    )
     week_start = models.DateField()  # the Monday of the ISO week
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -154,6 +158,14 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"Session {self.week_start} for link {self.link_id}"
+
+    @property
+    def couple(self) -> Link:
+        """The couple's link, for a week still shared (every couple page reaches sessions
+        through the link, so an ended one never gets here)."""
+        if self.link is None:
+            raise Link.DoesNotExist("this week's link has ended")
+        return self.link
 
     @classmethod
     def for_week(cls, link: Link, week_start: dt.date) -> Session:
@@ -169,7 +181,7 @@ class Session(models.Model):
         return self.week_start.isocalendar()[1]
 
     def is_current(self) -> bool:
-        return self.week_start == Ritual.for_link(self.link).week_start()
+        return self.week_start == Ritual.for_link(self.couple).week_start()
 
     def prompts(self) -> list[Prompt]:
         return prompts.for_week(self.week_start)
@@ -187,7 +199,7 @@ class Session(models.Model):
         mine = answers.filter(author=viewer).first()
         if mine is None:
             return Reveal(prompt=prompt, mine=None, theirs=None)
-        other = self.link.other(viewer)
+        other = self.couple.other(viewer)
         # Only now is the partner's answer read, through the read path (logged for them).
         theirs = access.read(viewer, answers, "together", owner=other, detail=str(_(DETAIL))).rows
         return Reveal(prompt=prompt, mine=mine, theirs=theirs[0] if theirs else None)
@@ -195,18 +207,18 @@ class Session(models.Model):
     def follow_ups(self, viewer: Any) -> list[Agreement]:
         """Agreements from earlier sessions still open, or done since this week began."""
         began = dt.datetime.combine(
-            self.week_start, dt.time.min, tzinfo=Ritual.for_link(self.link).tz
+            self.week_start, dt.time.min, tzinfo=Ritual.for_link(self.couple).tz
         )
         rows = (
             Agreement.objects.filter(
-                session__link_id=self.link_id, session__week_start__lt=self.week_start
+                session__link_id=self.couple.pk, session__week_start__lt=self.week_start
             )
             .filter(Q(done_at__isnull=True) | Q(done_at__gte=began))
             .select_related("owner", "session")
         )
         return both(
             viewer,
-            self.link.other(viewer),
+            self.couple.other(viewer),
             rows,
             owner_field="owner",
             order=lambda a: (a.session.week_start, a.pk),
@@ -216,7 +228,7 @@ class Session(models.Model):
         """This week's agenda items, viewer's and (as shared) the partner's."""
         return both(
             viewer,
-            self.link.other(viewer),
+            self.couple.other(viewer),
             self.items.select_related("author"),
             owner_field="author",
             order=by_creation,
@@ -225,7 +237,7 @@ class Session(models.Model):
     def agreements_for(self, viewer: Any) -> list[Agreement]:
         return both(
             viewer,
-            self.link.other(viewer),
+            self.couple.other(viewer),
             self.agreements.select_related("owner"),
             owner_field="owner",
             order=by_creation,
@@ -333,8 +345,9 @@ class Agreement(models.Model):
         related_name="+",
         verbose_name=_("who takes it on"),
     )
+    # Who wrote it down; the agreement is its owner's, and stays when the writer leaves.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     due = models.DateField(_("by when (optional)"), null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)

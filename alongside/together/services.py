@@ -22,14 +22,16 @@ def ritual_update(*, ritual: Ritual, by: Any, weekday: int, at: dt.time) -> Ritu
     ritual.chosen_by = by
     ritual.chosen_at = timezone.now()
     ritual.save()
+    other = ritual.link.other(by)
+    # Told in the other person's own time: no time zone, nothing about where ``by`` is.
+    theirs = ritual.next_at().astimezone(other.tz)
     Notice.objects.create(
-        recipient=ritual.link.other(by),
-        text=_("%(name)s set your time together to %(day)s at %(time)s (%(tz)s).")
+        recipient=other,
+        text=_("%(name)s set your time together to %(day)s at %(time)s, your time.")
         % {
             "name": str(by),
-            "day": dict(WEEKDAYS)[weekday],
-            "time": formats.time_format(at, "H:i"),
-            "tz": ritual.time_zone.replace("_", " "),
+            "day": dict(WEEKDAYS)[theirs.weekday()],
+            "time": formats.time_format(theirs.time(), "H:i"),
         },
     )
     return ritual

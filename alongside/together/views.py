@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,7 +51,7 @@ def _session(request: AuthedHttpRequest, pk: int) -> Session:
         ),
         pk=pk,
     )
-    if not together_open(session.link):
+    if not together_open(session.couple):
         raise Http404
     return session
 
@@ -58,14 +59,58 @@ def _session(request: AuthedHttpRequest, pk: int) -> Session:
 def _week_passed(request: AuthedHttpRequest, session: Session) -> HttpResponse:
     """A past week takes nothing new: say so and go to this week's page."""
     messages.error(request, _("That week has passed. You can add it to this week instead."))
-    return redirect("together:week", pk=session.link_id)
+    return redirect("together:week", pk=session.couple.pk)
 
 
-def link_part(viewer: Any, owner: Any, link: Link) -> Part | None:
+def link_part(viewer: Any, owner: Any, link: Link, audience: Any) -> Part | None:
     """On a partner's page: the way into checking in together (it reads nothing)."""
-    if link.kind != "partner":
+    if link.kind != "partner" or audience.pk != viewer.pk:
         return None
     return Part("together/_link_part.html", {"link": link})
+
+
+def _ended_weeks(user: Any) -> models.QuerySet[Session]:
+    """Weeks whose link has ended and in which ``user`` wrote something."""
+    mine = Q(items__author=user) | Q(answers__author=user) | Q(agreements__owner=user)
+    return Session.objects.filter(link__isnull=True).filter(mine).distinct()
+
+
+def circle_part(viewer: Any, owner: Any, link: Any, audience: Any) -> Part | None:
+    """On my circle page: the way to my part of weeks with links that have ended."""
+    if not _ended_weeks(owner).exists():
+        return None
+    return Part("together/_my_part_entry.html", {})
+
+
+@login_required
+def my_part(request: AuthedHttpRequest) -> HttpResponse:
+    """My own part of weeks checked in together with links that have since ended."""
+    weeks = _ended_weeks(request.user).order_by("-week_start")
+    return render(request, "together/my_part.html", {"weeks": weeks})
+
+
+@login_required
+def my_part_week(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One such week: only what I wrote (what the other wrote left with them)."""
+    session = get_object_or_404(_ended_weeks(request.user), pk=pk)
+    me = request.user
+    answers = {a.prompt_key: a for a in session.answers.filter(author=me)}
+    items = list(session.items.filter(author=me))
+    return render(
+        request,
+        "together/my_part_week.html",
+        {
+            "session": session,
+            "sections": agenda.sections(items),
+            "has_items": bool(items),
+            "answers": [
+                (prompt, answers[prompt.key])
+                for prompt in session.prompts()
+                if prompt.key in answers
+            ],
+            "agreements": list(session.agreements.filter(owner=me)),
+        },
+    )
 
 
 def _week_url(link_id: int, anchor: str = "") -> str:
@@ -109,7 +154,7 @@ def _render_week(
     answer_forms: dict[str, AnswerForm] | None = None,
 ) -> HttpResponse:
     viewer = request.user
-    link = session.link
+    link = session.couple
     other = link.other(viewer)
     answer_forms = answer_forms or {}
     return render(
@@ -154,14 +199,14 @@ def session_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A past week, read-only apart from marking one's own agreements done."""
     session = _session(request, pk)
     if session.is_current():
-        return redirect("together:week", pk=session.link_id)
-    other = session.link.other(request.user)
+        return redirect("together:week", pk=session.couple.pk)
+    other = session.couple.other(request.user)
     items = session.items_for(request.user)
     return render(
         request,
         "together/session.html",
         {
-            "link": session.link,
+            "link": session.couple,
             "other": other,
             "session": session,
             "sections": agenda.sections(items),
@@ -244,7 +289,7 @@ def item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("Added to this week's agenda."))
     # With help to show, open at the top where it is, not scrolled past it to the agenda.
     helped = offer_help(request, item.text)
-    return redirect(_week_url(session.link_id, "" if helped else "agenda"))
+    return redirect(_week_url(session.couple.pk, "" if helped else "agenda"))
 
 
 @login_required
@@ -256,11 +301,11 @@ def item_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    if not together_open(item.session.link):
+    if not together_open(item.session.couple):
         raise Http404
     item.delete()
     messages.success(request, _("Taken off the agenda."))
-    return redirect(_week_url(item.session.link_id, "agenda"))
+    return redirect(_week_url(item.session.couple.pk, "agenda"))
 
 
 @login_required
@@ -295,7 +340,7 @@ def prompt(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
         else:
             helped = offer_help(request, form.cleaned_data["text"])
             if not _is_htmx(request):
-                return redirect(_week_url(session.link_id, "" if helped else f"prompt-{key}"))
+                return redirect(_week_url(session.couple.pk, "" if helped else f"prompt-{key}"))
             return _render_prompt(request, session, found)
     if _is_htmx(request):
         return _render_prompt(request, session, found, form)
@@ -331,7 +376,7 @@ def agreement_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     agreement.save()
     messages.success(request, _("Agreement noted. It will come back next week until it's done."))
     helped = offer_help(request, agreement.text)
-    return redirect(_week_url(session.link_id, "" if helped else "agreements"))
+    return redirect(_week_url(session.couple.pk, "" if helped else "agreements"))
 
 
 def _my_agreement(request: AuthedHttpRequest, pk: int) -> Agreement:
@@ -342,7 +387,7 @@ def _my_agreement(request: AuthedHttpRequest, pk: int) -> Agreement:
         ),
         pk=pk,
     )
-    if not together_open(agreement.session.link):
+    if not together_open(agreement.session.couple):
         raise Http404
     return agreement
 
@@ -369,5 +414,5 @@ def agreement_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def _back(request: AuthedHttpRequest, agreement: Agreement) -> str:
     if agreement.session.is_current() or request.POST.get("from") == "week":
-        return _week_url(agreement.session.link_id, "agreements")
+        return _week_url(agreement.session.couple.pk, "agreements")
     return _session_url(agreement.session, "agreements")

@@ -95,11 +95,15 @@ def test_a_couple_links_shares_checks_in_together_and_unlinks(
     assert "/join/" in invite_url
 
     # ben opens the link and accepts, sharing his mood and checking in together.
+    # Accepting asks for his password again too.
     b.goto(invite_url)
     assert "Alice would like to link with you" in _main(b)
     choose(b, "scope", "mood")
     choose(b, "scope", "together")
     b.get_by_role("button", name="Accept and link").click()
+    b.wait_for_url("**/accounts/reauthenticate/**")
+    b.fill("input[name=password]", PASSWORD)
+    b.locator("form button[type=submit]").first.click()
     b.wait_for_url(re.compile(r"/circle/links/\d+/$"))
     link = Link.objects.get()
     assert sorted(Grant.objects.get(owner=alice).categories) == ["mood", "needs", "together"]

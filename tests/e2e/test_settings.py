@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import DESKTOP, sign_in
+from tests.e2e.helpers import DESKTOP, PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,13 +39,20 @@ def test_a_new_api_token_is_shown_once_and_works(
     sign_in(page, person.email)
     page.goto("/settings/tokens/")
     page.fill("input[name=name]", "my laptop script")
+    page.select_option("select[name=lifetime]", "30")
     page.get_by_role("button", name="Create token").click()
+    # A token is a way in without the password: the password comes first, then the
+    # form is carried out as typed.
+    page.wait_for_url("**/accounts/reauthenticate/**")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
     token = page.get_by_test_id("new-token").inner_text().strip()
     assert token.startswith("als_")
     page.goto("/settings/tokens/")
     assert page.get_by_test_id("new-token").count() == 0
     assert token not in page.content()
     assert "my laptop script" in page.inner_text("main")
+    assert "not used yet" in page.inner_text("main")
 
     # A separate HTTP client without the browser's cookies: only the token authenticates.
     api = playwright.request.new_context(base_url=live_server.url)

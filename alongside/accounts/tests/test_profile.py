@@ -49,8 +49,11 @@ def test_an_overlong_name_is_refused(alice_client: Client, alice: Any) -> None:
     assert alice.time_zone == "Europe/London"
 
 
-def test_a_new_token_is_shown_once(alice_client: Client, alice: Any) -> None:
-    response = alice_client.post("/settings/tokens/", {"name": "my laptop script"})
+def test_a_new_token_is_shown_once(alice_client: Client, alice: Any, reauthenticate: Any) -> None:
+    reauthenticate(alice_client)
+    response = alice_client.post(
+        "/settings/tokens/", {"name": "my laptop script", "lifetime": "30"}
+    )
     html = response.content.decode()
     raw = response.context["new_token"]
     assert raw in html
@@ -60,8 +63,9 @@ def test_a_new_token_is_shown_once(alice_client: Client, alice: Any) -> None:
     assert "my laptop script" in again
 
 
-def test_a_token_needs_a_name(alice_client: Client) -> None:
-    response = alice_client.post("/settings/tokens/", {"name": ""})
+def test_a_token_needs_a_name(alice_client: Client, reauthenticate: Any) -> None:
+    reauthenticate(alice_client)
+    response = alice_client.post("/settings/tokens/", {"name": "", "lifetime": "90"})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert not ApiToken.objects.exists()

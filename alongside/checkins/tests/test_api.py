@@ -102,8 +102,9 @@ def test_a_wrong_token_gets_401(client: Client, alice: Any) -> None:
     assert response.status_code == 401
 
 
-def test_a_revoked_token_gets_401(alice_client: Client, alice: Any) -> None:
-    page = alice_client.post("/settings/tokens/", {"name": "laptop"})
+def test_a_revoked_token_gets_401(alice_client: Client, alice: Any, reauthenticate: Any) -> None:
+    reauthenticate(alice_client)
+    page = alice_client.post("/settings/tokens/", {"name": "laptop", "lifetime": "7"})
     raw = page.context["new_token"]
     assert raw.startswith("als_")
     assert Client().get(URL, headers={"Authorization": f"Bearer {raw}"}).status_code == 200

@@ -15,6 +15,7 @@ from django.db import connection
 from alongside.checkins.models import CheckIn
 from alongside.circle.models import Notice, Person
 from alongside.lib import crypto
+from conftest import TEST_NOTE_KEY
 
 OLD = Fernet.generate_key().decode()
 NEW = Fernet.generate_key().decode()
@@ -105,7 +106,8 @@ def test_the_rotate_note_keys_command_lets_the_old_key_go(settings: Any, alice: 
     notice = Notice.objects.create(recipient=alice, text="Ben set your time together.")
     edited_at = written.updated_at
 
-    settings.NOTE_ENCRYPTION_KEYS = [NEW, OLD]
+    # alice herself (her name) was written under the suite's key, before this test's keys.
+    settings.NOTE_ENCRYPTION_KEYS = [NEW, OLD, TEST_NOTE_KEY]
     out = io.StringIO()
     call_command("rotate_note_keys", stdout=out)
     assert "checkins.CheckIn: 2 rows re-encrypted" in out.getvalue()

@@ -49,7 +49,8 @@ def _exit_url(settings: Any) -> None:
 def assert_quick_exit(response: Any) -> None:
     assert response.status_code == 200, response
     html = response.content.decode()
-    assert f'<a class="quick-exit" href="{EXIT}" rel="noreferrer" id="quick-exit"' in html
+    assert '<form method="post" action="/exit/" class="quick-exit-form"' in html
+    assert '<button type="submit" form="quick-exit-form" class="quick-exit" id="quick-exit"' in html
     assert f'data-quick-exit="{EXIT}"' in html  # for the Escape-twice shortcut
 
 

@@ -2,9 +2,19 @@
 (function () {
   "use strict";
   var exitUrl = document.body.getAttribute("data-quick-exit");
+  var exitForm = document.getElementById("quick-exit-form");
   function leave() {
-    // replace(): the back button should not bring the person back here.
     try { document.body.style.display = "none"; } catch (e) { /* ignore */ }
+    // Tell the server first (sign out, or lock the session, as the person chose), in the
+    // background so leaving is not delayed; the page without JavaScript posts the form.
+    try {
+      if (exitForm && navigator.sendBeacon) {
+        var data = new FormData(exitForm);
+        data.append("beacon", "1");  // answered with "204 No Content", not the redirect
+        navigator.sendBeacon(exitForm.action, data);
+      }
+    } catch (e) { /* leave anyway */ }
+    // replace(): this page is swapped for the other site in the history.
     window.location.replace(exitUrl);
   }
   var lastEscape = 0;
@@ -14,10 +24,14 @@
     if (now - lastEscape < 1500) { leave(); }
     lastEscape = now;
   });
-  var button = document.getElementById("quick-exit");
-  if (button) {
-    button.addEventListener("click", function (event) { event.preventDefault(); leave(); });
+  if (exitForm) {
+    exitForm.addEventListener("submit", function (event) { event.preventDefault(); leave(); });
   }
+  // A page brought back from the browser's back/forward cache is asked for again, so a
+  // session signed out or locked by a quick exit shows nothing from before.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { window.location.reload(); }
+  });
   // Wide charts scroll sideways on a phone: start at the most recent days.
   Array.prototype.forEach.call(document.querySelectorAll(".scroll-x"), function (el) {
     el.scrollLeft = el.scrollWidth;

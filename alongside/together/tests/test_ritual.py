@@ -39,3 +39,17 @@ def test_before_a_time_is_chosen_the_page_invites_them_to_choose(
         "Pick a day and time that suits you both."
         in alice_client.get(week_url(couple)).content.decode()
     )
+
+
+def test_the_partner_is_told_the_time_in_their_own_zone_and_never_the_others(
+    couple: Link, alice: Any, ben: Any, ben_client: Any
+) -> None:
+    # ben lives in Indiana; alice's notice must not carry his time zone, nor any other.
+    ben.time_zone = "America/Indiana/Knox"
+    ben.save()
+    ben_client.post(f"/together/{couple.pk}/time/", {"weekday": "2", "at": "14:00"})
+    told = list(Notice.objects.filter(recipient=alice).values_list("text", flat=True))
+    # 14:00 in Knox (CDT, UTC-5) on a Wednesday is 20:00 in London (BST).
+    assert "Ben set your time together to Wednesday at 20:00, your time." in told
+    for text in told:
+        assert "Indiana" not in text and "Knox" not in text and "America" not in text

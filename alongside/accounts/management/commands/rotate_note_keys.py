@@ -1,4 +1,4 @@
-"""Re-encrypt every encrypted text field under the first NOTE_ENCRYPTION_KEYS key."""
+"""Re-encrypt every encrypted text field and two-factor secret under the first key."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from alongside.accounts import mfa
 from alongside.lib.crypto import EncryptedTextField
 
 
@@ -34,4 +35,8 @@ class Command(BaseCommand):
                 count += 1
             total += count
             self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted")
+        # Two-factor secrets live inside allauth's JSON column, not in an encrypted field.
+        count = mfa.rotate_secrets()
+        total += count
+        self.stdout.write(f"mfa.Authenticator: {count} rows re-encrypted")
         self.stdout.write(self.style.SUCCESS(f"Done: {total} rows."))
