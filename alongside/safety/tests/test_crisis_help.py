@@ -388,6 +388,8 @@ def _what_ben_sees(link: Link, ben_client: Client, ben_api: Client) -> dict[str,
         "together week": ben_client.get(f"/together/{link.pk}/"),
         "circle and notices": ben_client.get("/circle/"),
         "access log": ben_client.get("/settings/access-log/"),
+        "what others see of me": ben_client.get("/circle/what-others-see/"),
+        "his own part of the weeks": ben_client.get("/together/my-part/"),
         "home": ben_client.get("/"),
     }
     for prompt in session.prompts():
