@@ -288,6 +288,8 @@ WEB_CASES.update(
         "api:openapi-json": (lambda w: {}, PUBLIC),
         "api:openapi-view": (lambda w: {}, PUBLIC),
         "api:api-root": (lambda w: {}, FLOW),
+        # Any path under /api/ that is no operation: a JSON "not found" (401 signed out).
+        "api:unknown_path": (lambda w: {"rest": "v1/checkins/abc"}, FLOW),
         # Leaving: signs out or locks whoever asks, then sends them elsewhere (or 405).
         "safety:exit": (lambda w: {}, FLOW),
     }
@@ -391,7 +393,7 @@ def _allowed(access: str, persona: str, method: str, *, api_call: bool) -> set[i
         # To the sign-in (or, once signed in, a refusal): never an admin page.
         return {302, 403, 404, 405}
     if access == FLOW:
-        return {200, 302, 404, 405}
+        return {200, 302, 401, 404, 405}
     if persona == "anonymous":
         if access == PUBLIC:
             return {200}
