@@ -272,6 +272,15 @@ if not isinstance(HELP_RESOURCES, list) or not all(
         'HELP_RESOURCES_JSON: expected a list like [{"name": ..., "phone": ..., "url": ...}]'
     )
 
+# Crisis words (alongside/safety/crisis.py): a folder of <language>.yaml phrase files that
+# take the place of the shipped ones, for a deployment to adjust the lists.
+CRISIS_PHRASES_DIR = env_str("CRISIS_PHRASES_DIR")
+if CRISIS_PHRASES_DIR and not Path(CRISIS_PHRASES_DIR).is_dir():
+    raise ImproperlyConfigured(f"CRISIS_PHRASES_DIR: {CRISIS_PHRASES_DIR!r} is not a directory")
+# Messages live only in a signed cookie in the person's own browser, never in the session
+# (the default spills into it): the crisis-words offer must not reach any server store.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
 # --- API --------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 100
 

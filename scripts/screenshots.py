@@ -93,6 +93,24 @@ def _reauthenticate(page: Any) -> None:
     page.wait_for_url("**/accounts/reauthenticate/**")
 
 
+def _crisis_words(page: Any) -> None:
+    """Save today's note with worrying words: the help only the writer then sees."""
+
+    def save_note(text: str) -> None:
+        page.goto("/checkin/", wait_until="networkidle")
+        if not page.locator('input[name="mood"]:checked').count():
+            page.locator('label:has(input[name="mood"][value="4"])').click()
+        note = page.locator("textarea[name=note]")
+        if not note.is_visible():
+            page.locator("summary", has_text="A note").click()
+        note.fill(text)
+        page.locator("form.checkin-form button[type=submit]").click()
+        page.wait_for_load_state("networkidle")
+
+    save_note("")  # so the words below are new each time, at each size
+    save_note("A long week, and he shouted again. Some days I just want to die.")
+
+
 SHOTS = [
     Shot("welcome", "/", signed_in=False),
     Shot("login", "/accounts/login/", signed_in=False),
@@ -120,6 +138,8 @@ SHOTS = [
     Shot("safety", "/settings/safety/"),
     Shot("sharing", "", prepare=_sharing_page),
     Shot("api-docs", "/api/docs", ready=".swagger-ui .info"),
+    # Last: it changes the demo person's note for today.
+    Shot("crisis-help", "", prepare=_crisis_words, ready="[data-testid=crisis-help]"),
 ]
 
 

@@ -23,6 +23,7 @@ from alongside.checkins.models import (
     day_problem,
 )
 from alongside.lib.http import AuthedHttpRequest
+from alongside.safety.crisis import help_offer
 
 router = Router(tags=["check-ins"])
 
@@ -115,6 +116,36 @@ class CheckInOut(Schema):
     updated_at: dt.datetime
 
 
+class HelpResource(Schema):
+    name: str
+    description: str = ""
+    phone: str = ""
+    text: str = ""
+    url: str = ""
+
+
+class HelpOut(Schema):
+    message: str = Field(..., description="A gentle sentence to show the person.")
+    url: str = Field(..., description="The Help now page (open to everyone, no sign-in).")
+    resources: list[HelpResource] = Field(
+        ..., description="The helplines this service lists (may be empty)."
+    )
+
+
+HELP_DESCRIPTION = (
+    "Only when the words just sent contain a phrase of being in crisis (thoughts of "
+    "suicide, self-harm, being in danger from someone): help to show the person, in this "
+    "response alone. Nothing about it is stored, logged or shown to anyone else; a later "
+    "read of the same check-in does not carry it. Absent otherwise."
+)
+
+
+class CheckInSavedOut(CheckInOut):
+    """A check-in just created or changed, with help for the writer when their words worry."""
+
+    help: HelpOut | None = Field(None, description=HELP_DESCRIPTION)
+
+
 class CheckInFilters(Schema):
     since: dt.date | None = Field(None, description="First day to include (YYYY-MM-DD).")
     until: dt.date | None = Field(None, description="Last day to include (YYYY-MM-DD).")
@@ -160,7 +191,14 @@ def list_checkins(
     return [c.to_dict() for c in page]
 
 
-@router.post("/", response={201: CheckInOut}, summary="Add a check-in")
+# exclude_unset: "help" appears only when it was set, i.e. only when the note worries.
+@router.post(
+    "/",
+    response={201: CheckInSavedOut},
+    summary="Add a check-in",
+    description=f"The answer is the stored check-in. `help`: {HELP_DESCRIPTION}",
+    exclude_unset=True,
+)
 def create_checkin(request: AuthedHttpRequest, payload: CheckInCreate) -> Status[dict[str, Any]]:
     day = payload.day or request.user.local_today()
     problem = day_problem(request.user, day)
@@ -173,7 +211,7 @@ def create_checkin(request: AuthedHttpRequest, payload: CheckInCreate) -> Status
             checkin.save()
     except IntegrityError:
         raise _field_error("day", "You already checked in for this day.") from None
-    return Status(201, checkin.to_dict())
+    return Status(201, _saved(checkin, _written(payload.model_dump())))
 
 
 @router.get("/{int:checkin_id}", response=CheckInOut, summary="Read one check-in")
@@ -181,14 +219,35 @@ def get_checkin(request: AuthedHttpRequest, checkin_id: int) -> dict[str, Any]:
     return get_object_or_404(CheckIn, pk=checkin_id, owner=request.user).to_dict()
 
 
-@router.patch("/{int:checkin_id}", response=CheckInOut, summary="Change a check-in")
+@router.patch(
+    "/{int:checkin_id}",
+    response=CheckInSavedOut,
+    summary="Change a check-in",
+    description=f"The answer is the stored check-in. `help`: {HELP_DESCRIPTION}",
+    exclude_unset=True,
+)
 def update_checkin(
     request: AuthedHttpRequest, checkin_id: int, payload: CheckInUpdate
 ) -> dict[str, Any]:
     checkin = get_object_or_404(CheckIn, pk=checkin_id, owner=request.user)
-    _apply(checkin, payload.model_dump(exclude_unset=True))
+    sent = payload.model_dump(exclude_unset=True)
+    _apply(checkin, sent)
     checkin.save()
-    return checkin.to_dict()
+    return _saved(checkin, _written(sent))
+
+
+def _written(data: dict[str, Any]) -> list[str]:
+    """The free text in what was sent (for a change, only the parts sent)."""
+    received, given = data.get("support_received") or {}, data.get("support_given") or {}
+    return [data.get("note") or "", received.get("from_", ""), given.get("to", "")]
+
+
+def _saved(checkin: CheckIn, written: list[str]) -> dict[str, Any]:
+    body = checkin.to_dict()
+    offer = help_offer(*written)
+    if offer is not None:
+        body["help"] = offer
+    return body
 
 
 @router.delete("/{int:checkin_id}", response={204: None}, summary="Delete a check-in")

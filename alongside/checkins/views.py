@@ -17,8 +17,15 @@ from alongside.checkins.charts import mood_chart, needs_chart
 from alongside.checkins.forms import CheckInForm
 from alongside.checkins.models import BACKFILL_DAYS, CheckIn
 from alongside.lib.http import AuthedHttpRequest
+from alongside.safety.crisis import offer_help
 
 RANGES = (30, 90)
+FREE_TEXT = ("note", "support_received_from", "support_given_to")
+
+
+def _written(form: CheckInForm) -> list[str]:
+    """The words the person just wrote (on an edit, only what changed): for crisis words."""
+    return [form.cleaned_data[name] for name in FREE_TEXT if name in form.changed_data]
 
 
 def _save(request: AuthedHttpRequest, form: CheckInForm) -> CheckIn | None:
@@ -49,6 +56,7 @@ def today(request: AuthedHttpRequest) -> HttpResponse:
         checkin = _save(request, form)
         if checkin:
             messages.success(request, _("Thank you for checking in."))
+            offer_help(request, *_written(form))
             return redirect("checkins:detail", pk=checkin.pk)
     return render(
         request, "checkins/form.html", {"form": form, "mode": "today", "day": local_today}
@@ -67,6 +75,7 @@ def backfill(request: AuthedHttpRequest) -> HttpResponse:
         checkin = _save(request, form)
         if checkin:
             messages.success(request, _("Saved your check-in for %(day)s.") % {"day": checkin.day})
+            offer_help(request, *_written(form))
             return redirect("checkins:detail", pk=checkin.pk)
     return render(
         request,
@@ -95,6 +104,7 @@ def edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your check-in is updated."))
+        offer_help(request, *_written(form))
         return redirect("checkins:detail", pk=checkin.pk)
     mode = "today" if checkin.day == request.user.local_today() else "edit"
     return render(

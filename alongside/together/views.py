@@ -23,6 +23,7 @@ from alongside.circle import access
 from alongside.circle.models import Link
 from alongside.circle.registry import Part
 from alongside.lib.http import AuthedHttpRequest
+from alongside.safety.crisis import offer_help
 from alongside.together import agenda, services
 from alongside.together.forms import ANSWERED_TWICE, AgreementForm, AnswerForm, ItemForm, RitualForm
 from alongside.together.models import (
@@ -286,7 +287,9 @@ def item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     item.session, item.author = session, request.user
     item.save()
     messages.success(request, _("Added to this week's agenda."))
-    return redirect(_week_url(session.couple.pk, "agenda"))
+    # With help to show, open at the top where it is, not scrolled past it to the agenda.
+    helped = offer_help(request, item.text)
+    return redirect(_week_url(session.couple.pk, "" if helped else "agenda"))
 
 
 @login_required
@@ -335,8 +338,9 @@ def prompt(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
         except AlreadyAnswered:
             form.add_error("text", ANSWERED_TWICE)
         else:
+            helped = offer_help(request, form.cleaned_data["text"])
             if not _is_htmx(request):
-                return redirect(_week_url(session.couple.pk, f"prompt-{key}"))
+                return redirect(_week_url(session.couple.pk, "" if helped else f"prompt-{key}"))
             return _render_prompt(request, session, found)
     if _is_htmx(request):
         return _render_prompt(request, session, found, form)
@@ -371,7 +375,8 @@ def agreement_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     agreement.session, agreement.created_by = session, request.user
     agreement.save()
     messages.success(request, _("Agreement noted. It will come back next week until it's done."))
-    return redirect(_week_url(session.couple.pk, "agreements"))
+    helped = offer_help(request, agreement.text)
+    return redirect(_week_url(session.couple.pk, "" if helped else "agreements"))
 
 
 def _my_agreement(request: AuthedHttpRequest, pk: int) -> Agreement:
