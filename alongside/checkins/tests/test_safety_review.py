@@ -117,3 +117,22 @@ def test_nobody_else_can_stop_someones_sharing(
     link = link_couple(["mood"], [])
     assert eve_client.post(f"/circle/links/{link.pk}/stop-sharing/").status_code == 404
     assert Grant.objects.get(owner=alice).categories == ["mood"]
+
+
+def test_bens_review_shows_exactly_what_alice_sees_of_ben(
+    link_couple: Callable[..., Link], alice: Any, ben: Any, alice_client: Client, ben_client: Client
+) -> None:
+    link = link_couple([], ["mood", "needs"])
+    today = ben.local_today()
+    CheckIn.objects.create(owner=ben, day=today, mood=4, need_trust=2, note="Ben's own note")
+    CheckIn.objects.create(owner=ben, day=today - dt.timedelta(days=1), mood=1, is_private=True)
+    rows = CheckIn.objects.order_by("day")
+    cats = ["mood", "needs", "support", "notes"]
+    preview = access.read(ben, rows, cats, owner=ben, audience=alice, detail="x")
+    real = access.read(alice, rows, cats, owner=ben, detail="x")
+    assert (preview.rows, preview.categories) == (real.rows, real.categories)
+    assert real.categories == {"mood", "needs"} and len(real.rows) == 1
+    theirs = _cards(alice_client.get(f"/circle/links/{link.pk}/").content.decode())
+    mine = _cards(ben_client.get("/circle/what-others-see/").content.decode(), f"review-{link.pk}")
+    assert mine == theirs and len(mine) == 1
+    assert "Ben's own note" not in " ".join(mine)
