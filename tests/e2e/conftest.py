@@ -119,6 +119,26 @@ def e2e_settings(settings: Any, tmp_path: Path) -> Iterator[Any]:
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def axe_check() -> Callable[[Any, str], None]:
+    """``axe_check(page, where)``: fails with a readable list of serious or critical
+    accessibility violations (axe-core, fetched from npm on first use)."""
+    from tests.e2e.axe import axe_problem, axe_source, describe, violations
+
+    problem = axe_problem()
+    if problem:
+        if _browser_required():
+            pytest.fail(f"REQUIRE_BROWSER=1 but {problem}", pytrace=False)
+        pytest.skip(problem)
+    source = axe_source()
+
+    def check(page: Any, where: str) -> None:
+        found = violations(page, source)
+        assert not found, f"axe-core on {where}:\n{describe(found)}"
+
+    return check
+
+
 @pytest.fixture
 def newest_email(settings: Any) -> Callable[[], EmailMessage]:
     """Returns a function that reads the newest e-mail in the outbox (waiting briefly)."""
