@@ -103,10 +103,21 @@ def serve(bind: str, workers: int, task_workers: int, migrate: bool) -> None:
 @click.option("--batch", is_flag=True, help="Run what is due now, then exit.")
 def worker(batch: bool) -> None:
     """Run background tasks (reminders, reports) as they come due."""
+    import threading
+
     args = ["db_worker", "--no-reload", "--queue-name", "*"]
     if batch:
         args += ["--batch", "--no-startup-delay"]
-    _manage(*args)
+    _django()
+    from alongside.lib.health import start_heartbeat
+
+    # /readyz reads this heartbeat: a worker that stops running stops beating.
+    stop = threading.Event()
+    start_heartbeat(stop)
+    try:
+        _manage(*args)
+    finally:
+        stop.set()
 
 
 @cli.command()
@@ -142,8 +153,29 @@ def _attach_optional() -> None:
 _attach_optional()
 
 
+def _not_set_up(error: BaseException) -> bool:
+    """Is this the database of a data directory where nothing was migrated yet?"""
+    from django.db.utils import OperationalError, ProgrammingError
+
+    text = str(error).lower()
+    return isinstance(error, OperationalError | ProgrammingError) and (
+        "no such table" in text or "does not exist" in text
+    )
+
+
 def main() -> None:
-    cli()
+    try:
+        cli()
+    except Exception as error:
+        # An empty data directory (or a fresh database) is not a bug: say what to run.
+        if not _not_set_up(error):
+            raise
+        click.echo(
+            "Alongside's database is not set up yet. Run `alongside manage migrate` first "
+            "(or `make run`, which does it and adds the demo).",
+            err=True,
+        )
+        sys.exit(1)
 
 
 if __name__ == "__main__":

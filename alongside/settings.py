@@ -205,6 +205,8 @@ else:
     EMAIL_BACKEND = "alongside.lib.mail.OutboxBackend"
 
 # --- background tasks -------------------------------------------------------------------
+# /readyz says "not ready" when no task worker has written a heartbeat for this long.
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120, minimum=30)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- internationalisation ---------------------------------------------------------------

@@ -3,9 +3,12 @@ from django.urls import include, path
 
 from alongside.accounts import views as account_views
 from alongside.api import api
+from alongside.lib import health
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
