@@ -109,7 +109,10 @@ def worker(batch: bool) -> None:
     if batch:
         args += ["--batch", "--no-startup-delay"]
     _django()
+    from alongside.accounts.tasks import ensure_scheduled
     from alongside.lib.health import start_heartbeat
+
+    ensure_scheduled()  # the daily pruning of old access-log visits
 
     # /readyz reads this heartbeat: a worker that stops running stops beating.
     stop = threading.Event()

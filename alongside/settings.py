@@ -205,6 +205,8 @@ else:
     EMAIL_BACKEND = "alongside.lib.mail.OutboxBackend"
 
 # --- background tasks -------------------------------------------------------------------
+# Visits in the access log older than this are deleted by a daily task (default: 2 years).
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 730, minimum=30)
 # /readyz says "not ready" when no task worker has written a heartbeat for this long.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120, minimum=30)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
