@@ -56,7 +56,12 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
                 "date_joined": user.date_joined.isoformat(),
             }
         ],
-        "checkins": [c.to_dict() for c in user.checkins.order_by("day")],
+        "checkins": [
+            c.to_dict()
+            for c in user.checkins.order_by("day").prefetch_related(
+                "received_from_people", "given_to_people"
+            )
+        ],
         "assessments": [t.to_dict() for t in user.assessment_takes.order_by("started_at", "pk")],
         "reminders": [r.to_dict() for r in ReminderSchedule.objects.filter(owner=user)],
         "circle": [

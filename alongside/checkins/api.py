@@ -188,6 +188,8 @@ def list_checkins(
     if filters.until:
         rows = rows.filter(day__lte=filters.until)
     page = rows.order_by("-day")[filters.offset : filters.offset + filters.limit]
+    # Two queries for the circle names of the whole page, not two per check-in.
+    page = page.prefetch_related("received_from_people", "given_to_people")
     return [c.to_dict() for c in page]
 
 
