@@ -59,11 +59,17 @@ def serve(bind: str, workers: int, task_workers: int, migrate: bool) -> None:
 
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    children = [
-        subprocess.Popen([sys.executable, "-m", "alongside.cli", "worker"])
-        for _ in range(task_workers)
-    ]
+    from django.conf import settings
+
+    # DEBUG serves static files from their sources; otherwise collect only when needed
+    # (collecting every time made a start take a minute or more).
+    if not settings.DEBUG and _static_out_of_date():
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+    def start_worker() -> subprocess.Popen[bytes]:
+        return subprocess.Popen([sys.executable, "-m", "alongside.cli", "worker"])
+
+    workers_running = [start_worker() for _ in range(task_workers)]
     web = subprocess.Popen(
         [
             sys.executable,
@@ -80,23 +86,65 @@ def serve(bind: str, workers: int, task_workers: int, migrate: bool) -> None:
             "10",
         ]
     )
-    children.append(web)
+    asked_to_stop = False
 
-    def stop(*_args: object) -> None:
-        for child in children:
+    def stop() -> None:
+        for child in [web, *workers_running]:
             if child.poll() is None:
                 child.terminate()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    def on_signal(*_args: object) -> None:
+        nonlocal asked_to_stop
+        asked_to_stop = True
+        stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    restarts: list[float] = []
     try:
-        while all(child.poll() is None for child in children):
+        while not asked_to_stop and web.poll() is None:
+            for index, child in enumerate(workers_running):
+                if child.poll() is None:
+                    continue
+                # A task worker that died (killed, or lost its database) comes back: the
+                # website keeps answering meanwhile. Past 5 restarts a minute, wait a bit.
+                now = time.monotonic()
+                restarts = [t for t in restarts if now - t < 60]
+                if len(restarts) >= 5:
+                    time.sleep(5)
+                restarts.append(time.monotonic())
+                click.echo(
+                    f"alongside serve: task worker exited ({child.returncode}); starting it again",
+                    err=True,
+                )
+                workers_running[index] = start_worker()
             time.sleep(0.5)
     finally:
         stop()
-        for child in children:
-            child.wait(timeout=15)
-    sys.exit(web.returncode or 0)
+        for child in [web, *workers_running]:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    if asked_to_stop:
+        sys.exit(0)
+    # The web server itself ended without being asked to: a failure a supervisor should
+    # see (and restart on), never a quiet exit 0.
+    sys.exit(web.returncode or 1)
+
+
+def _static_out_of_date() -> bool:
+    """collectstatic only when a static source is newer than what was collected."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    collected = manifest.stat().st_mtime
+    sources = [Path(d) for d in settings.STATICFILES_DIRS]
+    return any(f.stat().st_mtime > collected for d in sources for f in d.rglob("*") if f.is_file())
 
 
 @cli.command()
