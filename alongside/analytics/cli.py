@@ -41,10 +41,45 @@ def _emit(result: pd.DataFrame, output_format: str) -> None:
     from alongside.lib.csvsafe import safe_cell
 
     if output_format == "json":
-        click.echo(result.to_json(orient="records", double_precision=15))
+        import json
+        import math
+
+        # Python floats print the shortest text that reads back exactly (17 significant
+        # digits where needed): a p-value of 1.2345678901234567e-300 keeps every digit,
+        # which pandas' to_json (15 at most) would not. NaN and infinities become null.
+        records = [
+            {
+                key: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                for key, v in row.items()
+            }
+            for row in json.loads(result.to_json(orient="records", double_precision=15))
+        ]
+        exact = result.to_dict(orient="records")
+        for row, full in zip(records, exact, strict=True):
+            for key, value in full.items():
+                if isinstance(value, float) and math.isfinite(value):
+                    row[key] = value
+        click.echo(json.dumps(records))
     else:
         # Labels come from someone's data file: none may reach a spreadsheet as a formula.
         click.echo(result.map(safe_cell).to_csv(index=False), nl=False)
+
+
+def _days_from_dates(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """A time column of ISO dates (2026-03-14) becomes day numbers (days since the
+    earliest date), so "day number or date" both work; numbers are left as they are."""
+    import pandas as pd
+
+    if column not in frame.columns or pd.api.types.is_numeric_dtype(frame[column]):
+        return frame
+    try:
+        dates = pd.to_datetime(frame[column], format="ISO8601")
+    except (ValueError, TypeError):
+        raise click.ClickException(
+            f"--time {column}: expected day numbers or dates like 2026-03-14"
+        ) from None
+    days = (dates - dates.min()).dt.days
+    return frame.assign(**{column: days.astype("int64")})
 
 
 def _run(output_format: str, analysis_name: str, **options: Any) -> None:
@@ -53,6 +88,8 @@ def _run(output_format: str, analysis_name: str, **options: Any) -> None:
     analysis: Callable[..., pd.DataFrame] = getattr(analytics, analysis_name)
     path = options.pop("data")
     frame = _read(path)
+    if options.get("time"):
+        frame = _days_from_dates(frame, options["time"])
     try:
         result = analysis(frame, **options)
     except ValueError as error:

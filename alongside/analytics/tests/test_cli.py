@@ -123,3 +123,44 @@ def test_a_file_that_is_not_csv_is_a_one_line_error(tmp_path: Path) -> None:
     assert code != 0
     assert output.startswith(f"Error: cannot read {path} as CSV")
     assert len(output.strip().splitlines()) == 1
+
+
+def test_a_time_column_of_iso_dates_gives_the_same_fit_as_day_numbers(
+    simulated_csv: Path, tmp_path: Path
+) -> None:
+    frame = pd.read_csv(simulated_csv)
+    dated = tmp_path / "dated.csv"
+    start = pd.Timestamp("2026-03-01")
+    frame.assign(
+        DIARYDAY=[(start + pd.Timedelta(days=int(d))).date().isoformat() for d in frame["DIARYDAY"]]
+    ).to_csv(dated, index=False)
+    by_number = _run("lagged-apim", "--data", str(simulated_csv), *DIARY, "--format", "json")
+    by_date = _run("lagged-apim", "--data", str(dated), *DIARY, "--format", "json")
+    assert by_number[0] == by_date[0] == 0, by_date[1]
+    assert json.loads(by_number[1]) == json.loads(by_date[1])
+
+
+def test_a_time_column_that_is_neither_numbers_nor_dates_is_a_one_line_error(
+    simulated_csv: Path, tmp_path: Path
+) -> None:
+    frame = pd.read_csv(simulated_csv).astype({"DIARYDAY": str})
+    frame.loc[0, "DIARYDAY"] = "last tuesday"
+    bad = tmp_path / "bad.csv"
+    frame.to_csv(bad, index=False)
+    code, output = _run("lagged-apim", "--data", str(bad), *DIARY)
+    assert code != 0
+    assert "expected day numbers or dates like 2026-03-14" in output
+    assert "Traceback" not in output
+
+
+def test_json_keeps_the_full_precision_of_every_number(simulated_csv: Path) -> None:
+    code, output = _run("networks", "--data", str(simulated_csv), *DIARY, "--format", "json")
+    assert code == 0, output
+    from alongside.analytics import networks
+
+    expected = networks(
+        pd.read_csv(simulated_csv), dyad="ID", time="DIARYDAY", a="M_Anx.", b="W_Anx."
+    )
+    records = json.loads(output)
+    got = [r["estimate"] for r in records]
+    assert got == [float(v) for v in expected["estimate"]]  # bit for bit, not to 15 digits
