@@ -144,10 +144,14 @@ OWNED_BY_ALICE = "owner only"  # every other signed-in person gets 404 (or 405 o
 COUPLE = "alice and ben"  # the couple's shared space: alice and ben see it, others 404
 OPEN = "any signed-in person"  # no object from the URL: each sees only their own data
 PUBLIC = "anyone"  # reachable without signing in
+PROBE = "a load balancer's readiness probe"  # 200 or 503, the same for anyone
 
 WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "home": (lambda w: {}, PUBLIC),
     "safety:help": (lambda w: {}, PUBLIC),
+    "healthz": (lambda w: {}, PUBLIC),
+    # 503 until a task worker has written its heartbeat; the same for everyone.
+    "readyz": (lambda w: {}, PROBE),
     "safety:manifest": (lambda w: {}, PUBLIC),
     "safety:settings": (lambda w: {}, OPEN),
     "accounts:profile": (lambda w: {}, OPEN),
@@ -389,6 +393,8 @@ def _persona_client(world: World, persona: str) -> tuple[Client, Any]:
 
 def _allowed(access: str, persona: str, method: str, *, api_call: bool) -> set[int]:
     """The status codes a persona may get; anything else fails the case."""
+    if access == PROBE:
+        return {200, 503}
     if access == STAFF:
         # To the sign-in (or, once signed in, a refusal): never an admin page.
         return {302, 403, 404, 405}

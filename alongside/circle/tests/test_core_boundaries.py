@@ -91,5 +91,7 @@ def test_no_module_outside_the_circle_reads_or_logs_around_the_read_path() -> No
             continue  # where AccessLogEntry.record itself lives
         if path.name == "demo.py":
             continue  # seeding the demo creates grants, it reads none
+        if path.parts[-2:] == ("accounts", "tasks.py"):
+            continue  # the log's own housekeeping: deleting visits past their retention
         offending.extend(f"{path.relative_to(PACKAGE.parent)}: {use}" for use in _direct_uses(path))
     assert not offending, "\n".join(offending)
