@@ -1,0 +1,140 @@
+"""Practice at phone width: a five-step ladder, three experiments before and after, the
+prediction-vs-outcome picture with its sentence, and the suggested next step. Then
+screenshots of every experiments page at phone and desktop width, from the demo."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import DESKTOP, PHONE, assert_styled, choose, sign_in
+
+pytestmark = pytest.mark.browser
+
+# Screenshots are written only when asked for (SHOTS_DIR=/tmp/shots/practice-e); the
+# pages are visited and checked for sideways scrolling either way.
+SHOTS = Path(os.environ["SHOTS_DIR"]) if os.environ.get("SHOTS_DIR") else None
+STEPS = [
+    "Ask for the salt at dinner",
+    "Ask a friend for a book tip",
+    "Ask a neighbour to water my plants",
+    "Ask a friend for a lift",
+    "Ask my sister to listen after a hard day",
+]
+
+
+def _experiment(page: Any, step_text: str, came_true: str) -> None:
+    page.locator("li.step", has_text=step_text).get_by_role(
+        "link", name="Plan an ask for this step"
+    ).click()
+    page.fill("textarea[name=belief]", "Asking will be a burden")
+    page.fill("input[name=belief_before]", "80")
+    page.fill("textarea[name=prediction]", "They will sound annoyed and say no")
+    page.fill("input[name=prediction_likelihood]", "70")
+    page.fill("input[name=discomfort_expected]", "65")
+    choose(page, "safety_behaviours", "apologising")
+    page.get_by_role("button", name="Save the plan").click()
+    page.get_by_role("link", name="Write what happened").click()
+    page.fill("textarea[name=happened]", "They said yes straight away")
+    choose(page, "came_true", came_true)
+    page.fill("input[name=discomfort_felt]", "30")
+    page.fill("input[name=belief_after]", "55")
+    page.get_by_role("button", name="Save what happened").click()
+    assert page.locator("[data-testid=after]").is_visible()
+    page.get_by_role("link", name="Ladder").click()
+
+
+def test_a_ladder_three_experiments_the_picture_and_the_suggestion_at_phone_width(
+    phone_page: Any, person: Any
+) -> None:
+    page = phone_page
+    sign_in(page, person.email)
+    page.goto("/practice/")
+    assert_styled(page)
+    page.get_by_role("link", name="Start a ladder").click()
+    page.fill("input[name=title]", "Asking for small things")
+    page.get_by_role("button", name="Start the ladder").click()
+    for text in STEPS:
+        page.fill("input[name=text]", text)
+        page.get_by_role("button", name="Add this step").click()
+    assert page.locator("li.step").count() == 5
+    # Reorder without JavaScript's help: the buttons are plain forms.
+    page.get_by_role("button", name=f"Move “{STEPS[1]}” up (easier)").click()
+    assert page.locator("li.step h2").first.inner_text() == STEPS[1]
+    page.get_by_role("button", name=f"Move “{STEPS[0]}” up (easier)").click()
+    assert page.locator("li.step h2").first.inner_text() == STEPS[0]
+
+    _experiment(page, STEPS[0], "no")
+    _experiment(page, STEPS[0], "partly")
+    _experiment(page, STEPS[0], "yes")
+
+    suggestion = page.locator("[data-testid=suggestion]")
+    assert STEPS[1] in suggestion.inner_text()
+    assert "went better than you predicted often enough" in suggestion.inner_text()
+    assert "How the suggestion works" in page.content()
+
+    page.goto("/practice/")
+    sentence = page.locator("[data-testid=better-sentence]")
+    assert sentence.inner_text() == "2 of your last 3 asks went better than you expected."
+    chart = page.locator("svg.chart-line")
+    assert chart.is_visible()
+    assert "Discomfort: expected and felt" in (chart.locator("title").text_content() or "")
+    # The picture fits the phone's width (no sideways scrolling).
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_screenshots_of_every_experiments_page(open_page: Any, transactional_db: None) -> None:
+    from alongside.accounts.demo import DEMO_PASSWORD, seed
+    from alongside.accounts.models import User
+    from alongside.practice.models import Ladder, RelianceExperiment
+
+    seed(days=56)
+    mira = User.objects.get(email="mira@demo.alongside")
+    ladder = Ladder.objects.get(owner=mira)
+    relational = RelianceExperiment.objects.get(owner=mira, invited__isnull=False)
+    planned = RelianceExperiment.objects.create(
+        owner=mira,
+        belief="They will think I am needy",
+        belief_before=75,
+        prediction="Jo will go quiet and change the subject",
+        prediction_likelihood=60,
+        discomfort_expected=70,
+    )
+    if SHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def shot(page: Any, name: str) -> None:
+        if SHOTS:
+            page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+
+    pages = {
+        "index": "/practice/",
+        "ladder": f"/practice/ladders/{ladder.pk}/",
+        "ladder-new": "/practice/ladders/new/",
+        "before": "/practice/experiments/new/",
+        "detail-relational": f"/practice/experiments/{relational.pk}/",
+        "detail-planned": f"/practice/experiments/{planned.pk}/",
+        "after": f"/practice/experiments/{planned.pk}/after/",
+    }
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = open_page(viewport)
+        sign_in(page, mira.email, DEMO_PASSWORD)
+        for name, url in pages.items():
+            page.goto(url)
+            assert_styled(page)
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], name
+            shot(page, f"{name}-{label}")
+        sam = open_page(viewport)
+        sign_in(sam, "sam@demo.alongside", DEMO_PASSWORD)
+        sam.goto(f"/practice/asked/{relational.pk}/")
+        assert "For Mira" in sam.content()
+        shot(sam, f"asked-answered-{label}")
+        sam.goto("/practice/")
+        shot(sam, f"index-sam-{label}")
+        sam.goto("/circle/")
+        sam.locator("a[href^='/circle/links/']").first.click()
+        assert sam.locator("[data-testid=practice-shared]").is_visible()
+        shot(sam, f"person-page-sam-sees-mira-{label}")
