@@ -138,3 +138,19 @@ def test_screenshots_of_every_experiments_page(open_page: Any, transactional_db:
         sam.locator("a[href^='/circle/links/']").first.click()
         assert sam.locator("[data-testid=practice-shared]").is_visible()
         shot(sam, f"person-page-sam-sees-mira-{label}")
+
+
+def test_dragging_a_step_reorders_the_ladder(desktop_page: Any, person: Any) -> None:
+    from alongside.practice.models import Ladder
+
+    ladder = Ladder.objects.create(owner=person, title="Asking")
+    for text in STEPS[:3]:
+        ladder.add_step(text)
+    page = desktop_page
+    sign_in(page, person.email)
+    page.goto(f"/practice/ladders/{ladder.pk}/")
+    steps = page.locator("li.step")
+    with page.expect_navigation():
+        steps.nth(2).drag_to(steps.nth(0))
+    assert [s.text for s in ladder.ordered_steps()] == [STEPS[2], STEPS[0], STEPS[1]]
+    assert page.locator("li.step h2").first.inner_text() == STEPS[2]
