@@ -121,10 +121,18 @@ def giving_receiving(done: Sequence[Any]) -> Chart | None:
         return None
     asks = [e for e in done if e.direction == "ask"]
     offers = [e for e in done if e.direction == "offer"]
-    summary = _(
-        "You made %(asks)d asks and %(offers)d offers of support. Both directions count: "
-        "closeness grows when support goes both ways."
-    ) % {"asks": len(asks), "offers": len(offers)}
+    made = {
+        "asks": ngettext("%(n)d ask", "%(n)d asks", len(asks)) % {"n": len(asks)},
+        "offers": ngettext("%(n)d offer of support", "%(n)d offers of support", len(offers))
+        % {"n": len(offers)},
+    }
+    summary = (
+        _(
+            "You made %(asks)s and %(offers)s. Both directions count: closeness grows when "
+            "support goes both ways."
+        )
+        % made
+    )
     svg = paired_bars(
         [
             (_("Asks"), [len(asks), sum(1 for e in asks if e.went_better)]),
