@@ -154,3 +154,98 @@ def test_dragging_a_step_reorders_the_ladder(desktop_page: Any, person: Any) -> 
         steps.nth(2).drag_to(steps.nth(0))
     assert [s.text for s in ladder.ordered_steps()] == [STEPS[2], STEPS[0], STEPS[1]]
     assert page.locator("li.step h2").first.inner_text() == STEPS[2]
+
+
+def _couple_sharing_practice() -> tuple[Any, Any, Any]:
+    from alongside.circle.models import Person
+    from conftest import PASSWORD as PERSONA_PASSWORD
+    from conftest import link_people, make_person
+
+    alice = make_person("alice@example.org", "Alice")
+    ben = make_person("ben@example.org", "Ben")
+    link = link_people(alice, ben, inviter_shares=["practice"], invitee_shares=["practice"])
+    ben_for_alice = Person.objects.get(owner=alice, link=link)
+    assert PERSONA_PASSWORD
+    return alice, ben, ben_for_alice
+
+
+def _plan_ask_of_ben(page: Any, ben_for_alice: Any) -> str:
+    page.goto("/practice/experiments/new/")
+    page.select_option("select[name=person]", str(ben_for_alice.pk))
+    page.fill("textarea[name=belief]", "Asking will be a burden")
+    page.fill("input[name=belief_before]", "80")
+    page.fill("textarea[name=prediction]", "Ben will sigh and say he is busy")
+    page.fill("input[name=prediction_likelihood]", "70")
+    page.fill("input[name=discomfort_expected]", "65")
+    page.get_by_role("button", name="Save the plan").click()
+    page.get_by_role("button", name="Invite Ben").click()
+    return str(page.url)
+
+
+def test_blind_answers_appear_to_each_only_after_both_answered(
+    open_page: Any, transactional_db: None
+) -> None:
+    from conftest import PASSWORD as PERSONA_PASSWORD
+
+    alice, ben, ben_for_alice = _couple_sharing_practice()
+    asker, asked = open_page(PHONE), open_page(PHONE)
+    sign_in(asker, alice.email, PERSONA_PASSWORD)
+    sign_in(asked, ben.email, PERSONA_PASSWORD)
+    detail = _plan_ask_of_ben(asker, ben_for_alice)
+
+    asked.goto("/practice/")
+    asked.get_by_role(
+        "link", name="Alice would like to know how it was for you to be asked"
+    ).click()
+    choose(asked, "rating", "4")
+    asked.fill("input[name=word]", "touched")
+    asked.get_by_role("button", name="Send my answer").click()
+    asked.get_by_text("You answered: 4 out of 5").wait_for()  # swapped in by htmx
+    assert "You answered: 4 out of 5" in asked.locator("[data-testid=asked-form]").inner_text()
+    assert "For Alice" not in asked.content()  # alice has not written her part yet
+
+    asker.goto(detail)
+    assert "touched" not in asker.content()  # nor does alice see ben's answer
+    asker.get_by_role("link", name="Write what happened").click()
+    asker.fill("textarea[name=happened]", "He smiled and said of course")
+    choose(asker, "came_true", "no")
+    asker.fill("input[name=discomfort_felt]", "25")
+    asker.fill("input[name=belief_after]", "50")
+    asker.get_by_role("button", name="Save what happened").click()
+    assert "Ben: 4 out of 5" in asker.locator("[data-testid=their-answer]").inner_text()
+
+    asked.reload()
+    assert (
+        "For Alice: discomfort 25 out of 100"
+        in asked.locator("[data-testid=their-answer]").inner_text()
+    )
+
+
+def test_a_decline_shows_the_asker_only_no_answer(open_page: Any, transactional_db: None) -> None:
+    from conftest import PASSWORD as PERSONA_PASSWORD
+
+    alice, ben, ben_for_alice = _couple_sharing_practice()
+    asker, asked = open_page(DESKTOP), open_page(DESKTOP)
+    sign_in(asker, alice.email, PERSONA_PASSWORD)
+    sign_in(asked, ben.email, PERSONA_PASSWORD)
+    detail = _plan_ask_of_ben(asker, ben_for_alice)
+    asker.get_by_role("link", name="Write what happened").click()
+    asker.fill("textarea[name=happened]", "Fine")
+    choose(asker, "came_true", "no")
+    asker.fill("input[name=discomfort_felt]", "25")
+    asker.fill("input[name=belief_after]", "50")
+    asker.get_by_role("button", name="Save what happened").click()
+
+    asked.goto("/practice/")
+    asked.get_by_role(
+        "link", name="Alice would like to know how it was for you to be asked"
+    ).click()
+    asked.get_by_role("button", name="I'd rather not answer").click()
+    asked.get_by_text("You chose not to answer").wait_for()  # swapped in by htmx
+    assert "You chose not to answer" in asked.content()
+    assert "For Alice" not in asked.content()
+
+    asker.goto(detail)
+    part = asker.locator("[data-testid=asked-part]").inner_text()
+    assert "No answer to show yet." in part
+    assert "declin" not in asker.content().lower()
