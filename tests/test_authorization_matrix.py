@@ -24,6 +24,7 @@ from alongside.assessments.models import Take
 from alongside.checkins.models import CheckIn
 from alongside.circle import services
 from alongside.circle.models import Grant, Invitation, Link, Person
+from alongside.practice.models import AskedAnswer, Ladder, RelianceExperiment, Step
 from alongside.together.models import Agreement, Item, PromptAnswer, Session
 from conftest import link_people, make_person
 
@@ -34,6 +35,7 @@ SECRETS = (
     "UNSHARED-NOTE-19bc",  # a note on a shared day; alice does not share notes
     "UNREVEALED-ANSWER-5d2e",  # alice's prompt answer, ben has not answered yet
     "PRIVATE-PERSON-NAME-Quill",  # a name in alice's own circle
+    "PRACTICE-BELIEF-a41c",  # alice's experiment; she does not share practice with ben
 )
 
 PERSONAS = (
@@ -107,7 +109,7 @@ def world(db: None) -> World:
     agreement = Agreement.objects.create(
         session=session, text="walk on Sunday", owner=alice, created_by=alice
     )
-    return World(
+    world = World(
         alice,
         ben,
         finn,
@@ -129,6 +131,8 @@ def world(db: None) -> World:
         ),
         _ended_week(alice, week_start - dt.timedelta(weeks=10)),
     )
+    _experiment(world)  # and, through it, the ladder and its step
+    return world
 
 
 def _ended_week(owner: Any, week_start: dt.date) -> Session:
@@ -145,6 +149,34 @@ COUPLE = "alice and ben"  # the couple's shared space: alice and ben see it, oth
 OPEN = "any signed-in person"  # no object from the URL: each sees only their own data
 PUBLIC = "anyone"  # reachable without signing in
 PROBE = "a load balancer's readiness probe"  # 200 or 503, the same for anyone
+INVITED_BEN = "the person asked"  # ben, invited to answer about alice's ask; others 404
+
+
+def _step(w: World) -> Step:
+    """alice's one ladder step (made on first use, so the World stays as it was)."""
+    step = Step.objects.filter(ladder__owner=w.alice).first()
+    if step is None:
+        ladder = Ladder.objects.create(owner=w.alice, title="asking for help")
+        step = ladder.add_step("ask for the salt")
+    return step
+
+
+def _experiment(w: World) -> RelianceExperiment:
+    """alice's ask of ben, ben invited to answer; alice does not share practice with ben."""
+    found = RelianceExperiment.objects.filter(owner=w.alice).first()
+    if found is None:
+        found = RelianceExperiment.objects.create(
+            owner=w.alice,
+            step=_step(w),
+            belief="PRACTICE-BELIEF-a41c",
+            belief_before=80,
+            prediction="he will sigh",
+            prediction_likelihood=70,
+            discomfort_expected=60,
+            invited=w.ben,
+        )
+    return found
+
 
 WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "home": (lambda w: {}, PUBLIC),
@@ -215,10 +247,59 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "together:my_part_week": (lambda w: {"pk": w.ended.pk}, OWNED_BY_ALICE),
     "together:agreement_done": (lambda w: {"pk": w.agreement.pk}, OWNED_BY_ALICE),
     "together:agreement_delete": (lambda w: {"pk": w.agreement.pk}, OWNED_BY_ALICE),
+    "practice:index": (lambda w: {}, OPEN),
+    "practice:experiment_new": (lambda w: {}, OPEN),
+    "practice:experiment": (lambda w: {"pk": _experiment(w).pk}, OWNED_BY_ALICE),
+    "practice:experiment_after": (lambda w: {"pk": _experiment(w).pk}, OWNED_BY_ALICE),
+    "practice:experiment_invite": (lambda w: {"pk": _experiment(w).pk}, OWNED_BY_ALICE),
+    "practice:experiment_asked": (lambda w: {"pk": _experiment(w).pk}, OWNED_BY_ALICE),
+    # Only the person invited to answer (ben) may open it; alice, its owner, gets 404 too.
+    "practice:asked": (lambda w: {"pk": _experiment(w).pk}, INVITED_BEN),
+    "practice:ladder_new": (lambda w: {}, OPEN),
+    "practice:ladder": (lambda w: {"pk": _step(w).ladder_id}, OWNED_BY_ALICE),
+    "practice:step_add": (lambda w: {"pk": _step(w).ladder_id}, OWNED_BY_ALICE),
+    "practice:step_move": (lambda w: {"pk": _step(w).pk}, OWNED_BY_ALICE),
 }
 
 # (path template, method) from the OpenAPI schema.
 API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
+    ("/api/v1/practice/experiments", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/practice/experiments", "post"): (lambda w: {}, OPEN),
+    ("/api/v1/practice/experiments/{experiment_id}", "get"): (
+        lambda w: {"experiment_id": _experiment(w).pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/experiments/{experiment_id}", "delete"): (
+        lambda w: {"experiment_id": _experiment(w).pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/experiments/{experiment_id}/after", "post"): (
+        lambda w: {"experiment_id": _experiment(w).pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/ladders", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/practice/ladders", "post"): (lambda w: {}, OPEN),
+    ("/api/v1/practice/ladders/{ladder_id}", "get"): (
+        lambda w: {"ladder_id": _step(w).ladder_id},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/ladders/{ladder_id}/steps", "post"): (
+        lambda w: {"ladder_id": _step(w).ladder_id},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/steps/{step_id}", "get"): (
+        lambda w: {"step_id": _step(w).pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/steps/{step_id}/move", "post"): (
+        lambda w: {"step_id": _step(w).pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/asked", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/practice/asked/{experiment_id}", "post"): (
+        lambda w: {"experiment_id": _experiment(w).pk},
+        INVITED_BEN,
+    ),
     ("/api/v1/checkins/", "get"): (lambda w: {}, OPEN),
     ("/api/v1/checkins/", "post"): (lambda w: {}, OPEN),
     ("/api/v1/checkins/{checkin_id}", "get"): (
@@ -405,6 +486,8 @@ def _allowed(access: str, persona: str, method: str, *, api_call: bool) -> set[i
             return {200}
         return {401} if api_call else {302}
     member = persona == "owner" or (access == COUPLE and persona == "partner_with_grant")
+    if access == INVITED_BEN:
+        member = persona == "partner_with_grant"
     if access in (PUBLIC, OPEN) or member:
         # Own data, own forms: pages, redirects after a POST, form errors, 405 for
         # a GET on a POST-only action; never a 404 or a 500.
@@ -428,6 +511,8 @@ def test_authorization_matrix(world: World, capsys: pytest.CaptureFixture[str]) 
             # couple's pages, by ben could end the link mid-test. Everyone else also
             # tries to change things (POST) and must get nowhere.
             member = persona == "owner" or (access == COUPLE and persona == "partner_with_grant")
+            if access == INVITED_BEN:
+                member = persona == "partner_with_grant"
             methods = ("get",) if member else ("get", "post")
             for method in methods:
                 client, _user = _persona_client(world, persona)
@@ -503,6 +588,12 @@ def _state(world: World) -> dict[str, Any]:
         "takes": sorted(
             Take.objects.values_list("pk", "owner_id", "status", "answers", "completed_at")
         ),
+        "experiments": sorted(
+            RelianceExperiment.objects.values_list("pk", "after_at", "invited_id", "is_private")
+        ),
+        "ladders": sorted(Ladder.objects.values_list("pk", "title")),
+        "steps": sorted(Step.objects.values_list("pk", "position")),
+        "asked_answers": sorted(AskedAnswer.objects.values_list("pk", "rating", "declined")),
     }
 
 

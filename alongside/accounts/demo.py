@@ -3,6 +3,8 @@
 - Mira, relearning to lean on others: eight weeks of check-ins with a weekly rhythm
   (weekends a little lighter), slow improvement in mood and needs met, emotions that hang
   together (an anxious day is a less calm day), and a few missed days.
+  She is part-way up a six-step ladder of asks, with a dozen experiments logged, and
+  Sam, a linked friend, answered how it was for him to be asked.
 - Alice and Ben, a linked couple whose feelings are coupled (a VAR(1) with partner
   influence), sharing mood and needs with each other, with past weekly check-ins.
 """
@@ -23,8 +25,10 @@ DEMO_PASSWORD = "alongside-demo"  # noqa: S105 - printed for the demo on purpose
 MIRA = ("mira@demo.alongside", "Mira", "Europe/Berlin")
 ALICE = ("alice@demo.alongside", "Alice", "Europe/London")
 BEN = ("ben@demo.alongside", "Ben", "Europe/London")
+SAM = ("sam@demo.alongside", "Sam", "Europe/Berlin")
 DEMO_PEOPLE = [
     (*MIRA, "relearning to lean on others"),
+    (*SAM, "Mira's friend; they share practice, and Sam answered how it was to be asked"),
     (*ALICE, "a couple with Ben; they check in together weekly"),
     (*BEN, "a couple with Alice"),
 ]
@@ -137,13 +141,13 @@ def seed_checkins(
 
 
 def _link(
-    one: User, other: User, share_one: list[str], share_other: list[str]
+    one: User, other: User, share_one: list[str], share_other: list[str], kind: str = "partner"
 ) -> tuple[Link, Person, Person]:
-    link = Link.objects.create(kind="partner", user_a=one, user_b=other)
+    link = Link.objects.create(kind=kind, user_a=one, user_b=other)
     Grant.objects.create(owner=one, grantee=other, link=link, categories=share_one)
     Grant.objects.create(owner=other, grantee=one, link=link, categories=share_other)
-    in_ones = Person.objects.create(owner=one, name=other.display_name, kind="partner", link=link)
-    in_others = Person.objects.create(owner=other, name=one.display_name, kind="partner", link=link)
+    in_ones = Person.objects.create(owner=one, name=other.display_name, kind=kind, link=link)
+    in_others = Person.objects.create(owner=other, name=one.display_name, kind=kind, link=link)
     return link, in_ones, in_others
 
 
@@ -151,10 +155,14 @@ def _link(
 def seed(*, days: int = 56, seed: int = 7) -> None:
     rng = np.random.default_rng(seed)
     if not User.objects.filter(email=MIRA[0]).exists():
-        mira = _person(*MIRA)
-        sam = Person.objects.create(owner=mira, name="Sam", kind="friend")
+        mira, sam_user = _person(*MIRA), _person(*SAM)
+        # Sam is a linked friend: both share practice, for the relational experiment.
+        _friends, sam, _mira_for_sam = _link(
+            mira, sam_user, ["practice"], ["practice"], kind="friend"
+        )
         jo = Person.objects.create(owner=mira, name="Jo", kind="family")
         seed_checkins(mira, mira_feelings(days, rng), rng=rng, support_from=sam, support_to=jo)
+        _seed_practice(mira, sam=sam, jo=jo, sam_user=sam_user, days=days)
     if not User.objects.filter(email=ALICE[0]).exists():
         alice, ben = _person(*ALICE), _person(*BEN)
         both = couple_feelings(days, rng)
@@ -194,6 +202,12 @@ def _seed_visits(alice: User, ben: User) -> None:
         )
         for owner, viewer, categories, reads, first, last in visits
     )
+
+
+def _seed_practice(mira: User, *, sam: Person, jo: Person, sam_user: User, days: int) -> None:
+    from alongside.practice.demo_experiments import seed_mira
+
+    seed_mira(mira, sam=sam, jo=jo, sam_user=sam_user, days=days)
 
 
 def _seed_together(link: Link) -> None:

@@ -44,6 +44,7 @@ def _csv(records: Iterable[dict[str, Any]]) -> str:
 
 def sections(user: User) -> dict[str, list[dict[str, Any]]]:
     """Each kind of record the person owns; new apps add theirs here."""
+    from alongside.practice.models import AskedAnswer, Ladder, RelianceExperiment
     from alongside.reminders.models import ReminderSchedule
     from alongside.together.models import export_rows as together_rows
 
@@ -83,6 +84,13 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
             for g in user.grants_given.select_related("grantee")
         ],
         **together_rows(user),
+        "practice_experiments": [
+            e.to_dict() for e in RelianceExperiment.objects.filter(owner=user).order_by("pk")
+        ],
+        "practice_ladders": [ladder.to_dict() for ladder in Ladder.objects.filter(owner=user)],
+        "practice_answers_given": [
+            a.to_dict() for a in AskedAnswer.objects.filter(owner=user).order_by("pk")
+        ],
         "api_tokens": [
             {"name": t.name, "hint": t.hint, "created_at": t.created_at.isoformat()}
             for t in user.api_tokens.all()

@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.circle import access
 from alongside.circle.models import Link
+from alongside.lib import reveal
 from alongside.lib.crypto import EncryptedTextField
 from alongside.together import prompts
 from alongside.together.prompts import Prompt
@@ -196,13 +197,16 @@ class Session(models.Model):
         that it never reaches a template, so it cannot leak into a page, hidden or not.
         """
         answers = self.answers.filter(prompt_key=prompt.key).order_by("pk")
-        mine = answers.filter(author=viewer).first()
-        if mine is None:
-            return Reveal(prompt=prompt, mine=None, theirs=None)
         other = self.couple.other(viewer)
-        # Only now is the partner's answer read, through the read path (logged for them).
-        theirs = access.read(viewer, answers, "together", owner=other, detail=str(_(DETAIL))).rows
-        return Reveal(prompt=prompt, mine=mine, theirs=theirs[0] if theirs else None)
+        # The partner's answer is read, through the read path (logged for them), only
+        # once the viewer's own exists.
+        mine, theirs = reveal.mutual(
+            answers.filter(author=viewer).first(),
+            lambda: (
+                access.read(viewer, answers, "together", owner=other, detail=str(_(DETAIL))).rows
+            ),
+        )
+        return Reveal(prompt=prompt, mine=mine, theirs=theirs)
 
     def follow_ups(self, viewer: Any) -> list[Agreement]:
         """Agreements from earlier sessions still open, or done since this week began."""
