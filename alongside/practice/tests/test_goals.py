@@ -267,3 +267,21 @@ def test_the_export_holds_goals_and_steps_and_deleting_the_account_removes_them(
     assert data["practice_goal_steps"][0]["text"] == "Buy flour"
     alice.delete()
     assert not Goal.objects.exists() and not GoalStep.objects.exists()
+
+
+def test_the_demo_gives_alice_and_ben_a_shared_goal_with_some_steps_checked(db: None) -> None:
+    from alongside.accounts.demo import seed
+    from alongside.accounts.models import User
+
+    seed(days=7)
+    alice = User.objects.get(email="alice@demo.alongside")
+    ben = User.objects.get(email="ben@demo.alongside")
+    goal = Goal.objects.get(owner=alice, state="shared")
+    assert goal.partner == ben
+    steps = goal.steps_for(ben)
+    assert {s.author for s in steps} == {alice, ben}
+    assert 0 < sum(s.done for s in steps) < len(steps)
+    client = Client()
+    client.force_login(ben)
+    page = client.get(f"/practice/goals/{goal.pk}/").content.decode()
+    assert "Shared with Alice" in page and "Cook the lentil curry on Sunday" in page
