@@ -7,6 +7,7 @@ shared his own (issue 10, "Done when"). A last test takes screenshots of every p
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.browser
 GOAL = "Cook a new dish together once a week"
 ALICE_ANSWER = "Alice: ask me twice; the first no is often just tiredness."
 BEN_ANSWER = "Ben: say it plainly, I would rather know."
-SHOTS = Path("/tmp/shots/practice-f")
+# Where the screenshots go; the reviewer's copy is SHOTS_DIR=/tmp/shots/practice-f.
+SHOTS = Path(os.environ.get("SHOTS_DIR", "test-results/shots/practice-f"))
 
 
 @pytest.fixture
