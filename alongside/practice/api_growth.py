@@ -230,7 +230,7 @@ def list_steps(request: AuthedHttpRequest, goal_id: int) -> list[dict[str, Any]]
 
 def _body[S: BaseModel](request: AuthedHttpRequest, schema: type[S]) -> S:
     """The body, checked only after the id in the path was found: someone else's id
-    answers 404 whatever is sent, so a reply never depends on what is behind it. Errors
+    answers 404 whatever is sent, so a reply never depends on what is there. Errors
     name the field as ninja's own do (``["body", "payload", field]``)."""
     try:
         data = json.loads(request.body or b"{}")

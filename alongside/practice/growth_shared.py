@@ -3,7 +3,7 @@
 ``SOURCES``: the models whose rows belong to the "practice" category (model label, owner
 field, private field). A prompt answer is private until its author shares it, and a
 private one is left out of every read by someone else. ``PARTS``: none: what a partner
-sees of goals and answers lives on the goals and prompts pages, behind acceptance and
+sees of goals and answers lives on the goals and prompts pages, after acceptance and
 mutual reveal, never on the person page.
 """
 
