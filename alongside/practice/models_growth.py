@@ -156,6 +156,16 @@ class Goal(models.Model):
             return None
         return self.partner if viewer.pk == self.owner_id else self.owner
 
+    def sharing_paused(self) -> bool:
+        """Suggested or shared, but the two no longer both share "practice" (a grant was
+        changed, or the link ended): neither sees the other's part until they do again."""
+        other = self.partner
+        return (
+            self.state in ("proposed", "shared")
+            and other is not None
+            and other not in sharing_partners(self.owner)
+        )
+
     def is_shared(self) -> bool:
         # A partner who deleted their account leaves the goal with its owner alone.
         return self.state == "shared" and self.partner_id is not None
@@ -169,6 +179,10 @@ class Goal(models.Model):
             raise GoalProblem(_("Sharing a goal needs both of you to share “Practice”."))
         self.state, self.partner = "proposed", partner
         self.save(update_fields=["state", "partner"])
+        Notice.objects.create(
+            recipient=partner,
+            text=str(_("%(name)s suggested sharing a goal with you.") % {"name": self.owner}),
+        )
 
     @transaction.atomic
     def accept(self, viewer: Any) -> None:
@@ -177,6 +191,8 @@ class Goal(models.Model):
             raise GoalProblem(_("You already share this goal."))
         if goal.state != "proposed" or goal.partner_id != viewer.pk:
             raise GoalProblem(_("This goal is no longer waiting for an answer."))
+        if self.owner not in sharing_partners(viewer):
+            raise GoalProblem(_("Sharing a goal needs both of you to share “Practice”."))
         self.state, self.shared_at = "shared", timezone.now()
         self.save(update_fields=["state", "shared_at"])
         Notice.objects.create(

@@ -285,3 +285,31 @@ def test_the_demo_gives_alice_and_ben_a_shared_goal_with_some_steps_checked(db: 
     client.force_login(ben)
     page = client.get(f"/practice/goals/{goal.pk}/").content.decode()
     assert "Shared with Alice" in page and "Cook the lentil curry on Sunday" in page
+
+
+def test_the_partner_is_told_a_goal_was_suggested(
+    couple: Any, ben: Any, alice_client: Client
+) -> None:
+    _propose(alice_client)
+    assert "Alice suggested sharing a goal with you." in [
+        n.text for n in Notice.objects.filter(recipient=ben)
+    ]
+
+
+def test_a_goal_cannot_be_accepted_once_the_partner_stopped_sharing_practice(
+    couple: Any, alice: Any, ben: Any, alice_client: Client, ben_client: Client
+) -> None:
+    from alongside.circle import services
+    from alongside.circle.models import Grant
+
+    goal = _propose(alice_client)
+    # ben stops sharing practice with alice: his steps could not reach her.
+    services.grant_update(
+        grant=Grant.objects.get(owner=ben, grantee=alice), categories=[], expires_at=None
+    )
+    response = ben_client.post(f"/practice/goals/{goal.pk}/accept/", follow=True)
+    assert "Sharing a goal needs both of you to share “Practice”." in response.content.decode()
+    goal.refresh_from_db()
+    assert goal.state == "proposed"
+    page = alice_client.get(f"/practice/goals/{goal.pk}/").content.decode()
+    assert "Sharing is paused while you and Ben" in page
