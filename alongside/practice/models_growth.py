@@ -30,6 +30,8 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -381,6 +383,19 @@ def next_prompt(user: Any, *, after_key: str | None = None) -> Prompt | None:
     done |= set(PromptSkip.objects.filter(owner=user).values_list("prompt_key", flat=True))
     order = prompts_growth.after(after_key) if after_key else list(prompts_growth.PROMPTS)
     return next((p for p in order if p.key not in done and p.key != after_key), None)
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
+def _release_shared_goals(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """An account being deleted ends its shared goals as leaving would: the partner keeps
+    the steps they wrote (in a goal of their own) and is told only that it has ended.
+
+    This runs before the cascade deletes anything: steps are fast-deleted by a query on
+    their goal, run after this moved the partner's steps away (the deletion tests guard
+    it)."""
+    for goal in Goal.objects.filter(owner=instance, state="shared", partner__isnull=False):
+        goal.leave(instance)
+    Goal.objects.filter(partner=instance).update(state="personal", partner=None, shared_at=None)
 
 
 def export_rows(user: Any) -> dict[str, list[dict[str, Any]]]:

@@ -313,3 +313,27 @@ def test_a_goal_cannot_be_accepted_once_the_partner_stopped_sharing_practice(
     assert goal.state == "proposed"
     page = alice_client.get(f"/practice/goals/{goal.pk}/").content.decode()
     assert "Sharing is paused while you and Ben" in page
+
+
+def test_when_an_account_is_deleted_the_partner_keeps_their_own_steps(
+    couple: Any, alice: Any, ben: Any, alice_client: Client, ben_client: Client
+) -> None:
+    goal = _propose(alice_client)
+    ben_client.post(f"/practice/goals/{goal.pk}/accept/")
+    ben_client.post(f"/practice/goals/{goal.pk}/steps/", {"step-text": "Ben's step"})
+    alice_client.post(f"/practice/goals/{goal.pk}/steps/", {"step-text": "Alice's step"})
+    alice.delete()
+    kept = Goal.objects.get(owner=ben)
+    assert (kept.state, [s.text for s in kept.steps.all()]) == ("personal", ["Ben's step"])
+    assert "A shared goal has ended." in Notice.objects.filter(recipient=ben)[0].text
+
+
+def test_when_the_partner_deletes_their_account_the_goal_is_the_owners_alone(
+    couple: Any, alice: Any, ben: Any, alice_client: Client, ben_client: Client
+) -> None:
+    goal = _propose(alice_client)
+    ben_client.post(f"/practice/goals/{goal.pk}/accept/")
+    ben.delete()
+    goal.refresh_from_db()
+    assert (goal.state, goal.partner) == ("personal", None)
+    assert "Your own goal" in alice_client.get(f"/practice/goals/{goal.pk}/").content.decode()
