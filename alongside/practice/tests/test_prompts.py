@@ -167,3 +167,13 @@ def test_the_export_holds_answers_and_deleting_the_account_removes_them(alice: A
     assert sections(alice)["practice_prompt_answers"][0]["text"] == "Mine"
     alice.delete()
     assert not PromptEntry.objects.exists()
+
+
+def test_once_every_prompt_is_answered_or_skipped_the_page_says_so_gently(
+    alice: Any, alice_client: Client
+) -> None:
+    for prompt in prompts_growth.PROMPTS:
+        PromptSkip.objects.create(owner=alice, prompt_key=prompt.key)
+    page = alice_client.get("/practice/prompts/").content.decode()
+    assert "You have answered or set aside every prompt." in page
+    assert 'data-testid="next-prompt"' not in page
