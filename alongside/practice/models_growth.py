@@ -338,6 +338,12 @@ class PromptEntry(models.Model):
         partner = partners[0] if partners else None
         if mine is None or mine.is_private or partner is None:
             return Reveal(prompt=prompt, mine=mine, theirs=None, partner=partner)
+        # Read (and log in the partner's access log) only when there is a shared answer
+        # to reveal: a logged look with nothing found would tell the partner that the
+        # viewer has shared an answer of their own before the partner answered.
+        theirs = cls.objects.filter(author=partner, prompt_key=prompt.key, is_private=False)
+        if not theirs.exists():
+            return Reveal(prompt=prompt, mine=mine, theirs=None, partner=partner)
         # Only now is the partner's answer read (private ones are left out by the read).
         rows = access.read(
             viewer,

@@ -177,3 +177,18 @@ def test_once_every_prompt_is_answered_or_skipped_the_page_says_so_gently(
     page = alice_client.get("/practice/prompts/").content.decode()
     assert "You have answered or set aside every prompt." in page
     assert 'data-testid="next-prompt"' not in page
+
+
+def test_sharing_first_leaves_no_trace_in_the_partners_access_log(
+    couple: Any, alice: Any, ben: Any, alice_client: Client, ben_client: Client
+) -> None:
+    from alongside.accounts.models import AccessLogEntry
+
+    _answer(ben_client, "Ben first", share=True)
+    ben_client.get(URL)
+    ben_client.get(f"/api/v1/practice/prompts/{KEY}")
+    # alice could otherwise read "Ben looked at a shared prompt answer" and guess.
+    assert not AccessLogEntry.objects.filter(owner=alice).exists()
+    _answer(alice_client, SECRET, share=True)
+    assert SECRET in ben_client.get(URL).content.decode()
+    assert AccessLogEntry.objects.filter(owner=alice, viewer=ben).exists()
