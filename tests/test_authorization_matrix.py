@@ -25,6 +25,7 @@ from alongside.checkins.models import CheckIn
 from alongside.circle import services
 from alongside.circle.models import Grant, Invitation, Link, Person
 from alongside.practice.models import AskedAnswer, Ladder, RelianceExperiment, Step
+from alongside.practice.models_growth import Goal, GoalStep, PromptEntry
 from alongside.together.models import Agreement, Item, PromptAnswer, Session
 from conftest import link_people, make_person
 
@@ -36,6 +37,9 @@ SECRETS = (
     "UNREVEALED-ANSWER-5d2e",  # alice's prompt answer, ben has not answered yet
     "PRIVATE-PERSON-NAME-Quill",  # a name in alice's own circle
     "PRACTICE-BELIEF-a41c",  # alice's experiment; she does not share practice with ben
+    "PERSONAL-GOAL-4b7f",  # alice's own growth goal, never shared
+    "UNREVEALED-GROWTH-ANSWER-8c1d",  # alice's shared prompt answer; ben has not shared his
+    "PRIVATE-JOURNAL-3e9a",  # alice's private journal answer to a prompt
 )
 
 PERSONAS = (
@@ -68,6 +72,12 @@ class World:
     prompt_key: str
     take: Take
     ended: Session
+    goal: Goal  # shared by alice and ben
+    step: GoalStep  # alice's step on it
+    personal_goal: Goal
+    proposal: Goal  # suggested by alice to ben, not answered yet
+    leaving: Goal  # another shared goal, for leaving
+    answer: PromptEntry
 
 
 def _link(one: Any, other: Any, kind: str, share: list[str], back: list[str]) -> Link:
@@ -83,7 +93,13 @@ def world(db: None) -> World:
     eve = make_person("eve@example.org", "Eve", "UTC")
     today = alice.local_today()
     # alice shares mood, needs and the weekly ritual with ben; nothing with finn.
-    link = _link(alice, ben, "partner", ["mood", "needs", "together"], ["mood", "together"])
+    link = _link(
+        alice,
+        ben,
+        "partner",
+        ["mood", "needs", "together", "practice"],
+        ["mood", "together", "practice"],
+    )
     finn_link = _link(alice, finn, "friend", [], [])
     # dana is someone else's grantee: ben shares his mood with her.
     _link(ben, dana, "friend", ["mood"], [])
@@ -130,9 +146,29 @@ def world(db: None) -> World:
             owner=alice, instrument_id="alongside-closeness", status="complete", answers={}
         ),
         _ended_week(alice, week_start - dt.timedelta(weeks=10)),
+        *_growth(alice, ben),
     )
     _experiment(world)  # and, through it, the ladder and its step
     return world
+
+
+def _growth(alice: Any, ben: Any) -> tuple[Goal, GoalStep, Goal, Goal, Goal, PromptEntry]:
+    """Growth goals and prompt answers: one of each state, and two answers only alice sees."""
+    goal = Goal.objects.create(owner=alice, partner=ben, state="shared", title="Cook together")
+    step = GoalStep.objects.create(goal=goal, author=alice, text="Pick a recipe")
+    personal = Goal.objects.create(owner=alice, title="PERSONAL-GOAL-4b7f")
+    proposal = Goal.objects.create(owner=alice, partner=ben, state="proposed", title="Walk")
+    leaving = Goal.objects.create(owner=alice, partner=ben, state="shared", title="Read")
+    answer = PromptEntry.objects.create(
+        author=alice,
+        prompt_key="fear-asking",
+        text="UNREVEALED-GROWTH-ANSWER-8c1d",
+        is_private=False,
+    )
+    PromptEntry.objects.create(
+        author=alice, prompt_key="hope-small-week", text="PRIVATE-JOURNAL-3e9a", is_private=True
+    )
+    return goal, step, personal, proposal, leaving, answer
 
 
 def _ended_week(owner: Any, week_start: dt.date) -> Session:
@@ -259,6 +295,21 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "practice:ladder": (lambda w: {"pk": _step(w).ladder_id}, OWNED_BY_ALICE),
     "practice:step_add": (lambda w: {"pk": _step(w).ladder_id}, OWNED_BY_ALICE),
     "practice:step_move": (lambda w: {"pk": _step(w).pk}, OWNED_BY_ALICE),
+    "practice:goals": (lambda w: {}, OPEN),
+    "practice:goal_new": (lambda w: {}, OPEN),
+    "practice:goal": (lambda w: {"pk": w.goal.pk}, COUPLE),
+    "practice:goal_step_add": (lambda w: {"pk": w.goal.pk}, COUPLE),
+    "practice:goal_accept": (lambda w: {"pk": w.proposal.pk}, COUPLE),
+    "practice:goal_decline": (lambda w: {"pk": w.proposal.pk}, COUPLE),
+    "practice:goal_leave": (lambda w: {"pk": w.leaving.pk}, COUPLE),
+    "practice:goal_delete": (lambda w: {"pk": w.personal_goal.pk}, OWNED_BY_ALICE),
+    "practice:goal_step_check": (lambda w: {"pk": w.step.pk}, OWNED_BY_ALICE),
+    "practice:goal_step_delete": (lambda w: {"pk": w.step.pk}, OWNED_BY_ALICE),
+    "practice:prompts": (lambda w: {}, OPEN),
+    # The prompt key is no secret: each person sees only their own answer to it, and ben
+    # (who has not shared his) never sees alice's.
+    "practice:prompt": (lambda w: {"key": "fear-asking"}, OPEN),
+    "practice:prompt_skip": (lambda w: {"key": "fear-asking"}, OPEN),
 }
 
 # (path template, method) from the OpenAPI schema.
@@ -332,6 +383,65 @@ API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
     ),
     ("/api/v1/assessments/takes/{take_id}", "delete"): (
         lambda w: {"take_id": w.take.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/goals", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/practice/goals", "post"): (lambda w: {}, OPEN),
+    ("/api/v1/practice/goals/{goal_id}", "get"): (lambda w: {"goal_id": w.goal.pk}, COUPLE),
+    # Only its writer changes or removes a goal; to ben, alice's goal has no such door.
+    ("/api/v1/practice/goals/{goal_id}", "patch"): (
+        lambda w: {"goal_id": w.personal_goal.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/goals/{goal_id}", "delete"): (
+        lambda w: {"goal_id": w.personal_goal.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/goals/{goal_id}/accept", "post"): (
+        lambda w: {"goal_id": w.proposal.pk},
+        COUPLE,
+    ),
+    ("/api/v1/practice/goals/{goal_id}/decline", "post"): (
+        lambda w: {"goal_id": w.proposal.pk},
+        COUPLE,
+    ),
+    ("/api/v1/practice/goals/{goal_id}/leave", "post"): (
+        lambda w: {"goal_id": w.leaving.pk},
+        COUPLE,
+    ),
+    ("/api/v1/practice/goals/{goal_id}/steps", "get"): (
+        lambda w: {"goal_id": w.goal.pk},
+        COUPLE,
+    ),
+    ("/api/v1/practice/goals/{goal_id}/steps", "post"): (
+        lambda w: {"goal_id": w.goal.pk},
+        COUPLE,
+    ),
+    ("/api/v1/practice/goals/{goal_id}/steps/{step_id}", "patch"): (
+        lambda w: {"goal_id": w.goal.pk, "step_id": w.step.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/goals/{goal_id}/steps/{step_id}", "delete"): (
+        lambda w: {"goal_id": w.goal.pk, "step_id": w.step.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/prompts", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/practice/prompts/{prompt_key}", "get"): (
+        lambda w: {"prompt_key": "fear-asking"},
+        OPEN,
+    ),
+    ("/api/v1/practice/prompt-answers", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/practice/prompt-answers", "post"): (lambda w: {}, OPEN),
+    ("/api/v1/practice/prompt-answers/{answer_id}", "get"): (
+        lambda w: {"answer_id": w.answer.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/prompt-answers/{answer_id}", "patch"): (
+        lambda w: {"answer_id": w.answer.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/practice/prompt-answers/{answer_id}", "delete"): (
+        lambda w: {"answer_id": w.answer.pk},
         OWNED_BY_ALICE,
     ),
 }
@@ -594,6 +704,17 @@ def _state(world: World) -> dict[str, Any]:
         "ladders": sorted(Ladder.objects.values_list("pk", "title")),
         "steps": sorted(Step.objects.values_list("pk", "position")),
         "asked_answers": sorted(AskedAnswer.objects.values_list("pk", "rating", "declined")),
+        # alice's goals that ben may not change (he may answer her suggestion, leave a goal
+        # and so gain a goal of his own).
+        "goals": sorted(
+            Goal.objects.filter(owner=world.alice)
+            .exclude(pk__in=[world.proposal.pk, world.leaving.pk])
+            .values_list("pk", "partner_id", "state", "title")
+        ),
+        "goal_steps": sorted(GoalStep.objects.values_list("pk", "text", "done_at")),
+        "prompt_entries": sorted(
+            PromptEntry.objects.values_list("pk", "author_id", "is_private", "updated_at")
+        ),
     }
 
 

@@ -6,7 +6,8 @@
   She is part-way up a six-step ladder of asks, with a dozen experiments logged, and
   Sam, a linked friend, answered how it was for him to be asked.
 - Alice and Ben, a linked couple whose feelings are coupled (a VAR(1) with partner
-  influence), sharing mood and needs with each other, with past weekly check-ins.
+  influence), sharing mood and needs with each other, with past weekly check-ins, a
+  shared growth goal (steps by each, some checked) and one prompt both shared.
 """
 
 from __future__ import annotations
@@ -169,14 +170,15 @@ def seed(*, days: int = 56, seed: int = 7) -> None:
         link, ben_for_alice, alice_for_ben = _link(
             alice,
             ben,
-            ["mood", "needs", "together"],
-            ["mood", "needs", "support", "notes", "together"],
+            ["mood", "needs", "together", "practice"],
+            ["mood", "needs", "support", "notes", "together", "practice"],
         )
         seed_checkins(
             alice, both[:, 0], rng=rng, support_from=ben_for_alice, support_to=ben_for_alice
         )
         seed_checkins(ben, both[:, 1], rng=rng, support_from=alice_for_ben)
         _seed_together(link)
+        _seed_growth(alice, ben)
         _seed_visits(alice, ben)
 
 
@@ -217,6 +219,13 @@ def _seed_together(link: Link) -> None:
     except ImportError:
         return
     seed_sessions(link, weeks=3)
+
+
+def _seed_growth(alice: User, ben: User) -> None:
+    # A shared goal both accepted, with steps by each (practice/demo_growth.py).
+    from alongside.practice.demo_growth import seed_goals
+
+    seed_goals(alice, ben)
 
 
 def logins_text() -> str:

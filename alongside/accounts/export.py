@@ -45,6 +45,7 @@ def _csv(records: Iterable[dict[str, Any]]) -> str:
 def sections(user: User) -> dict[str, list[dict[str, Any]]]:
     """Each kind of record the person owns; new apps add theirs here."""
     from alongside.practice.models import AskedAnswer, Ladder, RelianceExperiment
+    from alongside.practice.models_growth import export_rows as growth_rows
     from alongside.reminders.models import ReminderSchedule
     from alongside.together.models import export_rows as together_rows
 
@@ -91,6 +92,7 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
         "practice_answers_given": [
             a.to_dict() for a in AskedAnswer.objects.filter(owner=user).order_by("pk")
         ],
+        **growth_rows(user),
         "api_tokens": [
             {"name": t.name, "hint": t.hint, "created_at": t.created_at.isoformat()}
             for t in user.api_tokens.all()
