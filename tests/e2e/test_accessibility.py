@@ -76,3 +76,32 @@ def test_the_privacy_and_safety_pages_have_no_serious_accessibility_problems(
     page.goto("/checkin/missed-day/")
     page.locator("details.group", has_text="A note").locator("summary").click()
     axe_check(page, "the check-in with the note open")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_practice_pages_have_no_serious_accessibility_problems(
+    open_page: Callable[..., Any],
+    couple: tuple[Any, Any, Any],
+    axe_check: Callable[[Any, str], None],
+    viewport: dict[str, int],
+) -> None:
+    from alongside.practice.models import Ladder
+
+    alice, _ben, _link = couple
+    ladder = Ladder.objects.create(owner=alice, title="Asking for help")
+    for text in ("Ask for the salt", "Ask a friend to call", "Ask for a lift"):
+        ladder.add_step(text)
+    page = open_page(viewport)
+    sign_in(page, alice.email, ROOT_PASSWORD)
+    for path in (
+        "/practice/",
+        f"/practice/ladders/{ladder.pk}/",
+        "/practice/experiments/new/",
+        "/practice/goals/",
+        "/practice/goals/new/",
+        "/practice/prompts/",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        axe_check(page, path)

@@ -48,7 +48,7 @@ def _experiment(page: Any, step_text: str, came_true: str) -> None:
 
 
 def test_a_ladder_three_experiments_the_picture_and_the_suggestion_at_phone_width(
-    phone_page: Any, person: Any
+    phone_page: Any, person: Any, axe_check: Any
 ) -> None:
     page = phone_page
     sign_in(page, person.email)
@@ -75,6 +75,7 @@ def test_a_ladder_three_experiments_the_picture_and_the_suggestion_at_phone_widt
     assert STEPS[1] in suggestion.inner_text()
     assert "went better than you predicted often enough" in suggestion.inner_text()
     assert "How the suggestion works" in page.content()
+    axe_check(page, "the ladder after three experiments")
 
     page.goto("/practice/")
     sentence = page.locator("[data-testid=better-sentence]")
@@ -84,6 +85,7 @@ def test_a_ladder_three_experiments_the_picture_and_the_suggestion_at_phone_widt
     assert "Discomfort: expected and felt" in (chart.locator("title").text_content() or "")
     # The picture fits the phone's width (no sideways scrolling).
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    axe_check(page, "practice with the picture and its sentence")
 
 
 def test_screenshots_of_every_experiments_page(open_page: Any, transactional_db: None) -> None:
