@@ -36,7 +36,7 @@ SECRETS = (
     "UNSHARED-NOTE-19bc",  # a note on a shared day; alice does not share notes
     "UNREVEALED-ANSWER-5d2e",  # alice's prompt answer, ben has not answered yet
     "PRIVATE-PERSON-NAME-Quill",  # a name in alice's own circle
-    "PRACTICE-BELIEF-a41c",  # alice's experiment; she does not share practice with ben
+    "PRACTICE-BELIEF-a41c",  # the belief in alice's experiment: her words, never shown
     "PERSONAL-GOAL-4b7f",  # alice's own growth goal, never shared
     "UNREVEALED-GROWTH-ANSWER-8c1d",  # alice's shared prompt answer; ben has not shared his
     "PRIVATE-JOURNAL-3e9a",  # alice's private journal answer to a prompt
@@ -92,7 +92,7 @@ def world(db: None) -> World:
     dana = make_person("dana@example.org", "Dana", "America/New_York")
     eve = make_person("eve@example.org", "Eve", "UTC")
     today = alice.local_today()
-    # alice shares mood, needs and the weekly ritual with ben; nothing with finn.
+    # alice shares mood, needs, the weekly ritual and practice with ben; nothing with finn.
     link = _link(
         alice,
         ben,
@@ -198,7 +198,9 @@ def _step(w: World) -> Step:
 
 
 def _experiment(w: World) -> RelianceExperiment:
-    """alice's ask of ben, ben invited to answer; alice does not share practice with ben."""
+    """alice's ask of ben, ben invited to answer. Its words never reach anyone but alice:
+    what ben sees of her practice (she shares it) is a sentence and a picture, and finn
+    (linked, without the practice grant) sees nothing of it at all."""
     found = RelianceExperiment.objects.filter(owner=w.alice).first()
     if found is None:
         found = RelianceExperiment.objects.create(
