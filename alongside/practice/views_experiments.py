@@ -41,6 +41,7 @@ from alongside.practice.models_experiments import (
     Step,
     StepOutOfRange,
 )
+from alongside.safety.crisis import offer_help
 
 
 def _mine(request: AuthedHttpRequest, pk: int) -> RelianceExperiment:
@@ -104,6 +105,7 @@ def experiment_new(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         experiment = form.save()
         messages.success(request, _("Saved. Come back after the ask and write down what happened."))
+        offer_help(request, experiment.belief, experiment.prediction, experiment.safety_other)
         return redirect("practice:experiment", pk=experiment.pk)
     return render(request, "practice/experiments/before.html", {"form": form})
 
@@ -141,6 +143,7 @@ def experiment_after(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         experiment.record_after(**form.cleaned_data)
         messages.success(request, _("Thank you. Whatever happened, you tried something new."))
+        offer_help(request, form.cleaned_data.get("happened"), form.cleaned_data.get("learned"))
         return redirect("practice:experiment", pk=experiment.pk)
     return render(
         request, "practice/experiments/after.html", {"form": form, "experiment": experiment}

@@ -28,6 +28,7 @@ from alongside.practice.models_growth import (
     next_prompt,
     sharing_partners,
 )
+from alongside.safety.crisis import offer_help
 
 
 def _goal(request: AuthedHttpRequest, pk: int) -> Goal:
@@ -265,6 +266,7 @@ def prompt(request: AuthedHttpRequest, key: str) -> HttpResponse:
         saved.save()
         PromptSkip.objects.filter(owner=request.user, prompt_key=key).delete()
         messages.success(request, _("Your answer is saved."))
+        offer_help(request, saved.text)
         return redirect("practice:prompt", key)
     return render(
         request,
