@@ -7,6 +7,9 @@ password, so tests can sign in through allauth exactly as a person would.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +30,6 @@ TEST_NOTE_KEY = Fernet.generate_key().decode()
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None,
-    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """Keep the SQLite test database in a file under a temporary data directory.
 
@@ -36,8 +38,12 @@ def django_db_modify_db_settings(
     """
     db = django_settings.DATABASES["default"]
     if db["ENGINE"] == "django.db.backends.sqlite3":
-        path = tmp_path_factory.mktemp("data") / "test-alongside.sqlite3"
-        db.setdefault("TEST", {})["NAME"] = str(path)
+        # A folder of its own, outside pytest's numbered temporary folders: another pytest
+        # run on the same machine prunes old ones, and once removed this run's database
+        # while it was in use ("disk I/O error").
+        folder = Path(tempfile.mkdtemp(prefix="alongside-test-db-"))
+        atexit.register(shutil.rmtree, folder, True)
+        db.setdefault("TEST", {})["NAME"] = str(folder / "test-alongside.sqlite3")
 
 
 # Fixtures through which a test reaches the database (directly or via a persona).
