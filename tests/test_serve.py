@@ -148,3 +148,5 @@ def test_serve_exits_non_zero_when_the_web_server_dies(data_env: dict[str, str])
         if serve.poll() is None:
             serve.kill()
             serve.wait()
+        # A master killed with SIGKILL leaves its worker behind: end it too.
+        subprocess.run(["pkill", "-f", f"gunicorn.*127.0.0.1:{port} "], check=False)
