@@ -201,3 +201,17 @@ def reauthenticate() -> Callable[..., Any]:
         return client.post("/accounts/reauthenticate/", {"password": password, **extra})
 
     return reauthenticate
+
+
+@pytest.fixture
+def reauthed(sign_in: Callable[..., Client], reauthenticate: Callable[..., Any]) -> Any:
+    """``reauthed(user)``: a client signed in through the login form that has just
+    confirmed the password (as sharing changes and invitations ask)."""
+
+    def reauthed(user: Any) -> Client:
+        client = sign_in(user)
+        response = reauthenticate(client)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return client
+
+    return reauthed

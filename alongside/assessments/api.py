@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.responses import Status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from alongside.assessments.models import Take, catalogue, instrument
 from alongside.assessments.scoring import place, reliable_change, verdict_label
@@ -32,12 +32,9 @@ from alongside.assessments.spec import (
 )
 from alongside.circle import access
 from alongside.lib.http import AuthedHttpRequest
+from alongside.lib.schemas import Strict as _Strict
 
 router = Router(tags=["questionnaires"])
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 # ------------------------------------------------------------------------ schemas

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.responses import Status
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from alongside.checkins.models import (
     EMOTION_MAX,
@@ -23,6 +23,8 @@ from alongside.checkins.models import (
     day_problem,
 )
 from alongside.lib.http import AuthedHttpRequest
+from alongside.lib.schemas import Strict as _Strict
+from alongside.lib.schemas import Text
 from alongside.safety.crisis import help_offer
 
 router = Router(tags=["check-ins"])
@@ -31,20 +33,6 @@ BodyArea = Literal[
     "head", "jaw", "throat", "shoulders", "chest", "stomach", "back", "hands", "legs"
 ]
 SupportKind = Literal["emotional", "practical", "advice", "company"]
-
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL cannot store NUL characters, and the web form refuses them too.
-    if "\x00" in value:
-        raise ValueError("Null characters are not allowed.")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 class Emotions(_Strict):

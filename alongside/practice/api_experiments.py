@@ -13,10 +13,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import ValidationError
 from ninja.responses import Status
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from alongside.circle.models import Person
 from alongside.lib.http import AuthedHttpRequest
+from alongside.lib.schemas import Strict as _Strict
+from alongside.lib.schemas import Text
 from alongside.practice import experiments_shared
 from alongside.practice.models_experiments import (
     ASKED_MAX,
@@ -37,20 +39,8 @@ from alongside.practice.models_experiments import (
 router = Router(tags=["practice"])
 
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL cannot store NUL characters, and the web forms refuse them too.
-    if "\x00" in value:
-        raise ValueError("Null characters are not allowed.")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
 Percent = Annotated[int, Field(ge=RATING_MIN, le=RATING_MAX)]
 SafetyBehaviour = Literal["apologising", "doing_it_first", "vague", "explaining"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 def _field_error(field: str, message: str) -> ValidationError:

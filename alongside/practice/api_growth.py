@@ -17,10 +17,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import ValidationError
 from ninja.responses import Status
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from pydantic import ValidationError as PydanticError
 
 from alongside.lib.http import AuthedHttpRequest
+from alongside.lib.schemas import Strict as _Strict
+from alongside.lib.schemas import Text, refuse_nul
 from alongside.practice import prompts_growth
 from alongside.practice.models_growth import (
     ANSWER_MAX_LENGTH,
@@ -37,22 +39,10 @@ from alongside.practice.models_growth import (
 router = Router(tags=["practice: goals and prompts"])
 
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL cannot store NUL characters, and the web forms refuse them too.
-    if "\x00" in value:
-        raise ValueError("Null characters are not allowed.")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
 # A title or a step needs something in it besides spaces.
 Words = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_nul)
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(refuse_nul)
 ]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 def _field_error(loc: list[str], message: str) -> ValidationError:

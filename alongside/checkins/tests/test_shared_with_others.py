@@ -39,17 +39,6 @@ def couple(link_couple: Callable[..., Link]) -> Link:
     return link_couple(["mood", "needs", "together"], ["mood", "together"])
 
 
-@pytest.fixture
-def reauthed(sign_in: Callable[..., Client], reauthenticate: Callable[..., Any]) -> Any:
-    def reauthed(user: Any) -> Client:
-        client = sign_in(user)
-        response = reauthenticate(client)
-        assert response.status_code == 302, response.content.decode()[:2000]
-        return client
-
-    return reauthed
-
-
 def text(response: Any) -> str:
     return str(response.content.decode())
 

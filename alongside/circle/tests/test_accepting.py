@@ -28,16 +28,6 @@ def text(response: Any) -> str:
     return str(response.content.decode())
 
 
-@pytest.fixture
-def reauthed(sign_in: Callable[..., Client], reauthenticate: Callable[..., Any]) -> Any:
-    def reauthed(user: Any) -> Client:
-        client = sign_in(user)
-        assert reauthenticate(client).status_code == 302
-        return client
-
-    return reauthed
-
-
 # --- the password first ---------------------------------------------------------------------
 
 

@@ -45,19 +45,6 @@ def couple(link_couple: Callable[..., Link]) -> Link:
     return link_couple(["mood", "needs", "together"], ["mood", "together"])
 
 
-@pytest.fixture
-def reauthed(sign_in: Callable[..., Client], reauthenticate: Callable[..., Any]) -> Any:
-    """A client signed in through the login form that has just confirmed the password."""
-
-    def reauthed(user: Any) -> Client:
-        client = sign_in(user)
-        response = reauthenticate(client)
-        assert response.status_code == 302, response.content.decode()[:2000]
-        return client
-
-    return reauthed
-
-
 def counts() -> dict[str, int]:
     """How many rows of each kind the privacy core holds: 'changes nothing' means equal."""
     return {

@@ -17,16 +17,6 @@ from django.test import Client
 from alongside.circle.models import Grant, Link, Notice
 
 
-@pytest.fixture
-def reauthed(sign_in: Callable[..., Client], reauthenticate: Callable[..., Any]) -> Any:
-    def reauthed(user: Any) -> Client:
-        client = sign_in(user)
-        assert reauthenticate(client).status_code == 302
-        return client
-
-    return reauthed
-
-
 def _told(user: Any) -> list[str]:
     return list(Notice.objects.filter(recipient=user).values_list("text", flat=True))
 

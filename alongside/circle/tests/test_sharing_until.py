@@ -7,20 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from alongside.circle import access
 from alongside.circle.models import Grant, Link
-
-
-@pytest.fixture
-def reauthed(sign_in: Callable[..., Client], reauthenticate: Callable[..., Any]) -> Any:
-    def reauthed(user: Any) -> Client:
-        client = sign_in(user)
-        assert reauthenticate(client).status_code == 302
-        return client
-
-    return reauthed
 
 
 @pytest.mark.parametrize("until", ["9999-12-31", "9999-12-30", "2100-01-01"])
