@@ -13,7 +13,7 @@ registry each app contributes to (``circle/registry.py``): this module knows no 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,6 +127,24 @@ def read[M: models.Model](
     found = list(rows)
     _log(owner, viewer, shared, str(detail))
     return Reading(rows=found, categories=shared)
+
+
+def read_ours[M: models.Model](
+    viewer: Any,
+    other: Any,
+    queryset: models.QuerySet[M],
+    category: str,
+    *,
+    detail: str,
+    order: Callable[[M], Any] | None = None,
+) -> list[M]:
+    """For what two people write side by side (a week together, a shared goal): the
+    viewer's own rows of ``queryset`` and, as far as shared, ``other``'s (logged)."""
+    rows = [
+        *read(viewer, queryset, category, owner=viewer, detail=detail).rows,
+        *read(viewer, queryset, category, owner=other, detail=detail).rows,
+    ]
+    return sorted(rows, key=order) if order else rows
 
 
 def read_shared[M: models.Model](

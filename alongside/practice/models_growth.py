@@ -241,13 +241,17 @@ class Goal(models.Model):
 
     def steps_for(self, viewer: Any) -> list[GoalStep]:
         """The viewer's steps and, on a shared goal, the partner's (through the read path)."""
-        mine = list(self.steps.filter(author=viewer))
         other = self.other(viewer)
-        if other is not None and self.is_shared():
-            mine += access.read(
-                viewer, self.steps.all(), "practice", owner=other, detail=str(GOAL_DETAIL)
-            ).rows
-        return sorted(mine, key=lambda s: (s.created_at, s.pk))
+        if other is None or not self.is_shared():
+            return list(self.steps.filter(author=viewer).order_by("created_at", "pk"))
+        return access.read_ours(
+            viewer,
+            other,
+            self.steps.all(),
+            "practice",
+            detail=str(GOAL_DETAIL),
+            order=lambda s: (s.created_at, s.pk),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -224,7 +224,6 @@ class Session(models.Model):
             viewer,
             self.couple.other(viewer),
             rows,
-            owner_field="owner",
             order=lambda a: (a.session.week_start, a.pk),
         )
 
@@ -234,7 +233,6 @@ class Session(models.Model):
             viewer,
             self.couple.other(viewer),
             self.items.select_related("author"),
-            owner_field="author",
             order=by_creation,
         )
 
@@ -243,7 +241,6 @@ class Session(models.Model):
             viewer,
             self.couple.other(viewer),
             self.agreements.select_related("owner"),
-            owner_field="owner",
             order=by_creation,
         )
 

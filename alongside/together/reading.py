@@ -19,17 +19,10 @@ DETAIL = "checking in together"
 
 
 def both[M: models.Model](
-    viewer: Any,
-    other: Any,
-    queryset: models.QuerySet[M],
-    *,
-    owner_field: str,
-    order: Callable[[M], Any],
+    viewer: Any, other: Any, queryset: models.QuerySet[M], *, order: Callable[[M], Any]
 ) -> list[M]:
     """Rows of ``queryset`` written by ``viewer`` or, as far as shared, by ``other``."""
-    mine = list(queryset.filter(**{owner_field: viewer}))
-    theirs = access.read(viewer, queryset, "together", owner=other, detail=_(DETAIL)).rows
-    return sorted([*mine, *theirs], key=order)
+    return access.read_ours(viewer, other, queryset, "together", detail=_(DETAIL), order=order)
 
 
 def by_creation(row: Any) -> tuple[Any, int]:

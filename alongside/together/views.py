@@ -228,12 +228,8 @@ def history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     other = link.other(request.user)
     # How much each week holds counts the partner's part too: read through the read path.
     past = Q(session__link=link, session__week_start__lt=this_week)
-    items = both(
-        request.user, other, Item.objects.filter(past), owner_field="author", order=by_creation
-    )
-    agreed = both(
-        request.user, other, Agreement.objects.filter(past), owner_field="owner", order=by_creation
-    )
+    items = both(request.user, other, Item.objects.filter(past), order=by_creation)
+    agreed = both(request.user, other, Agreement.objects.filter(past), order=by_creation)
     weeks = [
         {
             "session": session,
