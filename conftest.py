@@ -120,6 +120,41 @@ def link_people(
     return invitation_accept(invitation=invitation, user=invitee, scope=invitee_shares or [])
 
 
+def make_therapist(user: Any, *, verified: bool = True, profession: str = "Psychologist") -> Any:
+    """Give ``user`` a therapist profile (verified by a site administrator, by default)."""
+    from alongside.care.models import TherapistProfile
+
+    profile = TherapistProfile.objects.create(
+        user=user, profession=profession, licence="Board of Psychology 12345"
+    )
+    if verified:
+        profile.verify(by="site administrator")
+    return profile
+
+
+def link_therapist(
+    client: Any,
+    therapist: Any,
+    *,
+    shares: list[str] | None = None,
+    until: Any = None,
+    couple_view: bool = False,
+) -> Any:
+    """The therapist invites ``client``, who accepts sharing ``shares`` (until ``until``, an
+    aware datetime); returns the ``CareLink``. The therapist needs a profile first."""
+    from alongside.care.models import CareLink
+    from alongside.circle.models import Invitation
+    from alongside.circle.services import invitation_accept
+
+    invitation = Invitation.objects.create(inviter=therapist, kind="client", scope=[])
+    link = invitation_accept(invitation=invitation, user=client, scope=shares or [], until=until)
+    care = CareLink.objects.get(link=link)
+    if couple_view:
+        care.couple_view = True
+        care.save(update_fields=["couple_view"])
+    return care
+
+
 @pytest.fixture
 def link_couple(alice: Any, ben: Any) -> Callable[..., Any]:
     """``link_couple(alice_shares, ben_shares, kind)``: alice invites, ben accepts."""

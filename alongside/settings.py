@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "alongside.insights",
     "alongside.reminders",
     "alongside.safety",
+    "alongside.care",
 ]
 
 MIDDLEWARE = [

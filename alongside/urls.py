@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("alongside.practice.urls")),
     path("", include("alongside.reminders.urls")),
     path("", include("alongside.safety.urls")),
+    path("", include("alongside.care.urls")),
 ]

@@ -27,7 +27,7 @@ from alongside.circle.models import Grant, Invitation, Link, Person
 from alongside.practice.models import AskedAnswer, Ladder, RelianceExperiment, Step
 from alongside.practice.models_growth import Goal, GoalStep, PromptEntry
 from alongside.together.models import Agreement, Item, PromptAnswer, Session
-from conftest import link_people, make_person
+from conftest import link_people, link_therapist, make_person, make_therapist
 
 # Text that only the owner may ever see. Any response to anyone else containing one of
 # these is a leak, whatever its status code.
@@ -78,6 +78,8 @@ class World:
     proposal: Goal  # suggested by alice to ben, not answered yet
     leaving: Goal  # another shared goal, for leaving
     answer: PromptEntry
+    care: Any  # alice as therapist of cleo
+    my_care: Any  # alice as client of tara
 
 
 def _link(one: Any, other: Any, kind: str, share: list[str], back: list[str]) -> Link:
@@ -147,9 +149,21 @@ def world(db: None) -> World:
         ),
         _ended_week(alice, week_start - dt.timedelta(weeks=10)),
         *_growth(alice, ben),
+        *_care(alice),
     )
     _experiment(world)  # and, through it, the ladder and its step
     return world
+
+
+def _care(alice: Any) -> tuple[Any, Any]:
+    """alice works as a therapist (cleo is her client) and is tara's client herself."""
+    cleo = make_person("cleo@example.org", "Cleo")
+    tara = make_person("tara@example.org", "Tara")
+    make_therapist(alice)
+    make_therapist(tara)
+    return link_therapist(cleo, alice, shares=["mood"]), link_therapist(
+        alice, tara, shares=["mood"]
+    )
 
 
 def _growth(alice: Any, ben: Any) -> tuple[Goal, GoalStep, Goal, Goal, Goal, PromptEntry]:
@@ -312,6 +326,12 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     # (who has not shared his) never sees alice's.
     "practice:prompt": (lambda w: {"key": "fear-asking"}, OPEN),
     "practice:prompt_skip": (lambda w: {"key": "fear-asking"}, OPEN),
+    "care:become": (lambda w: {}, OPEN),
+    "care:invite_client": (lambda w: {}, OPEN),
+    "care:caseload": (lambda w: {}, OPEN),
+    "care:client": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
+    "care:my_therapist": (lambda w: {"pk": w.my_care.pk}, OWNED_BY_ALICE),
+    "care:couple_view": (lambda w: {"pk": w.my_care.pk}, OWNED_BY_ALICE),
 }
 
 # (path template, method) from the OpenAPI schema.

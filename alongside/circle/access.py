@@ -59,6 +59,12 @@ def shared_categories(owner: Any, viewer: Any) -> frozenset[str]:
     return frozenset(found) & frozenset(registry.keys())
 
 
+def grant_between(owner: Any, grantee: Any) -> Grant | None:
+    """The owner's active grant to ``grantee`` (for the owner's own pages: "you share X
+    until the 20th"). Reads no data."""
+    return Grant.objects.active().filter(owner=owner, grantee=grantee).first()
+
+
 def visible(owner: Any, viewer: Any, category: str) -> bool:
     """Does ``owner`` share ``category`` with ``viewer`` now? (Reads none of the data.)"""
     return category in shared_categories(owner, viewer)

@@ -33,6 +33,7 @@ class ScopeField(forms.MultipleChoiceField):
 
 class InvitationForm(forms.ModelForm[Invitation]):
     kind = forms.ChoiceField(label=_("They are your"), choices=LINK_KINDS, widget=forms.RadioSelect)
+    # LINK_KINDS: a therapist invites clients from the care pages, not here.
     scope = ScopeField()
 
     class Meta:
@@ -72,10 +73,6 @@ class JoinForm(forms.Form):
         return code
 
 
-class AcceptForm(forms.Form):
-    scope = ScopeField()
-
-
 # The latest "share until" day: a later one means "until I change it" (leave it empty),
 # and 9999-12-31 would overflow turning "the whole of that day" into an expiry time.
 LATEST_UNTIL = dt.date(2099, 12, 31)
@@ -91,9 +88,14 @@ class GrantForm(forms.Form):
         error_messages={"invalid": _("Enter a date like 2026-03-14.")},
     )
 
+    def __init__(self, *args: Any, tz: dt.tzinfo | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tz = tz
+
     def clean_until(self) -> dt.date | None:
         until: dt.date | None = self.cleaned_data.get("until")
-        if until and until < timezone.localdate():
+        # "Today" in the person's own zone: near midnight the server's day may differ.
+        if until and until < timezone.localdate(timezone=self.tz):
             raise forms.ValidationError(_("Pick today or a later day."))
         if until and until > LATEST_UNTIL:
             raise forms.ValidationError(
@@ -101,3 +103,7 @@ class GrantForm(forms.Form):
                 % {"latest": LATEST_UNTIL.isoformat()}
             )
         return until
+
+
+class AcceptForm(GrantForm):
+    """Accepting an invitation: what to share (nothing unless ticked), and until when."""

@@ -26,13 +26,20 @@ KINDS: list[tuple[str, Any]] = [
     ("mentor", _("Mentor")),
     ("doctor", _("Doctor")),
     ("therapist", _("Therapist")),
+    ("client", _("Client")),
     ("other", _("Other")),
 ]
+# What a person can invite someone as, from the circle page.
 LINK_KINDS: list[tuple[str, Any]] = [
     ("partner", _("Partner")),
     ("friend", _("Friend")),
     ("family", _("Family")),
+    ("therapist", _("Therapist")),
 ]
+# Every invitation kind: "client" is a therapist inviting a client, from the care pages.
+# Both therapist and client invitations form a "therapist" link (care.CareLink says which
+# side is the therapist); the care app checks and completes them (registry.LinkKind).
+INVITATION_KINDS: list[tuple[str, Any]] = [*LINK_KINDS, ("client", _("Client"))]
 
 # What can be shared comes from circle/registry.py: each app contributes its categories.
 INVITATION_DAYS = 7
@@ -137,7 +144,7 @@ class Invitation(models.Model):
     inviter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
     )
-    kind = models.CharField(_("you are inviting your"), max_length=20, choices=LINK_KINDS)
+    kind = models.CharField(_("you are inviting your"), max_length=20, choices=INVITATION_KINDS)
     scope = models.JSONField(_("what you will share"), default=list, blank=True)
     code = models.CharField(max_length=8, unique=True, default=_code)
     token = models.CharField(max_length=40, unique=True, default=_token)

@@ -10,6 +10,10 @@ registers, in its ``AppConfig.ready()``:
   that reads through ``access.read`` and names the template that draws it.
 
 Adding a category touches one app: its own ``apps.py``.
+
+An app may also register a **link kind** (``register_link_kind``): an invitation kind
+whose accepting and forming steps the app checks and completes (care's therapist and
+client links), so the circle can link two accounts without knowing what the link is for.
 """
 
 from __future__ import annotations
@@ -61,6 +65,51 @@ class PartEntry:
     order: int
     render: PartRenderer
     page: str  # "person": what someone shares with me; "circle": my own circle page
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    """An invitation kind owned by an app.
+
+    ``check(inviter, user)`` raises ``circle.services.InvitationProblem`` when ``user``
+    cannot accept (it runs inside the accepting transaction too); ``formed(link, inviter,
+    user)`` completes the link once both grants exist. ``accepter_shares`` says whether
+    the person accepting chooses what they share (a therapist accepting a client's
+    invitation shares nothing of theirs). ``tell_changes(grant)`` says whether the grantee
+    is told, neutrally, of any change to this grant (a therapist needs to know that what a
+    client shares changed, never what); partners are never told of narrowing.
+    ``after_accept(link, user)`` is where the accepting person goes next (a URL or "").
+    ``describe(inviter, user)`` is a sentence for the accept page ("Dana is a verified
+    therapist"), or "".
+    """
+
+    key: str
+    link_kind: str
+    check: Callable[[Any, Any], None]
+    formed: Callable[[Any, Any, Any], None]
+    accepter_shares: bool = True
+    tell_changes: Callable[[Any], bool] = lambda grant: False
+    after_accept: Callable[[Any, Any], str] = lambda link, user: ""
+    describe: Callable[[Any, Any], str] = lambda inviter, user: ""
+
+
+_link_kinds: dict[str, LinkKind] = {}
+
+
+def register_link_kind(kind: LinkKind) -> None:
+    existing = _link_kinds.get(kind.key)
+    if existing is not None and existing != kind:
+        raise ValueError(f"link kind {kind.key!r} is already registered")
+    _link_kinds[kind.key] = kind
+
+
+def link_kind(key: str) -> LinkKind | None:
+    """The app-owned behaviour of an invitation kind (None for partner/friend/family)."""
+    return _link_kinds.get(key)
+
+
+def link_kind_of_link(link_kind_key: str) -> list[LinkKind]:
+    return [k for k in _link_kinds.values() if k.link_kind == link_kind_key]
 
 
 _categories: dict[str, Category] = {}

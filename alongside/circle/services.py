@@ -46,6 +46,9 @@ def invitation_check(*, invitation: Invitation | None, user: Any) -> Invitation:
         )
     if Link.between(invitation.inviter, user):
         raise InvitationProblem(_("You are already linked with this person."))
+    owned = registry.link_kind(invitation.kind)
+    if owned is not None:
+        owned.check(invitation.inviter, user)
     if invitation.kind == "partner":
         if has_partner_link(user):
             raise InvitationProblem(
@@ -67,8 +70,11 @@ def _clean(categories: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: Any, scope: list[str]) -> Link:
-    """Link two accounts; each side's grant holds only what that side chose."""
+def invitation_accept(
+    *, invitation: Invitation, user: Any, scope: list[str], until: dt.datetime | None = None
+) -> Link:
+    """Link two accounts; each side's grant holds only what that side chose (the accepting
+    side's until ``until``, when given)."""
     # Lock both people (in one order, so two acceptances cannot deadlock) before checking:
     # two partner invitations accepted at the same moment must not give anyone two
     # partner links. On SQLite, IMMEDIATE transactions already run one writer at a time.
@@ -80,16 +86,26 @@ def invitation_accept(*, invitation: Invitation, user: Any, scope: list[str]) ->
     locked.used_at = timezone.now()
     locked.save(update_fields=["used_at"])
     inviter = locked.inviter
-    link = Link.objects.create(kind=locked.kind, user_a=inviter, user_b=user)
+    owned = registry.link_kind(locked.kind)
+    link_kind = owned.link_kind if owned else locked.kind
+    link = Link.objects.create(kind=link_kind, user_a=inviter, user_b=user)
     if link.kind == "partner":
         # Each person's other open partner invitations could never be accepted now.
         Invitation.objects.filter(
             inviter__in=people, kind="partner", used_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=locked.used_at)
+    if owned is not None and not owned.accepter_shares:
+        scope = []
     Grant.objects.create(owner=inviter, grantee=user, link=link, categories=_clean(locked.scope))
-    Grant.objects.create(owner=user, grantee=inviter, link=link, categories=_clean(scope))
+    Grant.objects.create(
+        owner=user, grantee=inviter, link=link, categories=_clean(scope), expires_at=until
+    )
+    # What each is to the other: a client invites their "therapist", and is their "client".
+    their_kind = {"therapist": "client", "client": "therapist"}.get(locked.kind, locked.kind)
     Person.objects.create(owner=inviter, name=str(user), kind=locked.kind, link=link)
-    Person.objects.create(owner=user, name=str(inviter), kind=locked.kind, link=link)
+    Person.objects.create(owner=user, name=str(inviter), kind=their_kind, link=link)
+    if owned is not None:
+        owned.formed(link, inviter, user)
     Notice.objects.create(
         recipient=inviter,
         text=_("%(name)s accepted your invitation. You are now linked.") % {"name": str(user)},
@@ -97,14 +113,21 @@ def invitation_accept(*, invitation: Invitation, user: Any, scope: list[str]) ->
     return link
 
 
+ADDED, CHANGED, QUIET = "added", "changed", "quiet"
+
+
 @transaction.atomic
-def grant_update(*, grant: Grant, categories: list[str], expires_at: dt.datetime | None) -> bool:
-    """Change what the owner shares. Returns whether the other person was told.
+def grant_update(*, grant: Grant, categories: list[str], expires_at: dt.datetime | None) -> str:
+    """Change what the owner shares. Returns what the other person was told: ``ADDED``
+    (what was added), ``CHANGED`` (only that something changed) or ``QUIET`` (nothing).
 
     Only widening is announced, and only what was added ("Noor now also shares notes with
-    you"). Narrowing, ending, or setting an end date is never announced: for someone
-    pulling back from a controlling partner a notice would be a risk. The other person
-    simply sees what is shared now, next time they look.
+    you"). Narrowing, ending, or setting an end date is never announced to a partner,
+    friend or family: for someone pulling back from a controlling partner a notice would
+    be a risk. The other person simply sees what is shared now, next time they look. A
+    link kind may ask for a neutral word on every change (a therapist is told "what Alice
+    shares with you has changed", never what), because a clinician who silently stops
+    seeing a client's notes could misread the silence.
     """
     was_active = (
         grant.pk is not None
@@ -123,14 +146,22 @@ def grant_update(*, grant: Grant, categories: list[str], expires_at: dt.datetime
         % {"name": str(grant.grantee), "what": labels},
     )
     added = registry.labels(set(grant.categories) - before)
-    if not added:
-        return False
-    Notice.objects.create(
-        recipient=grant.grantee,
-        text=_("%(name)s now also shares with you: %(what)s.")
-        % {"name": str(grant.owner), "what": ", ".join(str(label) for label in added)},
-    )
-    return True
+    if added:
+        Notice.objects.create(
+            recipient=grant.grantee,
+            text=_("%(name)s now also shares with you: %(what)s.")
+            % {"name": str(grant.owner), "what": ", ".join(str(label) for label in added)},
+        )
+        return ADDED
+    link = grant.link
+    kinds = registry.link_kind_of_link(link.kind) if link is not None else []
+    if any(kind.tell_changes(grant) for kind in kinds):
+        Notice.objects.create(
+            recipient=grant.grantee,
+            text=_("What %(name)s shares with you has changed.") % {"name": str(grant.owner)},
+        )
+        return CHANGED
+    return QUIET
 
 
 def account_leaving(*, user: Any) -> None:

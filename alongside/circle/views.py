@@ -180,21 +180,43 @@ def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
     return _accept(request, inv)
 
 
+def end_of(day: dt.date | None, tz: dt.tzinfo) -> dt.datetime | None:
+    """ "Share until the 20th": the grant ends as the 21st begins, in the owner's zone."""
+    if day is None:
+        return None
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+
+
 @reauthentication_required(allow_get=True)
 def _accept(request: AuthedHttpRequest, inv: Invitation) -> HttpResponse:
-    form = AcceptForm(request.POST or None)
+    owned = registry.link_kind(inv.kind)
+    asks_scope = owned is None or owned.accepter_shares
+    form = AcceptForm(request.POST or None, tz=request.user.tz)
     if request.method == "POST" and form.is_valid():
         try:
             link = services.invitation_accept(
-                invitation=inv, user=request.user, scope=form.cleaned_data["scope"]
+                invitation=inv,
+                user=request.user,
+                scope=form.cleaned_data["scope"] if asks_scope else [],
+                until=end_of(form.cleaned_data["until"], request.user.tz) if asks_scope else None,
             )
         except services.InvitationProblem as problem:
             return _invitation_problem(request, problem)
         messages.success(
             request, _("You are now linked with %(name)s.") % {"name": str(inv.inviter)}
         )
-        return redirect("circle:link", pk=link.pk)
-    return render(request, "circle/accept.html", {"invitation": inv, "form": form})
+        after = owned.after_accept(link, request.user) if owned else ""
+        return redirect(after or reverse("circle:link", args=[link.pk]))
+    return render(
+        request,
+        "circle/accept.html",
+        {
+            "invitation": inv,
+            "form": form,
+            "asks_scope": asks_scope,
+            "note": owned.describe(inv.inviter, request.user) if owned else "",
+        },
+    )
 
 
 def _invitation_problem(
@@ -251,21 +273,23 @@ def _sharing(request: AuthedHttpRequest, link: Link) -> HttpResponse:
         "scope": grant.categories if grant.revoked_at is None else [],
         "until": grant.last_day(request.user.tz),
     }
-    form = GrantForm(request.POST or None, initial=initial)
+    form = GrantForm(request.POST or None, initial=initial, tz=request.user.tz)
     if request.method == "POST" and form.is_valid():
         until = form.cleaned_data["until"]
-        expires_at = (
-            dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=request.user.tz)
-            if until
-            else None
-        )
+        expires_at = end_of(until, request.user.tz)
         told = services.grant_update(
             grant=grant, categories=form.cleaned_data["scope"], expires_at=expires_at
         )
-        if told:
+        if told == services.ADDED:
             messages.success(
                 request,
                 _("Saved. %(name)s has been told what you now also share.") % {"name": str(other)},
+            )
+        elif told == services.CHANGED:
+            messages.success(
+                request,
+                _("Saved. %(name)s is told that what you share has changed, not what.")
+                % {"name": str(other)},
             )
         else:
             # Narrowing is quiet: they just see what is shared now, next time they look.
