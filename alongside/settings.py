@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "alongside.safety.context_processors.safety",
+                "alongside.care.context_processors.care",
             ],
         },
     },
