@@ -1,5 +1,5 @@
-"""Background work for assigned questionnaires: opening and closing each time, and the
-one reminder.
+"""Background work for assigned questionnaires: opening and closing each time, the one
+reminder, and the alerts after a finished take.
 
 Every task is safe to run twice or late: each reads the row it is about afresh (under a
 row lock where it writes) and does nothing when it no longer applies. There is no
@@ -87,9 +87,22 @@ def close_due(due_id: int) -> str:
     return due.status
 
 
+@task()
+def raise_alerts(take_id: int) -> str:
+    """Check a finished take against every alert rule, for each therapist who may see it."""
+    from alongside.assessments.models import Take
+    from alongside.care.alerts import evaluate
+
+    take = Take.objects.filter(pk=take_id).select_related("owner").first()
+    if take is None or not take.is_complete:
+        return "stale"
+    raised = evaluate(take)
+    return f"{len(raised)} new alert(s)"
+
+
 def take_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
     """``post_save`` of an assessments ``Take`` (wired in ``CareConfig.ready``): a
-    finished take answers its open times."""
+    finished take answers its open times and is checked for alerts within a minute."""
     from alongside.assessments.models import COMPLETE
     from alongside.care.schedule import due_answered
 
@@ -100,3 +113,5 @@ def take_saved(sender: Any, instance: Any, update_fields: Any = None, **kwargs: 
     if not CareLink.objects.filter(client_id=instance.owner_id).exists():
         return
     due_answered(take=instance)
+    take_id = instance.pk
+    transaction.on_commit(lambda: raise_alerts.enqueue(take_id))
