@@ -85,14 +85,17 @@ class AssignForm(forms.Form):
         self.specs = answerable()
         _set_choices(
             self.fields["instrument"],
-            [("", "—"), *((spec.id, spec.title) for spec in self.specs.values())],
+            [("", "—"), *((spec.id, _label(spec)) for spec in self.specs.values())],
         )
         relationships: dict[str, str] = {}
         for spec in self.specs.values():
             if spec.about.kind == "relationship":
                 for key in spec.about.relationships:
                     relationships.setdefault(key, str(_(spec.about.relationship_labels[key])))
-        _set_choices(self.fields["relationship"], [("", "—"), *relationships.items()])
+        if relationships:
+            _set_choices(self.fields["relationship"], [("", "—"), *relationships.items()])
+        else:
+            del self.fields["relationship"]  # nothing installed is answered about someone
         _set_choices(self.fields["every_weeks"], _every_choices())
         today = care.client.local_today()
         self.fields["first_due_on"].initial = today
@@ -148,7 +151,7 @@ class AssignForm(forms.Form):
 
     def _clean_relationship(self, spec: InstrumentSpec, data: dict[str, Any]) -> None:
         if spec.about.kind != "relationship":
-            data["relationship"] = ""  # not asked about anyone: nothing to keep
+            data["relationship"] = ""  # not answered about anyone: nothing to keep
             return
         if data.get("relationship") not in spec.about.relationships:
             self.add_error(
@@ -168,6 +171,13 @@ class AssignForm(forms.Form):
                 _("%(name)s is already asked to answer this. Stop that first to change it.")
                 % {"name": self.care.client},
             )
+
+
+def _label(spec: InstrumentSpec) -> str:
+    """ "Couples Satisfaction Index (4 items) (CSI-4)": the name and how it is known."""
+    if spec.short_title and spec.short_title != spec.title:
+        return f"{spec.title} ({spec.short_title})"
+    return spec.title
 
 
 def _set_choices(field: forms.Field, choices: list[tuple[str, Any]]) -> None:

@@ -196,7 +196,7 @@ def assignment_stop(*, assignment: Assignment) -> None:
     assignment.stopped_at = now
     assignment.save(update_fields=["stopped_at"])
     assignment.dues.filter(status=OPEN, opens_at__gt=now).delete()
-    assignment.dues.filter(status=OPEN).update(status=LAPSED)
+    assignment.dues.filter(status=OPEN).update(status=LAPSED, take=None)
     care = assignment.care_link
     CareEvent.objects.create(
         therapist=care.therapist,
@@ -208,11 +208,14 @@ def assignment_stop(*, assignment: Assignment) -> None:
 
 def due_decline(*, due: Due) -> bool:
     """The client would rather not answer. No reason is asked or kept."""
-    return bool(Due.objects.filter(pk=due.pk, status=OPEN).update(status=DECLINED))
+    return bool(Due.objects.filter(pk=due.pk, status=OPEN).update(status=DECLINED, take=None))
 
 
 def due_start(*, due: Due) -> Any:
     """Begin (or carry on with) the take that answers ``due``, and remember it on the due.
+
+    Only a done time keeps its take: one declined or closed lets go of it, so an
+    unfinished take is never tied to what the therapist sees.
 
     Raises ``AssessmentError`` when the questionnaire cannot be answered now (its
     wording was removed, for instance)."""

@@ -82,7 +82,8 @@ def close_due(due_id: int) -> str:
             return "stale"
         if due.status == OPEN and due.expires_at <= timezone.now():
             due.status = LAPSED
-            due.save(update_fields=["status"])
+            due.take = None  # an unfinished take stays the client's own business
+            due.save(update_fields=["status", "take"])
         plan(due.assignment)
     return due.status
 

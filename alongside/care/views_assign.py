@@ -73,7 +73,7 @@ def assign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         schedule.assignment_create(
             care=care,
             instrument_id=data["instrument"],
-            relationship=data["relationship"] or "",
+            relationship=data.get("relationship") or "",
             first_due_on=data["first_due_on"],
             every_weeks=data["every_weeks"],
             open_days=data["open_days"],

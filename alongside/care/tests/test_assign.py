@@ -69,7 +69,7 @@ def test_the_page_offers_only_questionnaires_whose_wording_is_installed(
     care: Any, dana_client: Client
 ) -> None:
     page = dana_client.get(url(care)).content.decode()
-    assert '<option value="csi-4">Couples Satisfaction Index (4 items)</option>' in page
+    assert '<option value="csi-4">Couples Satisfaction Index (4 items) (CSI-4)</option>' in page
     assert 'value="ecr-r"' not in page  # its wording is not installed here
     assert "Questionnaires for Alice" in page
     assert "In Alice&#x27;s calendar (Europe/London), where today is Thursday 12 March" in page
@@ -273,6 +273,15 @@ def test_nobody_but_the_client_can_act_on_it(
         assert "asked you to answer" not in client.get("/").content.decode()
     open_due.refresh_from_db()
     assert (open_due.status, open_due.take_id) == ("open", None)
+
+
+def test_declining_after_starting_lets_go_of_the_unfinished_take(
+    open_due: Due, alice_client: Client
+) -> None:
+    alice_client.post(f"/care/due/{open_due.pk}/start/")
+    alice_client.post(f"/care/due/{open_due.pk}/decline/")
+    open_due.refresh_from_db()
+    assert (open_due.status, open_due.take_id) == ("declined", None)
 
 
 def test_a_lapsed_one_is_simply_gone(

@@ -252,3 +252,18 @@ def test_opening_and_closing_times_are_the_clients_wall_clock() -> None:
     # The Sunday they go back (25 October): the day has 25 hours.
     opens, closes = close_times(dt.date(2026, 10, 25), open_days=1, at=dt.time(0), tz=LONDON)
     assert closes - opens == dt.timedelta(hours=25)
+
+
+def test_a_started_take_left_unfinished_is_let_go_when_it_closes(
+    traveller: Any, care: Any, dana_client: Client, alice_client: Client
+) -> None:
+    traveller.to(london(2026, 3, 12, 10, 0))
+    assign(dana_client, care, first_due_on="2026-03-12", open_days="1")
+    (due,) = open_dues_for(care)
+    take = start_due(alice_client, due)
+    traveller.to(london(2026, 3, 13, 0, 1))
+    run_worker()
+    due.refresh_from_db()
+    assert (due.status, due.take_id) == ("lapsed", None)
+    take.refresh_from_db()  # still hers, to finish or delete as she likes
+    assert take.status == "in_progress"
