@@ -192,6 +192,39 @@ def _ended_week(owner: Any, week_start: dt.date) -> Session:
     return session
 
 
+def _assignment(w: World) -> Any:
+    """What alice, as cleo's therapist, asked cleo to answer (made on first use)."""
+    from alongside.care.models import Assignment
+
+    found = Assignment.objects.filter(care_link=w.care).first()
+    if found is None:
+        found = Assignment.objects.create(
+            care_link=w.care,
+            instrument_id="alongside-closeness",
+            first_due_on=w.alice.local_today(),
+        )
+    return found
+
+
+def _due(w: World) -> Any:
+    """A questionnaire tara asked alice to answer, open now (made on first use)."""
+    from alongside.care.models import Assignment, Due
+
+    found = Due.objects.filter(assignment__care_link=w.my_care).first()
+    if found is None:
+        now = dt.datetime.now(dt.UTC)
+        assignment = Assignment.objects.create(
+            care_link=w.my_care, instrument_id="alongside-closeness", first_due_on=now.date()
+        )
+        found = Due.objects.create(
+            assignment=assignment,
+            due_on=now.date(),
+            opens_at=now - dt.timedelta(hours=1),
+            expires_at=now + dt.timedelta(days=7),
+        )
+    return found
+
+
 # What each URL is called with; the objects all belong to alice (or to alice & ben).
 Kwargs = Callable[[World], dict[str, Any]]
 OWNED_BY_ALICE = "owner only"  # every other signed-in person gets 404 (or 405 on POST-only)
@@ -332,6 +365,12 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "care:client": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
     "care:my_therapist": (lambda w: {"pk": w.my_care.pk}, OWNED_BY_ALICE),
     "care:couple_view": (lambda w: {"pk": w.my_care.pk}, OWNED_BY_ALICE),
+    # alice asks cleo (her client) to answer; only alice may see or stop that.
+    "care:assign": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
+    "care:assignment_stop": (lambda w: {"pk": _assignment(w).pk}, OWNED_BY_ALICE),
+    # tara asked alice: only alice may answer or decline (tara, the therapist, gets 404).
+    "care:due_start": (lambda w: {"pk": _due(w).pk}, OWNED_BY_ALICE),
+    "care:due_decline": (lambda w: {"pk": _due(w).pk}, OWNED_BY_ALICE),
 }
 
 # (path template, method) from the OpenAPI schema.
@@ -737,6 +776,9 @@ def _state(world: World) -> dict[str, Any]:
         "prompt_entries": sorted(
             PromptEntry.objects.values_list("pk", "author_id", "is_private", "updated_at")
         ),
+        # What a therapist asked: only the therapist stops it, only the client answers.
+        "assignments": [(a.pk, a.stopped_at) for a in (_assignment(world),)],
+        "dues": [(d.pk, d.status, d.take_id) for d in (_due(world),)],
     }
 
 

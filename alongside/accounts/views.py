@@ -19,6 +19,7 @@ from alongside.accounts import notices
 from alongside.accounts.export import build_zip
 from alongside.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm
 from alongside.accounts.models import AccessLogEntry, ApiToken
+from alongside.care.schedule import open_dues_for_client
 from alongside.checkins.charts import mood_chart
 from alongside.checkins.models import CheckIn
 from alongside.circle import services
@@ -45,6 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "today": today,
             "todays": next((c for c in recent if c.day == today), None),
             "mood": mood_chart(recent, start=start, end=today) if recent else None,
+            # What a therapist asked this person to answer, open now (theirs alone).
+            "dues": list(open_dues_for_client(user)),
         },
     )
 

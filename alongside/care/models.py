@@ -141,6 +141,35 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"Assignment {self.pk} ({self.instrument_id})"
 
+    @property
+    def is_stopped(self) -> bool:
+        return self.stopped_at is not None
+
+    @property
+    def title(self) -> str:
+        """The questionnaire's short title as people read it (its id if it is gone)."""
+        spec = self._spec()
+        return spec.short_title if spec else self.instrument_id
+
+    @property
+    def relationship_label(self) -> str:
+        """Whom it is about ("Mother (or a mother-like figure)"), or empty."""
+        spec = self._spec()
+        if not self.relationship or spec is None:
+            return ""
+        return str(spec.about.relationship_labels.get(self.relationship, self.relationship))
+
+    def _spec(self) -> Any:
+        from alongside.assessments.models import base_instrument
+        from alongside.assessments.spec import AssessmentError
+
+        if not hasattr(self, "_spec_cache"):
+            try:
+                self._spec_cache: Any = base_instrument(self.instrument_id)
+            except AssessmentError:
+                self._spec_cache = None
+        return self._spec_cache
+
 
 OPEN, DONE, DECLINED, LAPSED = "open", "done", "declined", "lapsed"
 DUE_STATUSES = [
@@ -176,6 +205,15 @@ class Due(models.Model):
 
     def is_open_at(self, moment: dt.datetime) -> bool:
         return self.status == OPEN and self.opens_at <= moment < self.expires_at
+
+    @property
+    def client_last_day(self) -> dt.date:
+        """The last day it can be answered, in the client's time zone."""
+        return self.last_day(self.assignment.care_link.client.tz)
+
+    def last_day(self, tz: dt.tzinfo) -> dt.date:
+        """The last day it can be answered, in ``tz`` (it closes at the end of that day)."""
+        return (self.expires_at.astimezone(tz) - dt.timedelta(microseconds=1)).date()
 
 
 ALERT_KINDS = [
@@ -224,7 +262,8 @@ class ResponseBand(models.Model):
     The OQ-style "not on track" method: for clients who started within ``baseline_min``..
     ``baseline_max``, a score beyond ``boundary`` at ``week`` weeks after the first take is
     off the expected track (beyond, in the instrument's worse direction). None ship: a
-    deployment loads the bands it can cite (``alongside care load-bands FILE``).
+    deployment loads the bands it can cite (``alongside manage load_care_bands FILE``,
+    see ``care/bands.py``).
     """
 
     instrument_id = models.CharField(max_length=64)
