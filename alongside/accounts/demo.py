@@ -27,11 +27,13 @@ MIRA = ("mira@demo.alongside", "Mira", "Europe/Berlin")
 ALICE = ("alice@demo.alongside", "Alice", "Europe/London")
 BEN = ("ben@demo.alongside", "Ben", "Europe/London")
 SAM = ("sam@demo.alongside", "Sam", "Europe/Berlin")
+DANA = ("dana@demo.alongside", "Dana", "Europe/London")
 DEMO_PEOPLE = [
     (*MIRA, "relearning to lean on others"),
     (*SAM, "Mira's friend; they share practice, and Sam answered how it was to be asked"),
     (*ALICE, "a couple with Ben; they check in together weekly"),
     (*BEN, "a couple with Alice"),
+    (*DANA, "a verified therapist: Alice and Ben (side by side) and Mira are her clients"),
 ]
 _NOTES = [
     "Asked a friend to help me carry the shelf. It was fine. Strange how hard asking was.",
@@ -180,6 +182,15 @@ def seed(*, days: int = 56, seed: int = 7) -> None:
         _seed_together(link)
         _seed_growth(alice, ben)
         _seed_visits(alice, ben)
+    if not User.objects.filter(email=DANA[0]).exists():
+        from alongside.care.demo import seed_care
+
+        seed_care(
+            mira=User.objects.get(email=MIRA[0]),
+            alice=User.objects.get(email=ALICE[0]),
+            ben=User.objects.get(email=BEN[0]),
+            make_person=_person,
+        )
 
 
 def _seed_visits(alice: User, ben: User) -> None:
