@@ -332,6 +332,11 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "care:client": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
     "care:my_therapist": (lambda w: {"pk": w.my_care.pk}, OWNED_BY_ALICE),
     "care:couple_view": (lambda w: {"pk": w.my_care.pk}, OWNED_BY_ALICE),
+    # Exports of one's own: nobody else's can be named in the address.
+    "care:my_fhir": (lambda w: {}, OPEN),
+    "care:my_access_log_json": (lambda w: {}, OPEN),
+    # A client's exports, for their therapist only (alice is cleo's).
+    "care:client_fhir": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
 }
 
 # (path template, method) from the OpenAPI schema.
