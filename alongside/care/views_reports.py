@@ -1,4 +1,4 @@
-"""Downloads: FHIR exports and the access log as AuditEvents.
+"""Downloads: FHIR exports, the access log as AuditEvents, and the PDF session report.
 
 Every download asks for the password again first (exports always do). A therapist's
 downloads read the client's data through ``circle.access`` (so they land in the
@@ -13,12 +13,13 @@ from typing import Any
 from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from alongside.assessments.models import Take, catalogue
-from alongside.care import fhir
+from alongside.care import fhir, report
 from alongside.care.models import CareEvent, CareLink
 from alongside.circle import access
 from alongside.lib.http import AuthedHttpRequest
@@ -98,3 +99,116 @@ def my_access_log_json(request: AuthedHttpRequest) -> HttpResponse:
     """Who saw my data, one FHIR AuditEvent per visit (``fhir.audit_event``)."""
     document = fhir.access_log_bundle(request.user)
     return _download(request, _json(document), "access-log", fhir.FHIR_JSON)
+
+
+# ------------------------------------------------------------------------ the report
+
+
+@login_required
+def report_form(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Choose the period of a client's report; a good choice goes on to the PDF."""
+    return _report_form(request, _client_care(request, pk))
+
+
+@require_GET
+def _report_form(request: AuthedHttpRequest, care: CareLink) -> HttpResponse:
+    form = report.PeriodForm(request.GET or None, today=care.client.local_today())
+    if form.is_bound and form.is_valid():
+        built = report.build(
+            viewer=request.user, client=care.client, period=form.period(), care=care
+        )
+        if built.empty:
+            form.add_error(
+                "start",
+                _("%(name)s shares nothing from these dates yet. Try a longer period.")
+                % {"name": str(care.client)},
+            )
+        else:
+            return redirect(f"{reverse('care:report', args=[care.pk])}?{form.query()}")
+    return render(
+        request,
+        "care/report_form.html",
+        {"care": care, "client": care.client, "form": form, "mine": False},
+    )
+
+
+@login_required
+def report_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The PDF session report of a client over a period (only what they share)."""
+    return _report_pdf(request, _client_care(request, pk))
+
+
+@require_GET
+@reauthentication_required
+def _report_pdf(request: AuthedHttpRequest, care: CareLink) -> HttpResponse:
+    form = report.PeriodForm(request.GET, today=care.client.local_today())
+    if not form.is_valid():
+        # The form page says what is wrong, next to the field.
+        return redirect(f"{reverse('care:report_form', args=[care.pk])}?{request.GET.urlencode()}")
+    period = form.period()
+    built = report.build(viewer=request.user, client=care.client, period=period, care=care)
+    if built.empty:
+        return redirect(f"{reverse('care:report_form', args=[care.pk])}?{form.query()}")
+    CareEvent.objects.create(
+        therapist=request.user,
+        care_link=care,
+        action="report",
+        detail={"start": period.start.isoformat(), "end": period.end.isoformat()},
+    )
+    return _download(request, report.render_pdf(built), "report", "application/pdf")
+
+
+@login_required
+@require_GET
+def my_report_form(request: AuthedHttpRequest) -> HttpResponse:
+    """Choose the period of my own report, and whose eyes it is drawn for."""
+    form = report.PeriodForm(
+        request.GET or None, today=request.user.local_today(), audiences=_audiences(request)
+    )
+    if form.is_bound and form.is_valid():
+        audience = form.audience()
+        built = report.build(
+            viewer=request.user, client=request.user, period=form.period(), audience=audience
+        )
+        if not built.empty:
+            return redirect(f"{reverse('care:my_report')}?{form.query()}")
+        if audience is None:
+            form.add_error("start", _("There is nothing of yours from these dates yet."))
+        else:
+            form.add_error(
+                "start",
+                _("%(name)s would see nothing of yours from these dates.")
+                % {"name": str(audience)},
+            )
+    return render(
+        request,
+        "care/report_form.html",
+        {"client": request.user, "form": form, "mine": True},
+    )
+
+
+def _audiences(request: AuthedHttpRequest) -> list[CareLink]:
+    """My therapists, whose view of me my own report can show."""
+    return list(CareLink.objects.of_client(request.user).select_related("therapist"))
+
+
+@login_required
+@require_GET
+@reauthentication_required
+def my_report(request: AuthedHttpRequest) -> HttpResponse:
+    """My own report (the last twelve weeks unless chosen): everything of mine, or, with
+    ``seen_by``, exactly what that therapist's report of me would hold, alerts aside."""
+    form_page = reverse("care:my_report_form")
+    if not request.GET:
+        period, audience = report.default_period(request.user.local_today()), None
+    else:
+        form = report.PeriodForm(
+            request.GET, today=request.user.local_today(), audiences=_audiences(request)
+        )
+        if not form.is_valid():
+            return redirect(f"{form_page}?{request.GET.urlencode()}")
+        period, audience = form.period(), form.audience()
+    built = report.build(viewer=request.user, client=request.user, period=period, audience=audience)
+    if built.empty:
+        return redirect(f"{form_page}?{request.GET.urlencode() or period.query()}")
+    return _download(request, report.render_pdf(built), "report", "application/pdf")

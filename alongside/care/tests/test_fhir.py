@@ -216,7 +216,7 @@ def test_a_client_downloads_all_their_finished_takes(
 
 
 def test_downloads_ask_for_the_password_again(alice_client: Client) -> None:
-    for url in ("/care/my/fhir.json", "/care/my/access-log.json"):
+    for url in ("/care/my/fhir.json", "/care/my/access-log.json", "/care/my/report.pdf"):
         response = alice_client.get(url)
         assert response.status_code == 302, url
         assert "/reauthenticate/" in response["Location"], url
