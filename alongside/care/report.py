@@ -56,8 +56,10 @@ __all__ = [
     "render_pdf",
 ]
 
-# fontTools tells, at INFO, of every glyph it subsets: a screenful per PDF otherwise.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
+# fontTools (each glyph it subsets) and WeasyPrint (each step) talk at INFO: a screenful
+# per PDF in the server log otherwise.
+for _name in ("fontTools", "weasyprint.progress"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 DEFAULT_WEEKS = 12
 MAX_DAYS = 2 * 366  # a longer report would be too long to read
