@@ -48,11 +48,18 @@ from alongside.lib.charts import Chart, timeline_chart
 __all__ = [
     "DEFAULT_WEEKS",
     "MAX_DAYS",
+    "AgreementLine",
+    "AlertLine",
+    "NeedLine",
+    "NoteLine",
     "Period",
     "PeriodForm",
+    "Questionnaire",
     "Report",
+    "ScoreRow",
     "build",
     "default_period",
+    "render_html",
     "render_pdf",
 ]
 
