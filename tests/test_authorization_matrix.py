@@ -371,6 +371,15 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     # tara asked alice: only alice may answer or decline (tara, the therapist, gets 404).
     "care:due_start": (lambda w: {"pk": _due(w).pk}, OWNED_BY_ALICE),
     "care:due_decline": (lambda w: {"pk": _due(w).pk}, OWNED_BY_ALICE),
+    # Exports of one's own: nobody else's can be named in the address.
+    "care:my_fhir": (lambda w: {}, OPEN),
+    "care:my_access_log_json": (lambda w: {}, OPEN),
+    "care:my_report_form": (lambda w: {}, OPEN),
+    "care:my_report": (lambda w: {}, OPEN),
+    # A client's exports, for their therapist only (alice is cleo's).
+    "care:client_fhir": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
+    "care:report_form": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
+    "care:report": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
 }
 
 # (path template, method) from the OpenAPI schema.
