@@ -40,6 +40,7 @@ SECRETS = (
     "PERSONAL-GOAL-4b7f",  # alice's own growth goal, never shared
     "UNREVEALED-GROWTH-ANSWER-8c1d",  # alice's shared prompt answer; ben has not shared his
     "PRIVATE-JOURNAL-3e9a",  # alice's private journal answer to a prompt
+    "THERAPIST-NOTE-6a2f",  # alice's session note as cleo's therapist: hers alone
 )
 
 PERSONAS = (
@@ -202,6 +203,40 @@ def _assignment(w: World) -> Any:
             care_link=w.care,
             instrument_id="alongside-closeness",
             first_due_on=w.alice.local_today(),
+        )
+    return found
+
+
+def _api_note(w: World) -> Any:
+    """alice's own session note about cleo (made on first use)."""
+    from alongside.care.models import SessionNote
+
+    found = SessionNote.objects.filter(therapist=w.alice).first()
+    if found is None:
+        found = SessionNote.objects.create(
+            therapist=w.alice,
+            client=w.care.client,
+            client_label="Cleo",
+            session_on=w.alice.local_today(),
+            text="THERAPIST-NOTE-6a2f",
+        )
+    return found
+
+
+def _api_alert(w: World) -> Any:
+    """An alert on cleo for alice, her therapist (made on first use)."""
+    from alongside.care.models import Alert
+
+    found = Alert.objects.filter(care_link=w.care).first()
+    if found is None:
+        take = Take.objects.create(owner=w.care.client, instrument_id="csi-4", status="complete")
+        found = Alert.objects.create(
+            care_link=w.care,
+            kind="deterioration",
+            instrument_id="csi-4",
+            subscale_id="satisfaction",
+            take=take,
+            evidence={"rule": "a rule"},
         )
     return found
 
@@ -493,6 +528,49 @@ API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
     ),
     ("/api/v1/practice/goals/{goal_id}/steps/{step_id}", "delete"): (
         lambda w: {"goal_id": w.goal.pk, "step_id": w.step.pk},
+        OWNED_BY_ALICE,
+    ),
+    # The therapist's API: alice is cleo's therapist; nobody else reaches cleo through it.
+    ("/api/v1/care/clients", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/care/clients/{client_id}", "get"): (
+        lambda w: {"client_id": w.care.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/care/clients/{client_id}/assignments", "get"): (
+        lambda w: {"client_id": w.care.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/care/clients/{client_id}/assignments", "post"): (
+        lambda w: {"client_id": w.care.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/care/assignments/{assignment_id}/stop", "post"): (
+        lambda w: {"assignment_id": _assignment(w).pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/care/alerts", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/care/alerts/{alert_id}/acknowledge", "post"): (
+        lambda w: {"alert_id": _api_alert(w).pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/care/clients/{client_id}/notes", "get"): (
+        lambda w: {"client_id": w.care.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/care/clients/{client_id}/notes", "post"): (
+        lambda w: {"client_id": w.care.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/care/notes/{note_id}", "get"): (
+        lambda w: {"note_id": _api_note(w).pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/care/notes/{note_id}", "patch"): (
+        lambda w: {"note_id": _api_note(w).pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/care/notes/{note_id}", "delete"): (
+        lambda w: {"note_id": _api_note(w).pk},
         OWNED_BY_ALICE,
     ),
     ("/api/v1/practice/prompts", "get"): (lambda w: {}, OPEN),

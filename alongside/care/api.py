@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import ValidationError
@@ -24,7 +23,7 @@ from alongside.care.forms_assign import AssignForm
 from alongside.care.models import Alert, Assignment, CareLink, SessionNote
 from alongside.circle import access, registry
 from alongside.lib.http import AuthedHttpRequest
-from alongside.lib.schemas import Strict, Text
+from alongside.lib.schemas import Strict, Text, documented, read_body
 
 router = Router(tags=["care: for therapists"])
 
@@ -222,12 +221,11 @@ def list_assignments(request: AuthedHttpRequest, client_id: int) -> list[dict[st
     "/clients/{int:client_id}/assignments",
     response={201: AssignmentOut},
     summary="Ask this client to answer a questionnaire, once or every 1-8 weeks",
+    openapi_extra=documented(AssignIn),
 )
-def create_assignment(
-    request: AuthedHttpRequest, client_id: int, payload: AssignIn
-) -> Status[dict[str, Any]]:
-    care = _care(request, client_id)
-    data = payload.model_dump()
+def create_assignment(request: AuthedHttpRequest, client_id: int) -> Status[dict[str, Any]]:
+    care = _care(request, client_id)  # before the body: a foreign id is 404 whatever is sent
+    data = read_body(request, AssignIn).model_dump()
     form = AssignForm(
         data={
             "instrument": data["instrument"],
@@ -241,10 +239,14 @@ def create_assignment(
     )
     if not form.is_valid():
         # The same rules as the web form, each named by the API's field name.
-        names = {"instrument": "instrument", "__all__": "instrument"}
+        names = {"__all__": "instrument"}
         raise ValidationError(
             [
-                {"loc": ["body", names.get(field, field)], "msg": str(msg), "type": "value_error"}
+                {
+                    "loc": ["body", "payload", names.get(field, field)],
+                    "msg": str(msg),
+                    "type": "value_error",
+                }
                 for field, messages in form.errors.items()
                 for msg in messages
             ]
@@ -267,9 +269,7 @@ def create_assignment(
     summary="Stop asking (times not yet open are removed)",
 )
 def stop_assignment(request: AuthedHttpRequest, assignment_id: int) -> dict[str, Any]:
-    assignment = get_object_or_404(
-        Assignment, pk=assignment_id, care_link__therapist=request.user
-    )
+    assignment = get_object_or_404(Assignment, pk=assignment_id, care_link__therapist=request.user)
     if assignment.stopped_at is None:
         schedule.assignment_stop(assignment=assignment)
         assignment.refresh_from_db()
@@ -282,7 +282,9 @@ def stop_assignment(request: AuthedHttpRequest, assignment_id: int) -> dict[str,
 class AlertOut(Schema):
     id: int
     client_id: int
-    kind: str = Field(..., description="deterioration, partner_deterioration, divergence, off_track")
+    kind: str = Field(
+        ..., description="deterioration, partner_deterioration, divergence, off_track"
+    )
     instrument: str
     subscale: str
     rule: str = Field(..., description="The rule that fired, with its numbers, in a sentence.")
@@ -393,11 +395,11 @@ def list_notes(request: AuthedHttpRequest, client_id: int) -> list[dict[str, Any
     "/clients/{int:client_id}/notes",
     response={201: NoteOut},
     summary="Write a session note (private to you, encrypted at rest)",
+    openapi_extra=documented(NoteIn),
 )
-def create_note(
-    request: AuthedHttpRequest, client_id: int, payload: NoteIn
-) -> Status[dict[str, Any]]:
+def create_note(request: AuthedHttpRequest, client_id: int) -> Status[dict[str, Any]]:
     care = _care(request, client_id)
+    payload = read_body(request, NoteIn)
     _check_day(payload.session_on, request)
     note = SessionNote.objects.create(
         therapist=request.user,
@@ -418,9 +420,15 @@ def get_note(request: AuthedHttpRequest, note_id: int) -> dict[str, Any]:
     return _note_out(_note(request, note_id), _cares_by_client(request))
 
 
-@router.patch("/notes/{int:note_id}", response=NoteOut, summary="Change a session note")
-def update_note(request: AuthedHttpRequest, note_id: int, payload: NoteUpdate) -> dict[str, Any]:
+@router.patch(
+    "/notes/{int:note_id}",
+    response=NoteOut,
+    summary="Change a session note",
+    openapi_extra=documented(NoteUpdate),
+)
+def update_note(request: AuthedHttpRequest, note_id: int) -> dict[str, Any]:
     note = _note(request, note_id)
+    payload = read_body(request, NoteUpdate)
     changes = payload.model_dump(exclude_unset=True)
     for key, value in changes.items():
         if value is None:
@@ -439,4 +447,3 @@ def delete_note(request: AuthedHttpRequest, note_id: int) -> Status[None]:
 
 
 __all__ = ["router"]
-_ = Http404  # 404s come from get_object_or_404; named for readers of this module

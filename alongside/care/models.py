@@ -255,6 +255,22 @@ class Alert(models.Model):
     def is_open(self) -> bool:
         return self.acknowledged_at is None
 
+    def acknowledge(self, *, by: Any) -> bool:
+        """Mark it seen, once, and write that in the therapist's own trail. Returns
+        whether this call acknowledged it (False: it already was)."""
+        if self.acknowledged_at is not None:
+            return False
+        self.acknowledged_at = timezone.now()
+        self.save(update_fields=["acknowledged_at"])
+        CareEvent.objects.create(
+            therapist=by,
+            care_link_id=self.care_link_id,
+            action="alert_acknowledged",
+            detail={"alert": self.pk, "kind": self.kind},
+            at=self.acknowledged_at,
+        )
+        return True
+
 
 class ResponseBand(models.Model):
     """An expected-response band for one subscale, loaded from a cited data file.
@@ -306,11 +322,26 @@ class SessionNote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    MAX_LENGTH = 20_000
+
     class Meta:
         ordering = ("-session_on", "-pk")
 
     def __str__(self) -> str:
         return f"Session note {self.pk}"
+
+    @staticmethod
+    def day_problem(day: dt.date, tz: dt.tzinfo) -> str | None:
+        """Why ``day`` can't be a session's day, or None. Tomorrow is allowed (a session
+        across the date line); later days are a slip of the finger."""
+        from django.utils.translation import gettext
+
+        today = timezone.now().astimezone(tz).date()
+        if day > today + dt.timedelta(days=1):
+            return gettext("A session can't be in the future. Pick the day it took place.")
+        if day.year < 1900:
+            return gettext("Pick the day the session took place.")
+        return None
 
 
 class CareEvent(models.Model):

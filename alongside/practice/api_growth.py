@@ -8,7 +8,6 @@ see answer 404, exactly as ids that never existed.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any
 
 from django.db import IntegrityError, transaction
@@ -17,12 +16,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import ValidationError
 from ninja.responses import Status
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
-from pydantic import ValidationError as PydanticError
+from pydantic import AfterValidator, Field, StringConstraints
 
 from alongside.lib.http import AuthedHttpRequest
 from alongside.lib.schemas import Strict as _Strict
-from alongside.lib.schemas import Text, refuse_nul
+from alongside.lib.schemas import Text, documented, read_body, refuse_nul
 from alongside.practice import prompts_growth
 from alongside.practice.models_growth import (
     ANSWER_MAX_LENGTH,
@@ -218,43 +216,15 @@ def list_steps(request: AuthedHttpRequest, goal_id: int) -> list[dict[str, Any]]
     return [_step_out(s, request.user) for s in goal.steps_for(request.user)]
 
 
-def _body[S: BaseModel](request: AuthedHttpRequest, schema: type[S]) -> S:
-    """The body, checked only after the id in the path was found: someone else's id
-    answers 404 whatever is sent, so a reply never depends on what is there. Errors
-    name the field as ninja's own do (``["body", "payload", field]``)."""
-    try:
-        data = json.loads(request.body or b"{}")
-        return schema.model_validate(data)
-    except json.JSONDecodeError:
-        raise _field_error(["body"], "The request body is not valid JSON.") from None
-    except PydanticError as error:
-        raise ValidationError(
-            [
-                {"loc": ["body", "payload", *e["loc"]], "msg": e["msg"], "type": e["type"]}
-                for e in error.errors()
-            ]
-        ) from None
-
-
-def _documented(schema: type[BaseModel]) -> dict[str, Any]:
-    # The body is read by hand (see _body), so OpenAPI is told its shape here.
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
-
-
 @router.post(
     "/goals/{int:goal_id}/steps",
     response={201: StepOut},
     summary="Add a step",
-    openapi_extra=_documented(StepCreate),
+    openapi_extra=documented(StepCreate),
 )
 def create_step(request: AuthedHttpRequest, goal_id: int) -> Status[dict[str, Any]]:
     goal = _goal(request, goal_id)
-    payload = _body(request, StepCreate)
+    payload = read_body(request, StepCreate)
     if goal.state == "proposed" and goal.owner_id != request.user.pk:
         raise _field_error(["path", "goal_id"], "Accept the goal first; then add your steps.")
     step = GoalStep.objects.create(goal=goal, author=request.user, text=payload.text)
