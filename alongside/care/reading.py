@@ -186,8 +186,9 @@ def _trend(
 
 def trends(therapist: Any, client: Any, *, today: dt.date | None = None) -> list[Trend]:
     """Mood and needs trends from the check-ins ``client`` shares (one read for both);
-    a category not shared is left out, and with neither the list is empty."""
-    today = today or therapist.local_today()
+    a category not shared is left out, and with neither the list is empty. The weeks are
+    the client's own, ending on their today (check-in days are days in their zone)."""
+    today = today or client.local_today()
     reading = access.read(
         therapist,
         CheckIn.objects.filter(day__gte=trend_start(today), day__lte=today).order_by("day"),
@@ -623,8 +624,9 @@ class CoupleDays:
 
 def couple_days(therapist: Any, couple: Couple, *, today: dt.date | None = None) -> CoupleDays:
     """Each partner's mood and needs as each shares them with the therapist (one read per
-    partner), drawn on one time axis: a line for each, in its own style."""
-    today = today or therapist.local_today()
+    partner), drawn on one time axis: a line for each, in its own style. The days end on
+    the later of the partners' own todays (check-in days are days in each one's zone)."""
+    today = today or max(person.local_today() for person in couple.people)
     start = today - dt.timedelta(days=COUPLE_DAYS - 1)
     moods: list[list[CheckIn] | None] = []
     needs: list[list[CheckIn] | None] = []

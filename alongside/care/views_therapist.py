@@ -65,12 +65,12 @@ class ClientRow:
 @login_required
 def caseload(request: AuthedHttpRequest) -> HttpResponse:
     """Every client, each with what they share: trends, questionnaires, practice, alerts."""
-    if profile_of(request.user) is None:
+    profile = profile_of(request.user)
+    if profile is None:
         return redirect("care:become")
     me = request.user
     links = _by_name(list(CareLink.objects.of_therapist(me).select_related("client", "link")))
     specs = catalogue()
-    today = me.local_today()
     sharing: dict[int, bool] = {}
     found = []
     for care in links:
@@ -79,7 +79,7 @@ def caseload(request: AuthedHttpRequest) -> HttpResponse:
         found.append(
             (
                 care,
-                reading.trends(me, care.client, today=today),
+                reading.trends(me, care.client),
                 series,
                 reading.practice(me, care.client),
             )
@@ -99,7 +99,7 @@ def caseload(request: AuthedHttpRequest) -> HttpResponse:
             "rows": rows,
             "couples": reading.couples(links),
             "earlier_notes": earlier_notes,
-            "profile": profile_of(me),
+            "profile": profile,
         },
     )
 
