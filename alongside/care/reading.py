@@ -64,6 +64,7 @@ __all__ = [
     "couples",
     "practice",
     "same_day",
+    "trend_start",
     "trends",
 ]
 
@@ -292,7 +293,10 @@ def _series(
             change = next(compared)
             key = change.verdict_key if change.available else ""
             if key:
-                sentence = f"{change.label}: {_VERDICT_WORDS[key]}"
+                sentence = _("%(label)s: %(verdict)s") % {
+                    "label": change.label,
+                    "verdict": _VERDICT_WORDS[key],
+                }
             elif comparison.reflection:
                 sentence = _("%(label)s: from %(before)s to %(after)s.") % {
                     "label": change.label,
