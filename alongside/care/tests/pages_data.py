@@ -61,16 +61,25 @@ def install_test_figures(instrument_id: str = "csi-4", subscale_id: str = "satis
 def experiment(
     owner: Any, *, done: bool = True, went_better: bool = True, days_ago: int = 1
 ) -> Any:
-    """An ask planned and, when ``done``, looked back on ``days_ago`` days ago."""
+    """An ask planned and, when ``done``, looked back on ``days_ago`` days ago (through the
+    model's own ``record_after``, so every after field is as the app stores it)."""
     from alongside.practice.models import RelianceExperiment
 
-    return RelianceExperiment.objects.create(
+    found = RelianceExperiment.objects.create(
         owner=owner,
         belief="Asking will be a burden",
         belief_before=80,
         prediction="She will say no",
         prediction_likelihood=70,
         discomfort_expected=60,
-        after_at=timezone.now() - dt.timedelta(days=days_ago) if done else None,
-        went_better=went_better if done else None,
     )
+    if done:
+        found.after_at = timezone.now() - dt.timedelta(days=days_ago)
+        found.record_after(
+            happened="She said yes" if went_better else "She said no",
+            came_true="no" if went_better else "yes",
+            discomfort_felt=30,
+            learned="Small asks are welcome",
+            belief_after=40,
+        )
+    return found
