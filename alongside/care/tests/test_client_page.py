@@ -15,7 +15,12 @@ from django.utils import timezone
 from alongside.accounts.models import AccessLogEntry
 from alongside.care import views_therapist
 from alongside.care.models import Alert, CareEvent
-from alongside.care.tests.pages_data import checkin, finished_take, install_test_figures
+from alongside.care.tests.pages_data import (
+    checkin,
+    experiment,
+    finished_take,
+    install_test_figures,
+)
 from alongside.circle import services
 from alongside.circle.models import Grant
 from conftest import link_people, link_therapist, make_therapist
@@ -235,3 +240,13 @@ def test_the_page_links_to_the_couple_only_when_both_chose_it(
     ben_care.couple_view = True
     ben_care.save()
     assert f'href="/care/couples/{care.pk}/"' in dana_client.get(url).content.decode()
+
+
+def test_shared_practice_shows_how_the_asks_went(
+    alice: Any, dana: Any, dana_client: Client
+) -> None:
+    care = link_therapist(alice, dana, shares=["practice"])
+    experiment(alice, went_better=True)
+    page = dana_client.get(f"/care/clients/{care.pk}/").content.decode()
+    assert 'data-testid="practice-shared"' in page and "Alice's practice" in page
+    assert "Asking will be a burden" not in page  # her own words stay hers
