@@ -53,6 +53,7 @@ class Shot:
     signed_in: bool = True
     prepare: Callable[[Any], None] | None = None
     ready: str | None = None  # a selector that shows the page has finished drawing
+    who: str = ""  # sign in as this demo person instead (the therapist, for care pages)
 
 
 def _checkin_with_errors(page: Any) -> None:
@@ -111,6 +112,28 @@ def _crisis_words(page: Any) -> None:
     save_note("A long week, and he shouted again. Some days I just want to die.")
 
 
+def _care_client(page: Any) -> None:
+    """The therapist's page of the first client with an open alert."""
+    page.goto("/care/")
+    page.locator(".care-client:has(.care-pill-alert) h2 a").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def _care_couple(page: Any) -> None:
+    page.goto("/care/")
+    page.locator("[data-testid=caseload-couple] a").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def _care_notes(page: Any) -> None:
+    page.goto("/care/")
+    page.locator(".care-client h2 a").first.click()
+    page.get_by_role("link", name="Session notes").click()
+    page.wait_for_load_state("networkidle")
+
+
+THERAPIST = "dana@demo.alongside"  # added to the demo by scripts/care_demo.py
+
 SHOTS = [
     Shot("welcome", "/", signed_in=False),
     Shot("login", "/accounts/login/", signed_in=False),
@@ -138,6 +161,10 @@ SHOTS = [
     Shot("safety", "/settings/safety/"),
     Shot("sharing", "", prepare=_sharing_page),
     Shot("api-docs", "/api/docs", ready=".swagger-ui .info"),
+    Shot("care-caseload", "/care/", who=THERAPIST),
+    Shot("care-client", "", prepare=_care_client, who=THERAPIST),
+    Shot("care-couple", "", prepare=_care_couple, who=THERAPIST),
+    Shot("care-notes", "", prepare=_care_notes, who=THERAPIST),
     # Last: it changes the demo person's note for today.
     Shot("crisis-help", "", prepare=_crisis_words, ready="[data-testid=crisis-help]"),
 ]
@@ -224,6 +251,7 @@ def take(args: argparse.Namespace) -> int:
         env.pop("DATABASE_URL", None)  # a throwaway SQLite, never a real database
         _manage(env, "migrate", "--no-input", "-v", "0")
         _manage(env, "demo", "--quiet-logins")
+        subprocess.run([sys.executable, "scripts/care_demo.py"], cwd=ROOT, env=env, check=True)
         email, password = _demo_login(env)
         email = args.as_ or email
         port = _free_port()
@@ -242,16 +270,15 @@ def take(args: argparse.Namespace) -> int:
                 for size_name, viewport in SIZES.items():
                     if args.size and size_name not in args.size:
                         continue
-                    for signed_in in (False, True):
-                        shots = [s for s in wanted if s.signed_in == signed_in]
-                        if not shots:
-                            continue
+                    groups = dict.fromkeys((s.signed_in, s.who) for s in wanted)
+                    for signed_in, who in groups:
+                        shots = [s for s in wanted if (s.signed_in, s.who) == (signed_in, who)]
                         context = browser.new_context(viewport=viewport, base_url=base)
                         context.set_default_timeout(15_000)
                         page = context.new_page()
                         problems = _watch(page)
                         if signed_in:
-                            _sign_in(page, email, password)
+                            _sign_in(page, who or email, password)
                         for shot in shots:
                             problems.clear()
                             if shot.prepare:

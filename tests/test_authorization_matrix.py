@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from alongside.accounts.models import ApiToken
 from alongside.api import api
 from alongside.assessments.models import Take
+from alongside.care.models import Alert, SessionNote
 from alongside.checkins.models import CheckIn
 from alongside.circle import services
 from alongside.circle.models import Grant, Invitation, Link, Person
@@ -157,14 +158,45 @@ def world(db: None) -> World:
 
 
 def _care(alice: Any) -> tuple[Any, Any]:
-    """alice works as a therapist (cleo is her client) and is tara's client herself."""
+    """alice works as a therapist (cleo is her client) and is tara's client herself.
+
+    cleo and cody are partners, both alice's clients, both letting her see them side by
+    side (the couple page); one of cleo's questionnaires fired an alert for alice."""
     cleo = make_person("cleo@example.org", "Cleo")
     tara = make_person("tara@example.org", "Tara")
+    cody = make_person("cody@example.org", "Cody")
     make_therapist(alice)
     make_therapist(tara)
-    return link_therapist(cleo, alice, shares=["mood"]), link_therapist(
-        alice, tara, shares=["mood"]
+    link_people(cleo, cody)
+    care = link_therapist(cleo, alice, shares=["mood", "assessments"], couple_view=True)
+    link_therapist(cody, alice, shares=["mood"], couple_view=True)
+    take = Take.objects.create(
+        owner=cleo, instrument_id="csi-4", status="complete", scores={"satisfaction": {"value": 9}}
     )
+    Alert.objects.create(
+        care_link=care,
+        kind="deterioration",
+        instrument_id="csi-4",
+        subscale_id="satisfaction",
+        take=take,
+        evidence={"rule": "A reliable fall.", "before": 16, "after": 9},
+    )
+    return care, link_therapist(alice, tara, shares=["mood"])
+
+
+def _note(w: World) -> SessionNote:
+    """alice's note of a session with cleo (made on first use, so the World stays as it
+    was)."""
+    found = SessionNote.objects.filter(therapist=w.alice).first()
+    if found is None:
+        found = SessionNote.objects.create(
+            therapist=w.alice,
+            client=w.care.client,
+            client_label="Cleo",
+            session_on=w.alice.local_today(),
+            text="a session note",
+        )
+    return found
 
 
 def _growth(alice: Any, ben: Any) -> tuple[Goal, GoalStep, Goal, Goal, Goal, PromptEntry]:
@@ -398,6 +430,11 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "care:invite_client": (lambda w: {}, OPEN),
     "care:caseload": (lambda w: {}, OPEN),
     "care:client": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
+    "care:couple": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
+    "care:notes": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
+    "care:note_edit": (lambda w: {"pk": _note(w).pk}, OWNED_BY_ALICE),
+    "care:note_delete": (lambda w: {"pk": _note(w).pk}, OWNED_BY_ALICE),
+    "care:alert_ack": (lambda w: {"pk": Alert.objects.get(care_link=w.care).pk}, OWNED_BY_ALICE),
     "care:my_therapist": (lambda w: {"pk": w.my_care.pk}, OWNED_BY_ALICE),
     "care:couple_view": (lambda w: {"pk": w.my_care.pk}, OWNED_BY_ALICE),
     # alice asks cleo (her client) to answer; only alice may see or stop that.

@@ -44,6 +44,7 @@ def _csv(records: Iterable[dict[str, Any]]) -> str:
 
 def sections(user: User) -> dict[str, list[dict[str, Any]]]:
     """Each kind of record the person owns; new apps add theirs here."""
+    from alongside.care.models import SessionNote
     from alongside.practice.models import AskedAnswer, Ladder, RelianceExperiment
     from alongside.practice.models_growth import export_rows as growth_rows
     from alongside.reminders.models import ReminderSchedule
@@ -93,6 +94,17 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
             a.to_dict() for a in AskedAnswer.objects.filter(owner=user).order_by("pk")
         ],
         **growth_rows(user),
+        # A therapist's own notes of sessions: theirs alone, never in the client's export.
+        "session_notes": [
+            {
+                "client": note.client_label,
+                "session_on": note.session_on.isoformat(),
+                "text": note.text,
+                "created_at": note.created_at.isoformat(),
+                "updated_at": note.updated_at.isoformat(),
+            }
+            for note in SessionNote.objects.filter(therapist=user).order_by("session_on", "pk")
+        ],
         "api_tokens": [
             {"name": t.name, "hint": t.hint, "created_at": t.created_at.isoformat()}
             for t in user.api_tokens.all()

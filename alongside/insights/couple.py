@@ -78,17 +78,41 @@ def _chance_words(percentile: float) -> str:
     return _("That is within what chance alone could give.")
 
 
-def _same_day(a: np.ndarray, b: np.ndarray, me: str, them: str) -> Finding:
+@dataclass(frozen=True)
+class SameDayLink:
+    """How two people's daily values move together on the same day, against chance.
+
+    ``status`` is "not_enough" (fewer than ``MIN_SHARED_DAYS`` days with both values),
+    "no_variation" (too little movement to tell) or "estimated". ``band`` is the 5th to
+    95th percentile of the same correlation in time-shifted pseudo couples (the partner's
+    days re-paired with the other's days from other weeks), and ``percentile`` where the
+    real one falls among them; both are None without enough pseudo couples.
+    """
+
+    days: int
+    status: str
+    r: float = 0.0
+    low: float = 0.0
+    high: float = 0.0
+    band: tuple[float, float] | None = None
+    percentile: float | None = None
+
+    @property
+    def is_clear(self) -> bool:
+        """The likely range lies wholly on one side of zero."""
+        return self.status == "estimated" and (self.low > 0 or self.high < 0)
+
+
+def same_day_link(a: np.ndarray, b: np.ndarray) -> SameDayLink:
+    """The same-day correlation of two daily series (NaN: no value that day).
+
+    Whose series they are does not matter here: a partner's page and a therapist's page
+    word the same numbers for their own reader.
+    """
     both = ~np.isnan(a) & ~np.isnan(b)
     n = int(both.sum())
-    title = _("Moving together on the same day")
     if n < MIN_SHARED_DAYS:
-        return Finding(
-            title,
-            "",
-            not_yet=_("Not enough shared days yet (%(n)d of %(need)d).")
-            % {"n": n, "need": MIN_SHARED_DAYS},
-        )
+        return SameDayLink(days=n, status="not_enough")
     # pandas and scipy load only when a couple page is drawn: every other page (and each
     # worker's first request) stays quick.
     import pandas as pd
@@ -99,16 +123,40 @@ def _same_day(a: np.ndarray, b: np.ndarray, me: str, them: str) -> Finding:
     result = synchrony(frame, dyad="dyad", time="day", a="a", b="b", min_pairs=MIN_SHARED_DAYS)
     row = result[result["term"] == "concurrent_correlation"].iloc[0]
     if row["status"] != "estimated":
-        return Finding(title, "", not_yet=_("Your moods have not varied enough to tell yet."))
+        return SameDayLink(days=n, status="no_variation")
     r, lo, hi = float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"])
-    surrogate = _shifted(b)
     chance = []
-    for shifted in surrogate:
+    for shifted in _shifted(b):
         ok = ~np.isnan(a) & ~np.isnan(shifted)
         if ok.sum() >= MIN_SHARED_DAYS and np.std(a[ok]) > 0 and np.std(shifted[ok]) > 0:
             chance.append(float(np.corrcoef(a[ok], shifted[ok])[0, 1]))
-    band = (float(np.percentile(chance, 5)), float(np.percentile(chance, 95))) if chance else None
-    percentile = float(np.mean(np.array(chance) < r) * 100) if chance else 0.0
+    if not chance:
+        return SameDayLink(days=n, status="estimated", r=r, low=lo, high=hi)
+    return SameDayLink(
+        days=n,
+        status="estimated",
+        r=r,
+        low=lo,
+        high=hi,
+        band=(float(np.percentile(chance, 5)), float(np.percentile(chance, 95))),
+        percentile=float(np.mean(np.array(chance) < r) * 100),
+    )
+
+
+def _same_day(a: np.ndarray, b: np.ndarray, me: str, them: str) -> Finding:
+    link = same_day_link(a, b)
+    n = link.days
+    title = _("Moving together on the same day")
+    if link.status == "not_enough":
+        return Finding(
+            title,
+            "",
+            not_yet=_("Not enough shared days yet (%(n)d of %(need)d).")
+            % {"n": n, "need": MIN_SHARED_DAYS},
+        )
+    if link.status != "estimated":
+        return Finding(title, "", not_yet=_("Your moods have not varied enough to tell yet."))
+    r, lo, hi = link.r, link.low, link.high
     if lo > 0:
         sentence = _(
             "On the same day your moods tend to move together: when one of you has a better "
@@ -127,10 +175,10 @@ def _same_day(a: np.ndarray, b: np.ndarray, me: str, them: str) -> Finding:
             "like this; it says nothing about how close you are."
         ) % {"r": r, "lo": lo, "hi": hi, "n": n}
     # Compare with chance only when there is something to compare: a clear link.
-    if chance and (lo > 0 or hi < 0):
-        sentence += " " + _chance_words(percentile)
+    if link.percentile is not None and link.is_clear:
+        sentence += " " + _chance_words(link.percentile)
     svg = interval_chart(
-        [(_("Same-day link"), r, lo, hi, band)],
+        [(_("Same-day link"), r, lo, hi, link.band)],
         low=-1,
         high=1,
         title=title,

@@ -80,8 +80,13 @@ def lines_chart(
     title: str,
     desc: str,
     y_labels: tuple[str, str] = ("", ""),
+    bridge: bool = False,
 ) -> SafeString:
-    """One line per named series (``s0``, ``s1``... in CSS), with a legend when named."""
+    """One line per named series (``s0``, ``s1``... in CSS), with a legend when named.
+
+    Missed days break a line, unless ``bridge``: for occasions weeks apart (questionnaire
+    takes), where each point is one more answer and the line joins them in order.
+    """
     # A narrow canvas keeps labels readable when a phone scales the chart down.
     width, left, right, top, bottom = 420, 30, 10, 12, 28
     legend = any(name for name, _points in series)
@@ -127,7 +132,7 @@ def lines_chart(
         while day <= end:
             if day in by_day:
                 current.append((x(day), y(by_day[day])))
-            elif current:
+            elif current and not bridge:
                 runs.append(current)
                 current = []
             day += dt.timedelta(days=1)
@@ -452,3 +457,31 @@ def timeline_chart(
                 f"<title>{escape(label)}: {_num(score)}</title></circle>"
             )
     return _frame(width, height, title, desc, "".join(parts), "chart-timeline")
+
+
+def sparkline(
+    values: Sequence[float | None], *, low: float, high: float, title: str, desc: str
+) -> SafeString:
+    """A small line of values in order (weeks, say), no axes: always beside words that
+    say the same. A None value is left out and the line joins its neighbours."""
+    width, height, pad = 120, 32, 4
+    count = len(values)
+
+    def x(index: int) -> float:
+        return pad + ((width - 2 * pad) * index / (count - 1) if count > 1 else (width / 2 - pad))
+
+    def y(value: float) -> float:
+        clipped = min(high, max(low, value))
+        return pad + (height - 2 * pad) * (1 - (clipped - low) / (high - low))
+
+    drawn = [(x(i), y(v)) for i, v in enumerate(values) if v is not None]
+    parts = [
+        f'<line class="grid" x1="{pad}" x2="{width - pad}" y1="{y((low + high) / 2):.1f}" '
+        f'y2="{y((low + high) / 2):.1f}"/>'
+    ]
+    if len(drawn) > 1:
+        path = " ".join(f"{dx:.1f},{dy:.1f}" for dx, dy in drawn)
+        parts.append(f'<polyline class="series" points="{path}"/>')
+    if drawn:
+        parts.append(f'<circle class="dot" cx="{drawn[-1][0]:.1f}" cy="{drawn[-1][1]:.1f}" r="3"/>')
+    return _frame(width, height, title, desc, "".join(parts), "chart-spark", natural=True)
