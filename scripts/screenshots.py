@@ -132,7 +132,7 @@ def _care_notes(page: Any) -> None:
     page.wait_for_load_state("networkidle")
 
 
-THERAPIST = "dana@demo.alongside"  # added to the demo by scripts/care_demo.py
+THERAPIST = "dana@demo.alongside"  # the demo's therapist (alongside/care/demo.py)
 
 SHOTS = [
     Shot("welcome", "/", signed_in=False),
@@ -251,7 +251,6 @@ def take(args: argparse.Namespace) -> int:
         env.pop("DATABASE_URL", None)  # a throwaway SQLite, never a real database
         _manage(env, "migrate", "--no-input", "-v", "0")
         _manage(env, "demo", "--quiet-logins")
-        subprocess.run([sys.executable, "scripts/care_demo.py"], cwd=ROOT, env=env, check=True)
         email, password = _demo_login(env)
         email = args.as_ or email
         port = _free_port()

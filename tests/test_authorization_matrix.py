@@ -194,7 +194,7 @@ def _note(w: World) -> SessionNote:
             client=w.care.client,
             client_label="Cleo",
             session_on=w.alice.local_today(),
-            text="a session note",
+            text="THERAPIST-NOTE-6a2f",
         )
     return found
 
@@ -239,38 +239,9 @@ def _assignment(w: World) -> Any:
     return found
 
 
-def _api_note(w: World) -> Any:
-    """alice's own session note about cleo (made on first use)."""
-    from alongside.care.models import SessionNote
-
-    found = SessionNote.objects.filter(therapist=w.alice).first()
-    if found is None:
-        found = SessionNote.objects.create(
-            therapist=w.alice,
-            client=w.care.client,
-            client_label="Cleo",
-            session_on=w.alice.local_today(),
-            text="THERAPIST-NOTE-6a2f",
-        )
-    return found
-
-
-def _api_alert(w: World) -> Any:
-    """An alert on cleo for alice, her therapist (made on first use)."""
-    from alongside.care.models import Alert
-
-    found = Alert.objects.filter(care_link=w.care).first()
-    if found is None:
-        take = Take.objects.create(owner=w.care.client, instrument_id="csi-4", status="complete")
-        found = Alert.objects.create(
-            care_link=w.care,
-            kind="deterioration",
-            instrument_id="csi-4",
-            subscale_id="satisfaction",
-            take=take,
-            evidence={"rule": "a rule"},
-        )
-    return found
+def _alert(w: World) -> Alert:
+    """The alert one of cleo's questionnaires raised for alice (made with the World)."""
+    return Alert.objects.get(care_link=w.care)
 
 
 def _due(w: World) -> Any:
@@ -587,7 +558,7 @@ API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
     ),
     ("/api/v1/care/alerts", "get"): (lambda w: {}, OPEN),
     ("/api/v1/care/alerts/{alert_id}/acknowledge", "post"): (
-        lambda w: {"alert_id": _api_alert(w).pk},
+        lambda w: {"alert_id": _alert(w).pk},
         OWNED_BY_ALICE,
     ),
     ("/api/v1/care/clients/{client_id}/notes", "get"): (
@@ -599,15 +570,15 @@ API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
         OWNED_BY_ALICE,
     ),
     ("/api/v1/care/notes/{note_id}", "get"): (
-        lambda w: {"note_id": _api_note(w).pk},
+        lambda w: {"note_id": _note(w).pk},
         OWNED_BY_ALICE,
     ),
     ("/api/v1/care/notes/{note_id}", "patch"): (
-        lambda w: {"note_id": _api_note(w).pk},
+        lambda w: {"note_id": _note(w).pk},
         OWNED_BY_ALICE,
     ),
     ("/api/v1/care/notes/{note_id}", "delete"): (
-        lambda w: {"note_id": _api_note(w).pk},
+        lambda w: {"note_id": _note(w).pk},
         OWNED_BY_ALICE,
     ),
     ("/api/v1/practice/prompts", "get"): (lambda w: {}, OPEN),

@@ -11,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.care.models import SessionNote
 
-NOTE_MAX_LENGTH = 20_000
-
 
 class SessionNoteForm(forms.ModelForm[SessionNote]):
     """A note of one session, dated in the therapist's own time zone (up to tomorrow, for
@@ -36,16 +34,16 @@ class SessionNoteForm(forms.ModelForm[SessionNote]):
 
     def __init__(self, *args: Any, therapist: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.latest = therapist.local_today() + dt.timedelta(days=1)
-        self.fields["session_on"].widget.attrs["max"] = self.latest.isoformat()
-        self.fields["text"].validators.append(MaxLengthValidator(NOTE_MAX_LENGTH))
+        self.tz = therapist.tz
+        latest = therapist.local_today() + dt.timedelta(days=1)
+        self.fields["session_on"].widget.attrs["max"] = latest.isoformat()
+        self.fields["text"].validators.append(MaxLengthValidator(SessionNote.MAX_LENGTH))
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("session_on", therapist.local_today())
 
     def clean_session_on(self) -> dt.date:
         day: dt.date = self.cleaned_data["session_on"]
-        if day > self.latest:
-            raise forms.ValidationError(
-                _("That day is still ahead. Pick the day the session took place.")
-            )
+        problem = SessionNote.day_problem(day, self.tz)
+        if problem:
+            raise forms.ValidationError(problem)
         return day

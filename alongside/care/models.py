@@ -258,10 +258,14 @@ class Alert(models.Model):
     def acknowledge(self, *, by: Any) -> bool:
         """Mark it seen, once, and write that in the therapist's own trail. Returns
         whether this call acknowledged it (False: it already was)."""
-        if self.acknowledged_at is not None:
+        now = timezone.now()
+        # One UPDATE that only an unacknowledged alert matches: two clicks at once
+        # acknowledge (and write) once.
+        if not Alert.objects.filter(pk=self.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=now
+        ):
             return False
-        self.acknowledged_at = timezone.now()
-        self.save(update_fields=["acknowledged_at"])
+        self.acknowledged_at = now
         CareEvent.objects.create(
             therapist=by,
             care_link_id=self.care_link_id,
@@ -338,7 +342,7 @@ class SessionNote(models.Model):
 
         today = timezone.now().astimezone(tz).date()
         if day > today + dt.timedelta(days=1):
-            return gettext("A session can't be in the future. Pick the day it took place.")
+            return gettext("That day is still ahead. Pick the day the session took place.")
         if day.year < 1900:
             return gettext("Pick the day the session took place.")
         return None

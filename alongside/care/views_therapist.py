@@ -9,22 +9,20 @@ signed-in therapist's own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alongside.assessments.models import catalogue
 from alongside.care import reading
 from alongside.care.forms_therapist import SessionNoteForm
-from alongside.care.models import Alert, CareEvent, CareLink, SessionNote
+from alongside.care.models import Alert, CareLink, SessionNote
 from alongside.care.services import profile_of
 from alongside.circle import access, registry
 from alongside.circle.models import name_order
@@ -36,15 +34,6 @@ def _my_client(request: AuthedHttpRequest, pk: int) -> CareLink:
     return get_object_or_404(
         CareLink.objects.select_related("client", "link"), pk=pk, therapist=request.user
     )
-
-
-def _optional_url(name: str, care: CareLink) -> str:
-    """The URL of a page another part of care adds (assigning, the report), or "" while
-    it does not exist yet."""
-    try:
-        return reverse(name, args=[care.pk])
-    except NoReverseMatch:
-        return ""
 
 
 def _by_name(links: list[CareLink]) -> list[CareLink]:
@@ -123,12 +112,11 @@ def client(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "last_day": grant.last_day(me.tz) if grant else None,
             "trends": reading.trends(me, person),
             "assessments": series,
+            "shares_assessments": series is not None,
             "open_alerts": [alert for alert in alerts[care.pk] if alert.is_open],
             "seen_alerts": [alert for alert in alerts[care.pk] if not alert.is_open],
             "parts": registry.render_parts("person", me, person, care.link),
             "couple": reading.couple_of(care),
-            "assign_url": _optional_url("care:assign", care),
-            "report_url": _optional_url("care:report", care),
         },
     )
 
@@ -235,27 +223,10 @@ def note_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @transaction.atomic
-def alert_acknowledge(*, alert: Alert, therapist: Any) -> bool:
-    """Mark ``alert`` seen and write it in the therapist's own trail; False when it
-    already was (nothing is written twice)."""
-    updated = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-        acknowledged_at=timezone.now()
-    )
-    if not updated:
-        return False
-    CareEvent.objects.create(
-        therapist=therapist,
-        care_link_id=alert.care_link_id,
-        action="alert_acknowledged",
-        detail={"alert": alert.pk},
-    )
-    return True
-
-
 @login_required
 @require_POST
 def alert_ack(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(Alert, pk=pk, care_link__therapist=request.user)
-    if alert_acknowledge(alert=alert, therapist=request.user):
+    if alert.acknowledge(by=request.user):
         messages.success(request, _("Marked as seen. It stays on the page, under “Seen”."))
     return redirect(reverse("care:client", args=[alert.care_link_id]) + "#alerts")

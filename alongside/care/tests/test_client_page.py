@@ -13,7 +13,6 @@ from django.test import Client
 from django.utils import timezone
 
 from alongside.accounts.models import AccessLogEntry
-from alongside.care import views_therapist
 from alongside.care.models import Alert, CareEvent
 from alongside.care.tests.pages_data import (
     checkin,
@@ -137,7 +136,7 @@ def test_acknowledging_an_alert_is_written_in_the_therapists_own_trail(
     assert alert.acknowledged_at is not None
     event = CareEvent.objects.get()
     assert (event.therapist, event.care_link, event.action) == (dana, care, "alert_acknowledged")
-    assert event.detail == {"alert": alert.pk}
+    assert event.detail["alert"] == alert.pk
     dana_client.post(url)  # again: nothing new is written
     assert CareEvent.objects.count() == 1
 
@@ -217,16 +216,18 @@ def test_an_expired_grant_shows_nothing(alice: Any, dana: Any, dana_client: Clie
     assert not AccessLogEntry.objects.filter(owner=alice).exists()  # nothing was read
 
 
-def test_assigning_and_the_report_appear_only_once_their_pages_exist(
-    alice: Any, dana: Any, dana_client: Client, monkeypatch: pytest.MonkeyPatch
+def test_the_page_links_to_assigning_the_report_and_fhir_only_when_results_are_shared(
+    alice: Any, dana: Any, dana_client: Client
 ) -> None:
     care = link_therapist(alice, dana, shares=["mood"])
     url = f"/care/clients/{care.pk}/"
     page = dana_client.get(url).content.decode()
-    assert "Assign a questionnaire" not in page and "Report (PDF)" not in page
-    monkeypatch.setattr(views_therapist, "_optional_url", lambda name, care: f"/{name}/")
-    page = dana_client.get(url).content.decode()
-    assert 'href="/care:assign/"' in page and 'href="/care:report/"' in page
+    assert f'href="/care/clients/{care.pk}/assign/"' in page
+    assert f'href="/care/clients/{care.pk}/report/"' in page
+    assert "fhir.json" not in page
+    grant = Grant.objects.get(owner=alice, grantee=dana)
+    services.grant_update(grant=grant, categories=["mood", "assessments"], expires_at=None)
+    assert f'href="/care/clients/{care.pk}/fhir.json"' in dana_client.get(url).content.decode()
 
 
 def test_the_page_links_to_the_couple_only_when_both_chose_it(
