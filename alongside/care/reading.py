@@ -985,17 +985,34 @@ class CoupleAgreements:
     sharing: tuple[bool, bool] = (False, False)
 
 
+def _recent_agreements(today: dt.date) -> Any:
+    """Agreements still open, and those done in the last ``AGREEMENT_WEEKS`` weeks."""
+    since = today - dt.timedelta(weeks=AGREEMENT_WEEKS)
+    return Agreement.objects.filter(
+        Q(done_at__isnull=True) | Q(session__week_start__gte=since)
+    ).select_related("session", "owner")
+
+
+def client_agreements(therapist: Any, client: Any, *, today: dt.date | None = None) -> Any:
+    """The agreements ``client`` took on when checking in together (theirs to share), or
+    None when they don't share "checking in together"."""
+    reading = access.read(
+        therapist,
+        _recent_agreements(today or client.local_today()),
+        "together",
+        owner=client,
+        detail=_("agreements from checking in together"),
+    )
+    if not reading.categories:
+        return None
+    return sorted(reading.rows, key=lambda a: (-a.session.week_start.toordinal(), a.pk))
+
+
 def agreements(therapist: Any, couple: Couple, *, today: dt.date | None = None) -> CoupleAgreements:
     """Agreements from the couple's weeks together, each read from the partner who took
     it on (it is theirs) and only if they share "checking in together"; open ones stay,
     done ones for the last ``AGREEMENT_WEEKS`` weeks."""
-    today = today or therapist.local_today()
-    since = today - dt.timedelta(weeks=AGREEMENT_WEEKS)
-    rows = (
-        Agreement.objects.filter(session__link=couple.link)
-        .filter(Q(done_at__isnull=True) | Q(session__week_start__gte=since))
-        .select_related("session", "owner")
-    )
+    rows = _recent_agreements(today or therapist.local_today()).filter(session__link=couple.link)
     found: list[Any] = []
     sharing = []
     for person in couple.people:

@@ -113,6 +113,7 @@ def client(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "trends": reading.trends(me, person),
             "assessments": series,
             "shares_assessments": series is not None,
+            "agreements": reading.client_agreements(me, person),
             "open_alerts": [alert for alert in alerts[care.pk] if alert.is_open],
             "seen_alerts": [alert for alert in alerts[care.pk] if not alert.is_open],
             "parts": registry.render_parts("person", me, person, care.link),
