@@ -60,3 +60,45 @@ def test_the_csi16_figures_are_what_the_couples_data_gives() -> None:
     assert len(before) == 160
     assert round(float(np.std(before, ddof=1)), 2) == CSI16_FIGURES.sd
     assert round(float(np.corrcoef(before, after)[0, 1]), 2) == CSI16_FIGURES.reliability
+
+
+def test_the_demo_report_holds_the_shared_scores_and_none_of_the_rest(
+    seeded: dict[str, Any], tmp_path: Path
+) -> None:
+    """Dana's report on Alice: her CSI-16 scores are in it; her notes, which she does not
+    share with Dana, and her support are not. Pages are rendered to PNG for a look
+    (``ALONGSIDE_KEEP_REPORT=DIR`` keeps them)."""
+    import os
+    import shutil
+    import subprocess
+
+    from alongside.care import report
+    from alongside.checkins.models import CheckIn
+
+    dana, alice = seeded["Dana"], seeded["Alice"]
+    care = CareLink.objects.get(therapist=dana, client=alice)
+    built = report.build(
+        viewer=dana, client=alice, period=report.default_period(alice.local_today()), care=care
+    )
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(report.render_pdf(built))
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert "Relationship satisfaction" in text
+    for score in ("61", "62"):  # her first and latest CSI-16 in the period
+        assert score in text
+    notes = {c.note for c in CheckIn.objects.filter(owner=alice).exclude(note="")}
+    assert notes, "the demo gives Alice some notes"
+    for note in notes:
+        assert note not in text
+    assert "Support" not in text
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert pages and all(p.stat().st_size > 5000 for p in pages)
+    keep = os.environ.get("ALONGSIDE_KEEP_REPORT")
+    if keep:
+        for page in [pdf, *pages]:
+            shutil.copy(page, keep)
