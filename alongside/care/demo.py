@@ -33,7 +33,7 @@ DANA = ("dana@demo.alongside", "Dana", "Europe/London")
 # published in the R package dyadmlvar, MIT licence): 160 partners' CSI-16 before the
 # 44-day diary (SD 8.25 on the 0-81 sum) and the correlation between their scores
 # before and after it (r = .64; a 6-week stability, lower than a short test-retest, so
-# the threshold it gives, about 13.6 points, is a cautious one).
+# the threshold it gives, about 13.7 points, is a cautious one).
 # ``tests`` recompute both numbers from the data when it is present.
 CSI16_FIGURES = ReliableChangeParams(
     sd=8.25,
@@ -126,7 +126,7 @@ def seed_care(*, mira: User, alice: User, ben: User, make_person: Any) -> User:
             dana, mira, ["mood", "needs", "support", "assessments", "practice"], couple=False
         ),
     }
-    # Three CSI-16s each, four weeks apart; Ben's latest falls by 15 points (> 13.6).
+    # Three CSI-16s each, four weeks apart; Ben's latest falls by 15 points (> 13.7).
     takes = [
         *(_take(alice, total, days) for total, days in ((61, 58), (63, 30), (62, 2))),
         *(_take(ben, total, days) for total, days in ((66, 57), (63, 29), (51, 1))),
