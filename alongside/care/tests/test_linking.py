@@ -175,3 +175,24 @@ def test_becoming_a_therapist_and_changing_the_licence_asks_for_a_new_check(
     client.post("/care/become/", {"profession": "Psychologist", "licence": "Board 2"})
     profile.refresh_from_db()
     assert not profile.is_verified
+
+
+def test_a_therapist_who_is_a_client_elsewhere_keeps_the_two_apart(
+    alice: Any, dana: Any, eve: Any
+) -> None:
+    """dana is alice's therapist and eve's client: her caseload holds alice only, eve's
+    holds dana, and nothing of dana's reaches alice (she shares only with eve)."""
+    from django.test import Client
+
+    make_therapist(dana)
+    make_therapist(eve)
+    link_therapist(alice, dana, shares=["mood"])
+    link_therapist(dana, eve, shares=["mood", "notes"])
+    dana_client, eve_client = Client(), Client()
+    dana_client.force_login(dana)
+    eve_client.force_login(eve)
+    assert [c["name"] for c in dana_client.get("/api/v1/care/clients").json()] == ["Alice"]
+    assert [c["name"] for c in eve_client.get("/api/v1/care/clients").json()] == ["Dana"]
+    assert access.shared_categories(dana, alice) == frozenset()
+    assert access.shared_categories(dana, eve) == {"mood", "notes"}
+    assert access.shared_categories(alice, eve) == frozenset()
