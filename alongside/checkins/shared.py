@@ -101,8 +101,12 @@ def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
 
 
 def part(viewer: Any, owner: Any, link: Any, audience: Any) -> Part | None:
-    """What ``owner`` shares of their check-ins with ``audience``: the last 30 days."""
-    today = audience.local_today()
+    """What ``owner`` shares of their check-ins with ``audience``: the last 30 days.
+
+    A check-in's day is a day in its owner's zone: the 30 days end on the later of the
+    two todays, so someone in a zone behind the owner's (a therapist in Toronto, a client
+    in London) still sees the owner's today."""
+    today = max(owner.local_today(), audience.local_today())
     start = today - dt.timedelta(days=SHARED_DAYS - 1)
     reading = access.read(
         viewer,

@@ -297,7 +297,13 @@ def _sharing(request: AuthedHttpRequest, link: Link) -> HttpResponse:
                 request, _("Saved. %(name)s is not told about this change.") % {"name": str(other)}
             )
         return redirect("circle:link", pk=link.pk)
-    return render(request, "circle/sharing.html", {"form": form, "link": link, "other": other})
+    # Partners are never told of narrowing; a therapist is told, neutrally, of any change.
+    tells_changes = any(kind.tell_changes(grant) for kind in registry.link_kind_of_link(link.kind))
+    return render(
+        request,
+        "circle/sharing.html",
+        {"form": form, "link": link, "other": other, "tells_changes": tells_changes},
+    )
 
 
 @login_required

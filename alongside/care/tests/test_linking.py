@@ -115,6 +115,22 @@ def test_the_therapist_is_told_neutrally_when_a_client_narrows(alice: Any, dana:
     assert "notes" not in notice.text.lower()
 
 
+def test_the_sharing_page_says_a_therapist_is_told_and_a_partner_is_not(
+    alice: Any, ben: Any, dana: Any, sign_in: Callable[..., Client]
+) -> None:
+    make_therapist(dana)
+    care = link_therapist(alice, dana, shares=["mood", "notes"])
+    partners = link_people(alice, ben, inviter_shares=["mood"])
+    client = sign_in(alice)  # the page itself asks for no password; saving does
+    therapist_page = client.get(f"/circle/links/{care.link_id}/sharing/").content.decode()
+    assert "If you share less, Dana is told only that what you share has changed" in (
+        therapist_page
+    )
+    assert "Dana is not told" not in therapist_page
+    partner_page = client.get(f"/circle/links/{partners.pk}/sharing/").content.decode()
+    assert "If you share less, Ben is not told" in partner_page
+
+
 def test_a_partner_is_still_not_told_of_narrowing(alice: Any, ben: Any) -> None:
     link_people(alice, ben, inviter_shares=["mood", "notes"])
     Notice.objects.all().delete()

@@ -169,6 +169,21 @@ def test_the_partner_view_shows_needs_when_shared(
     assert "Unshared note 41c" not in page
 
 
+def test_the_owners_today_shows_to_someone_whose_day_is_still_yesterday(
+    link_couple: Callable[..., Link], alice: Any, ben_client: Client
+) -> None:
+    """A check-in's day is its owner's: alice's Tuesday in Auckland is on ben's page
+    while it is still Monday in London."""
+    link = link_couple(["mood"], [])
+    alice.time_zone = "Pacific/Auckland"
+    alice.save(update_fields=["time_zone"])
+    assert alice.local_today() == TODAY + dt.timedelta(days=1)
+    CheckIn.objects.create(owner=alice, day=alice.local_today(), mood=7)
+    page = text(ben_client.get(f"/circle/links/{link.pk}/"))
+    assert "7 out of 10" in page
+    assert "Tuesday 14 April" in page
+
+
 def test_a_partner_with_nothing_shared_sees_no_days(
     link_couple: Callable[..., Link], alice: Any, ben_client: Client
 ) -> None:
