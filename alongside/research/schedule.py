@@ -712,6 +712,10 @@ def plan(
             columns["utc"].append(utc)
             columns["off"].append(off[:, partner])
 
+    if len(set(ids)) != len(ids):
+        twice = sorted({i for i in ids if ids.count(i) > 1})[0]
+        raise ScheduleError("participants", f"{twice} is given twice")
+
     def joined_columns(name: str) -> np.ndarray:
         parts = columns[name]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)

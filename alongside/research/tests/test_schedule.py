@@ -370,6 +370,32 @@ def test_an_unknown_time_zone_is_named() -> None:
     assert "Europe/Lndon" in error.value.message
 
 
+def test_a_participant_given_twice_is_an_error() -> None:
+    with pytest.raises(ScheduleError) as error:
+        plan(
+            ScheduleSpec.daily("21:00"),
+            [ALICE, ALICE],
+            start=dt.date(2027, 5, 3),
+            days=1,
+            seed=1,
+            now=None,
+        )
+    assert error.value.field == "participants"
+
+
+def test_interval_prompts_for_a_dyad_fall_in_the_shared_hours() -> None:
+    spec = ScheduleSpec.interval("09:00-21:00", every=120)
+    couple = Dyad("d1", Participant("ann", "Europe/London"), Participant("ben", "Europe/Athens"))
+    found = plan_for(spec, couple, start=dt.date(2027, 5, 3))
+    # Athens is 2 hours ahead: ben's 09:00-21:00 is 07:00-19:00 in London.
+    assert [p.local.strftime("%H:%M") for p in found if p.participant == "ann"] == [
+        "09:00", "11:00", "13:00", "15:00", "17:00",
+    ]  # fmt: skip
+    assert [p.local.strftime("%H:%M") for p in found if p.participant == "ben"] == [
+        "11:00", "13:00", "15:00", "17:00", "19:00",
+    ]  # fmt: skip
+
+
 def test_a_study_cannot_start_in_the_past_but_a_preview_can() -> None:
     spec = ScheduleSpec.daily("21:00")
     now = dt.datetime(2027, 5, 10, 12, 0, tzinfo=dt.UTC)

@@ -67,6 +67,9 @@ def test_every_prompt_is_inside_its_window_and_apart(
         slot = (prompt.participant, prompt.day, prompt.window)
         per_slot[slot] = per_slot.get(slot, 0) + 1
     assert all(n <= spec.per_window for n in per_slot.values())
+    frame = result.to_frame()
+    expected = [(p.local.isoformat(), p.scheduled.isoformat()) for p in result.prompts()]
+    assert list(zip(frame["local_time"], frame["utc_time"], strict=True)) == expected
     for instants in by_person.values():
         assert instants == sorted(instants)
         assert len(set(instants)) == len(instants)
