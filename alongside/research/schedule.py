@@ -29,8 +29,8 @@ import hashlib
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -287,18 +287,16 @@ class Plan:
     offset: np.ndarray
     expiry: int
     reminders: int
-    columns: tuple[str, ...] = field(
-        default=(
-            "participant",
-            "dyad",
-            "day",
-            "window",
-            "prompt",
-            "local_time",
-            "utc_time",
-            "expires_utc",
-            "reminders_utc",
-        )
+    columns: ClassVar[tuple[str, ...]] = (
+        "participant",
+        "dyad",
+        "day",
+        "window",
+        "prompt",
+        "local_time",
+        "utc_time",
+        "expires_utc",
+        "reminders_utc",
     )
 
     def __len__(self) -> int:

@@ -8,7 +8,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alongside.research.schedule import Dyad, Participant, ScheduleSpec, Window, plan
+from alongside.research.schedule import Dyad, Participant, ScheduleSpec, Window, move, plan
 
 ZONES = [
     "Europe/London",
@@ -115,3 +115,33 @@ def test_the_same_seed_gives_the_same_plan(spec: ScheduleSpec, seed: int) -> Non
     one = plan(spec, people, start=dt.date(2027, 3, 26), days=3, seed=seed, now=None)
     two = plan(spec, people, start=dt.date(2027, 3, 26), days=3, seed=seed, now=None)
     assert list(one.prompts()) == list(two.prompts())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    spec=schedules(),
+    zones=st.tuples(st.sampled_from(ZONES), st.sampled_from(ZONES)),
+    hours=st.integers(0, 5 * 24),
+    seed=st.integers(0, 2**32),
+)
+def test_a_move_keeps_the_past_and_plans_the_rest_in_the_new_zone(
+    spec: ScheduleSpec, zones: tuple[str, str], hours: int, seed: int
+) -> None:
+    start = dt.date(2027, 3, 26)
+    before = plan(spec, [Participant("p", zones[0])], start=start, days=6, seed=seed, now=None)
+    since = dt.datetime(2027, 3, 25, 12, tzinfo=dt.UTC) + dt.timedelta(hours=hours)
+    after = move(
+        before, spec, Participant("p", zones[1]), since=since, start=start, days=6, seed=seed
+    )
+    old, new = list(before.prompts()), list(after.prompts())
+    assert [p for p in new if p.scheduled <= since] == [p for p in old if p.scheduled <= since]
+    instants = [p.scheduled for p in new]
+    assert instants == sorted(instants)
+    for earlier, later in itertools.pairwise(instants):
+        assert later - earlier >= dt.timedelta(minutes=max(spec.min_gap, 1))
+    for prompt in new:
+        if prompt.scheduled > since:
+            assert prompt.local.tzinfo is not None
+            assert str(prompt.local.tzinfo) == zones[1]
+            window = spec.windows[prompt.window - 1]
+            assert window.start <= prompt.local.hour * 60 + prompt.local.minute < window.end
