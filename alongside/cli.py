@@ -199,6 +199,9 @@ def _attach_optional() -> None:
     from alongside.assessments.cli import instruments
 
     cli.add_command(instruments)
+    from alongside.research.cli import study
+
+    cli.add_command(study)
 
 
 _attach_optional()
