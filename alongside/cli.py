@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -176,6 +177,63 @@ def worker(batch: bool) -> None:
 def demo(force: bool) -> None:
     """Seed demo people with several weeks of realistic check-ins."""
     _manage("demo", *(["--force"] if force else []))
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The backup file to write (replaced if it exists).",
+)
+def backup(out: Path) -> None:
+    """Back up the database while the site keeps running.
+
+    SQLite is copied with its online backup API, PostgreSQL with pg_dump; either way the
+    copy is consistent and written 0600. The encryption keys are NOT in the backup: keep
+    them, apart from it, or the backup cannot be read.
+    """
+    _django()
+    from django.conf import settings
+    from django.db import connections
+
+    from alongside.lib import backup as backups
+
+    try:
+        done = backups.backup(connections["default"].settings_dict, out)
+    except backups.BackupError as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"Backed up the {done.kind} database to {done.path} ({done.size:,} bytes).")
+    click.echo("The keys are not in it. Keep these apart from the backup; without them the")
+    click.echo("notes and names in it cannot be read:")
+    for place in backups.key_locations(Path(settings.DATA_DIR)):
+        click.echo(f"  {place}")
+
+
+@cli.command()
+@click.argument("backup_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def restore(backup_file: Path, force: bool) -> None:
+    """Restore a backup made by `alongside backup` into an empty database.
+
+    For SQLite, into this data directory's database file (a stale -wal/-shm pair beside it
+    is removed); for PostgreSQL, into the database DATABASE_URL names. A database that
+    already holds data is left alone unless --force. The keys must be the ones the backup
+    was made with (SECRET_KEY, NOTE_ENCRYPTION_KEYS or the files in the data directory).
+    """
+    _django()
+    from django.db import connections
+
+    from alongside.lib import backup as backups
+
+    connections["default"].close()
+    try:
+        done = backups.restore(connections["default"].settings_dict, backup_file, force=force)
+    except backups.BackupError as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"Restored the {done.kind} backup {backup_file}.")
+    click.echo("Run `alongside manage migrate` if this release is newer than the backup.")
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

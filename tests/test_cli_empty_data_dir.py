@@ -21,6 +21,8 @@ COMMANDS = [
     (["demo"], True),
     (["worker", "--batch"], True),
     (["manage", "check"], False),
+    (["backup", "--out", "/tmp/alongside-never-written.backup"], False),
+    (["restore", "/nonexistent/alongside.backup"], False),
     (["manage", "rotate_note_keys"], True),
     (
         [
