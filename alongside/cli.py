@@ -159,9 +159,13 @@ def worker(batch: bool) -> None:
         args += ["--batch", "--no-startup-delay"]
     _django()
     from alongside.accounts.tasks import ensure_scheduled
+    from alongside.lib import tasks_recovery
     from alongside.lib.health import start_heartbeat
 
     ensure_scheduled()  # the daily pruning of old access-log visits
+    # What a killed worker left behind runs again, and lost schedules are queued again.
+    tasks_recovery.repair()
+    tasks_recovery.ensure_scheduled()
 
     # /readyz reads this heartbeat: a worker that stops running stops beating.
     stop = threading.Event()

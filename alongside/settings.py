@@ -209,6 +209,8 @@ else:
 # --- background tasks -------------------------------------------------------------------
 # Visits in the access log older than this are deleted by a daily task (default: 2 years).
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 730, minimum=30)
+# A task still "running" after this long had its worker die: it is put back in the queue.
+TASK_STALE_AFTER_SECONDS = env_int("TASK_STALE_AFTER_SECONDS", 600)
 # /readyz says "not ready" when no task worker has written a heartbeat for this long.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120, minimum=30)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
