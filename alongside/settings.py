@@ -99,9 +99,7 @@ if DATABASE_URL:
         # Health checks: a connection kept open across a PostgreSQL restart is noticed
         # and replaced at the start of the next request, instead of failing it.
         DATABASES = {
-            "default": dj_database_url.parse(
-                DATABASE_URL, conn_max_age=60, conn_health_checks=True
-            )
+            "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
         }
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL: {exc}") from exc

@@ -108,3 +108,25 @@ def register_link_kinds() -> None:
             describe=_describe_inviting_therapist,
         )
     )
+
+
+def person_part(viewer: Any, owner: Any, link: Any, audience: Any) -> Any:
+    """On the circle page of a therapist link: the way to the care pages, for each side
+    (nothing on a preview through someone else's eyes, and nothing on other links)."""
+    from alongside.circle.registry import Part
+
+    if link is None or link.kind != "therapist" or audience.pk != viewer.pk:
+        return None
+    care = CareLink.objects.filter(link=link).select_related("therapist", "client").first()
+    if care is None:
+        return None
+    if care.client_id == viewer.pk:
+        return Part(
+            "care/_part_client.html",
+            {
+                "care": care,
+                "therapist": care.therapist,
+                "verified": verified_phrase(care.therapist),
+            },
+        )
+    return Part("care/_part_therapist.html", {"care": care, "client": care.client})

@@ -212,3 +212,21 @@ def test_a_therapist_who_is_a_client_elsewhere_keeps_the_two_apart(
     assert access.shared_categories(dana, alice) == frozenset()
     assert access.shared_categories(dana, eve) == {"mood", "notes"}
     assert access.shared_categories(alice, eve) == frozenset()
+
+
+def test_the_circle_page_of_a_therapist_link_leads_to_the_care_pages(alice: Any, dana: Any) -> None:
+    from django.test import Client
+
+    make_therapist(dana)
+    care = link_therapist(alice, dana, shares=["mood"])
+    as_alice, as_dana = Client(), Client()
+    as_alice.force_login(alice)
+    as_dana.force_login(dana)
+    alice_page = as_alice.get(f"/circle/links/{care.link_id}/").content.decode()
+    assert f'href="/care/my-therapists/{care.pk}/"' in alice_page
+    assert "have checked" in alice_page
+    dana_page = as_dana.get(f"/circle/links/{care.link_id}/").content.decode()
+    assert f'href="/care/clients/{care.pk}/"' in dana_page
+    # Alice's preview of what Dana sees of her draws no way into Dana's pages.
+    review = as_alice.get("/circle/what-others-see/").content.decode()
+    assert f'href="/care/clients/{care.pk}/"' not in review
