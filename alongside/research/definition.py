@@ -1,0 +1,333 @@
+"""A study's definition as a file: one YAML document, checked strictly before anything is
+stored (see "## Study files" in docs/research.md).
+
+``parse_definition`` checks the shape with pydantic (strict: no coercion, no unknown
+keys), then what a shape cannot say (a choice needs options, the end is not before the
+start, an instrument is installed). Every problem names its field path, like
+``items[2].options`` or ``schedule.windows[0].end``; the first problem stops nothing, so a
+researcher sees them all at once.
+
+The schedule is stored as given once its shape is right: the schedule engine reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ValidationError as PydanticError
+
+from alongside.lib.schemas import Text
+
+__all__ = [
+    "ITEM_TYPES",
+    "SCHEDULE_KINDS",
+    "Definition",
+    "DefinitionError",
+    "Issue",
+    "dump_yaml",
+    "load_yaml",
+    "normalise_code",
+    "parse_definition",
+]
+
+ITEM_TYPES = ("slider", "scale", "choice", "text", "instrument")
+SCHEDULE_KINDS = ("daily", "fixed", "random", "interval")
+CODE_RE = re.compile(r"^[A-Z0-9]{4,16}$")
+PREFIX_RE = re.compile(r"^[A-Z]{2,5}$")
+_TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_ITEM_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+@dataclass(frozen=True)
+class Issue:
+    path: str  # "items[2].options"; "" for the file as a whole
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class DefinitionError(ValueError):
+    """Everything wrong with a study file, each problem with its field path."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        super().__init__("; ".join(str(i) for i in issues))
+
+
+def normalise_code(raw: str) -> str:
+    """ "evn 2026", "EVN-2026" and "evn2026" are the same code."""
+    return re.sub(r"[\s-]+", "", raw).upper()
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+def _clock(value: Any) -> Any:
+    # YAML 1.1 reads an unquoted 21:00 as the number 1260: say how to write it.
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError('write times in quotes, like "21:00"')
+    if isinstance(value, str) and not _TIME_RE.match(value):
+        raise ValueError('a time of day is written "HH:MM", like "09:30"')
+    return value
+
+
+class Window(_Strict):
+    start: str
+    end: str
+
+    _times = field_validator("start", "end", mode="before")(_clock)
+
+
+class Days(_Strict):
+    """Which days have prompts: every day (the default), every 2nd day, every week..."""
+
+    every: int = Field(1, ge=1, le=28)
+    unit: Literal["days", "weeks"] = "days"
+
+
+class _Schedule(_Strict):
+    days: Days = Days()
+    expiry_minutes: int = Field(60, ge=1, le=24 * 60)
+    reminders: list[Annotated[int, Field(ge=1, le=24 * 60)]] = Field(
+        default_factory=list, max_length=5
+    )
+
+
+class DailySchedule(_Schedule):
+    kind: Literal["daily"]
+    time: str
+
+    _time = field_validator("time", mode="before")(_clock)
+
+
+class FixedSchedule(_Schedule):
+    kind: Literal["fixed"]
+    times: list[str] = Field(min_length=1, max_length=24)
+
+    @field_validator("times", mode="before")
+    @classmethod
+    def _times(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            for each in value:
+                _clock(each)
+        return value
+
+
+class RandomSchedule(_Schedule):
+    kind: Literal["random"]
+    windows: list[Window] = Field(min_length=1, max_length=12)
+    per_window: int = Field(1, ge=1, le=6)
+    min_gap_minutes: int = Field(0, ge=0, le=12 * 60)
+
+
+class IntervalSchedule(_Schedule):
+    kind: Literal["interval"]
+    start: str
+    end: str
+    every_minutes: int = Field(ge=15, le=24 * 60)
+
+    _times = field_validator("start", "end", mode="before")(_clock)
+
+
+Schedule = Annotated[
+    DailySchedule | FixedSchedule | RandomSchedule | IntervalSchedule,
+    Field(discriminator="kind"),
+]
+
+
+class Item(_Strict):
+    id: str
+    type: Literal["slider", "scale", "choice", "text", "instrument"]
+    text: Text = Field("", max_length=300)
+    # slider: the words at 0 and 100; scale: at 1 and 7
+    low_label: Text = Field("", max_length=60)
+    high_label: Text = Field("", max_length=60)
+    options: list[Annotated[Text, Field(min_length=1, max_length=80)]] = Field(
+        default_factory=list, max_length=12
+    )
+    max_length: int = Field(200, ge=1, le=1000)
+    instrument: str = ""
+
+
+class Consent(_Strict):
+    information_sheet: Text = Field(min_length=1, max_length=20_000)
+    text: Text = Field(min_length=1, max_length=20_000)
+    # Only when the consent text says so does the researcher see names and addresses.
+    researcher_sees_identity: bool = False
+    # What withdrawing does with what was collected: the participant chooses, or the
+    # consent text already said.
+    on_withdrawal: Literal["ask", "keep", "delete"] = "ask"
+
+
+class Definition(_Strict):
+    title: Text = Field(min_length=1, max_length=200)
+    description: Text = Field("", max_length=5_000)
+    code: str
+    id_prefix: str = ""
+    couple: bool = False
+    starts_on: dt.date
+    ends_on: dt.date
+    consent: Consent
+    items: list[Item] = Field(min_length=1, max_length=40)
+    schedule: Schedule
+
+    @field_validator("code", mode="after")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        code = normalise_code(value)
+        if not CODE_RE.match(code):
+            raise ValueError("a code is 4 to 16 letters and numbers, like EVENINGS")
+        return code
+
+    @field_validator("id_prefix", mode="after")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        prefix = value.upper()
+        if prefix and not PREFIX_RE.match(prefix):
+            raise ValueError("a study ID prefix is 2 to 5 letters, like EVN")
+        return prefix
+
+    @field_validator("starts_on", "ends_on", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        # A date in JSON or a form is text; YAML already gives a date.
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError("a date is written YYYY-MM-DD, like 2027-03-01") from None
+        if isinstance(value, dt.datetime):
+            raise ValueError("a date is written YYYY-MM-DD, without a time")
+        return value
+
+    def prefix(self) -> str:
+        return self.id_prefix or re.sub(r"[^A-Z]", "", self.code)[:3].ljust(2, "X")
+
+    def to_data(self) -> dict[str, Any]:
+        """The definition as plain data, in the file's order (dates as dates)."""
+        return self.model_dump(mode="python")
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    previous: int | str | None = None
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif previous == "schedule" and part in SCHEDULE_KINDS:
+            pass  # the union's tag, which names no field
+        elif part.startswith("function-") or part.endswith("]"):
+            pass
+        else:
+            out += f".{part}" if out else part
+        previous = part
+    return out
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "this field is not part of a study file (check its spelling)"
+    if kind == "missing":
+        return "this field is required"
+    if kind == "literal_error" and error["loc"][-1] == "type":
+        return f"unknown item type {error['input']!r}: use one of {', '.join(ITEM_TYPES)}"
+    if kind == "union_tag_invalid":
+        return f"unknown schedule kind: use one of {', '.join(SCHEDULE_KINDS)}"
+    if kind == "union_tag_not_found":
+        return f"say which kind of schedule: one of {', '.join(SCHEDULE_KINDS)}"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _check(d: Definition, instruments: set[str] | None) -> list[Issue]:
+    issues: list[Issue] = []
+    if d.ends_on < d.starts_on:
+        issues.append(Issue("ends_on", "the study ends before it starts"))
+    seen: set[str] = set()
+    for n, item in enumerate(d.items):
+        at = f"items[{n}]"
+        if not _ITEM_ID_RE.match(item.id):
+            issues.append(
+                Issue(f"{at}.id", "an item id is lowercase letters, digits and _, like mood")
+            )
+        elif item.id in seen:
+            issues.append(Issue(f"{at}.id", f"the id {item.id!r} is used twice"))
+        seen.add(item.id)
+        if item.type != "instrument" and not item.text.strip():
+            issues.append(Issue(f"{at}.text", "say what this item asks"))
+        if item.type == "choice":
+            if len(item.options) < 2:
+                issues.append(Issue(f"{at}.options", "a choice item needs at least two options"))
+            elif len(set(item.options)) != len(item.options):
+                issues.append(Issue(f"{at}.options", "each option is listed once"))
+        elif item.options:
+            issues.append(Issue(f"{at}.options", "only choice items have options"))
+        if item.type == "instrument":
+            if not item.instrument:
+                issues.append(Issue(f"{at}.instrument", "name the installed instrument's id"))
+            elif instruments is not None and item.instrument not in instruments:
+                issues.append(
+                    Issue(f"{at}.instrument", f"no installed instrument {item.instrument!r}")
+                )
+        elif item.instrument:
+            issues.append(Issue(f"{at}.instrument", "only instrument items name an instrument"))
+    s = d.schedule
+    for n, minutes in enumerate(s.reminders):
+        if minutes >= s.expiry_minutes:
+            issues.append(
+                Issue(f"schedule.reminders[{n}]", "a reminder comes before the prompt expires")
+            )
+    if isinstance(s, RandomSchedule):
+        for n, w in enumerate(s.windows):
+            if _minutes(w.end) <= _minutes(w.start):
+                issues.append(Issue(f"schedule.windows[{n}].end", "a window ends after it starts"))
+    elif isinstance(s, IntervalSchedule) and _minutes(s.end) <= _minutes(s.start):
+        issues.append(Issue("schedule.end", "the prompts end after they start"))
+    elif isinstance(s, FixedSchedule) and len(set(s.times)) != len(s.times):
+        issues.append(Issue("schedule.times", "each time is listed once"))
+    return issues
+
+
+def parse_definition(data: Any, *, instruments: set[str] | None = None) -> Definition:
+    """``data`` (from YAML, JSON or a form) as a checked ``Definition``.
+
+    ``instruments``: the installed instrument ids (``None`` skips that check). Raises
+    ``DefinitionError`` naming every field that is wrong."""
+    if not isinstance(data, dict):
+        raise DefinitionError([Issue("", "a study file is a mapping of fields, like title:")])
+    try:
+        definition = Definition.model_validate(data)
+    except PydanticError as problem:
+        raise DefinitionError(
+            [Issue(_path(tuple(e["loc"])), _message(e)) for e in problem.errors()]
+        ) from None
+    issues = _check(definition, instruments)
+    if issues:
+        raise DefinitionError(issues)
+    return definition
+
+
+def load_yaml(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise DefinitionError([Issue("", f"this is not valid YAML{where}")]) from None
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)
