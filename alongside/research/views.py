@@ -271,7 +271,7 @@ def withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if me.status == "withdrawn":
         return redirect("research:participation", pk=me.pk)
     choice = services.withdrawal_choice(me)
-    form = WithdrawForm(request.POST or None, choice=choice)
+    form = WithdrawForm(request.POST if request.method == "POST" else None, choice=choice)
     if request.method == "POST" and form.is_valid():
         delete = not form.cleaned_data.get("keep", choice == "keep")
         services.participant_withdraw(participant=me, delete=delete)
