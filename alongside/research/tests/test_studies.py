@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from pydantic import BaseModel
 
 from alongside.research import services
 from alongside.research.definition import DefinitionError, dump_yaml, parse_definition
@@ -329,3 +330,23 @@ def test_only_a_researcher_imports(alice: Any, tmp_path: Path) -> None:
     file.write_text(dump_yaml(definition()), encoding="utf-8")
     with pytest.raises(CommandError, match="not a researcher"):
         call_command("study_import", str(file), "--researcher", "alice@example.org")
+
+
+def test_every_study_file_field_is_documented() -> None:
+    from alongside.research import definition as d
+
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "research.md").read_text("utf-8")
+    section = guide.split("## Study files", 1)[1].split("\n## ", 1)[0]
+    models: list[type[BaseModel]] = [d.Definition, d.Consent, d.Item, d.Window, d.Days]
+    models += [d.DailySchedule, d.FixedSchedule, d.RandomSchedule, d.IntervalSchedule]
+    names = {name for model in models for name in model.model_fields}
+    names |= set(d.ITEM_TYPES) | set(d.SCHEDULE_KINDS)
+    missing = sorted(name for name in names if f"`{name}`" not in section)
+    assert not missing, f"Describe these in docs/research.md, Study files: {missing}"
+
+
+def test_the_documented_example_is_a_valid_study_file() -> None:
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "research.md").read_text("utf-8")
+    example = guide.split("```yaml\n", 1)[1].split("```", 1)[0]
+    parsed = parse_definition(yaml.safe_load(example), instruments=services.installed_instruments())
+    assert parsed.code == "EVENINGS" and len(parsed.items) == 5
