@@ -211,8 +211,12 @@ class Definition(_Strict):
         return self.id_prefix or re.sub(r"[^A-Z]", "", self.code)[:3].ljust(2, "X")
 
     def to_data(self) -> dict[str, Any]:
-        """The definition as plain data, in the file's order (dates as dates)."""
-        return self.model_dump(mode="python")
+        """The definition as plain data, in the file's order (dates as dates). Items
+        leave out what they do not use; the schedule spells out every default, so the
+        schedule engine reads it without knowing them."""
+        data = self.model_dump(mode="python")
+        data["items"] = [item.model_dump(exclude_defaults=True) for item in self.items]
+        return data
 
 
 def _path(loc: tuple[int | str, ...]) -> str:

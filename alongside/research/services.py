@@ -233,17 +233,22 @@ def participant_join(*, study: Study, user: Any, version: int) -> Participant:
             raise ResearchProblem(
                 _("The study's information changed while you were reading. Please read it again.")
             )
-        if participation_of(user, study) is not None:
-            raise ResearchProblem(_("You are taking part in this study already."))
-        try:
-            participant = Participant.objects.create(
-                study=study,
-                user=user,
-                study_code=_new_study_code(study),
-                consent_version=current.number,
-            )
-        except IntegrityError:
-            raise ResearchProblem(_("You are taking part in this study already.")) from None
+        for _try in range(5):
+            if participation_of(user, study) is not None:
+                raise ResearchProblem(_("You are taking part in this study already."))
+            try:
+                with transaction.atomic():
+                    participant = Participant.objects.create(
+                        study=study,
+                        user=user,
+                        study_code=_new_study_code(study),
+                        consent_version=current.number,
+                    )
+                break
+            except IntegrityError:
+                continue  # joined at the same moment, or the same study ID drawn: look again
+        else:
+            raise RuntimeError("could not draw a free study ID")
         Consent.objects.create(participant=participant, version=current)
     return participant
 
@@ -305,20 +310,24 @@ def dyad_join(*, participant: Participant, raw_code: str) -> Dyad:
         raise ResearchProblem(
             _("That is your own pair code. Give it to your partner: they enter it.")
         )
+    dyad = (
+        Dyad.objects.select_related("first")
+        .filter(code=code, study=participant.study, second__isnull=True)
+        .exclude(first__status="withdrawn")
+        .first()
+    )
+    if dyad is None:
+        raise CodeUnusable(_wrong_pair_code())
     with transaction.atomic():
-        dyad = (
-            Dyad.objects.select_for_update()
-            .select_related("first")
-            .filter(code=code, study=participant.study, second__isnull=True)
-            .first()
-        )
-        if dyad is None or dyad.first.status == "withdrawn":
-            raise CodeUnusable(_wrong_pair_code())
         if own is not None:
             own.delete()  # the code they had drawn themselves is no longer needed
-        dyad.second = participant
-        dyad.formed_at = timezone.now()
-        dyad.save(update_fields=["second", "formed_at"])
+        # One conditional UPDATE: of two people entering the same code at once, one pairs.
+        formed = Dyad.objects.filter(pk=dyad.pk, second__isnull=True).update(
+            second=participant, formed_at=timezone.now()
+        )
+        if not formed:
+            raise CodeUnusable(_wrong_pair_code())
+    dyad.refresh_from_db()
     return dyad
 
 

@@ -76,7 +76,7 @@ def study(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "status_key": p.status,
             "consent_version": p.consent_version,
             "needs_consent": p.status != "withdrawn" and p.consent_version != current,
-            "joined_on": p.joined_at.date(),
+            "joined_at": p.joined_at,
             "data_deleted": p.data_deleted,
             # Only when the version they accepted says so.
             "identity": (
