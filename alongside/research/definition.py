@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import yaml
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticError
 
@@ -72,9 +73,9 @@ class _Strict(BaseModel):
 def _clock(value: Any) -> Any:
     # YAML 1.1 reads an unquoted 21:00 as the number 1260: say how to write it.
     if isinstance(value, int) and not isinstance(value, bool):
-        raise ValueError('write times in quotes, like "21:00"')
+        raise ValueError(_('write times in quotes, like "21:00"'))
     if isinstance(value, str) and not _TIME_RE.match(value):
-        raise ValueError('a time of day is written "HH:MM", like "09:30"')
+        raise ValueError(_('a time of day is written "HH:MM", like "09:30"'))
     return value
 
 
@@ -183,7 +184,7 @@ class Definition(_Strict):
     def _code(cls, value: str) -> str:
         code = normalise_code(value)
         if not CODE_RE.match(code):
-            raise ValueError("a code is 4 to 16 letters and numbers, like EVENINGS")
+            raise ValueError(_("a code is 4 to 16 letters and numbers, like EVENINGS"))
         return code
 
     @field_validator("id_prefix", mode="after")
@@ -191,7 +192,7 @@ class Definition(_Strict):
     def _prefix(cls, value: str) -> str:
         prefix = value.upper()
         if prefix and not PREFIX_RE.match(prefix):
-            raise ValueError("a study ID prefix is 2 to 5 letters, like EVN")
+            raise ValueError(_("a study ID prefix is 2 to 5 letters, like EVN"))
         return prefix
 
     @field_validator("starts_on", "ends_on", mode="before")
@@ -202,9 +203,9 @@ class Definition(_Strict):
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
-                raise ValueError("a date is written YYYY-MM-DD, like 2027-03-01") from None
+                raise ValueError(_("a date is written YYYY-MM-DD, like 2027-03-01")) from None
         if isinstance(value, dt.datetime):
-            raise ValueError("a date is written YYYY-MM-DD, without a time")
+            raise ValueError(_("a date is written YYYY-MM-DD, without a time"))
         return value
 
     def prefix(self) -> str:
@@ -238,15 +239,18 @@ def _path(loc: tuple[int | str, ...]) -> str:
 def _message(error: Any) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "this field is not part of a study file (check its spelling)"
+        return _("this field is not part of a study file (check its spelling)")
     if kind == "missing":
-        return "this field is required"
+        return _("this field is required")
     if kind == "literal_error" and error["loc"][-1] == "type":
-        return f"unknown item type {error['input']!r}: use one of {', '.join(ITEM_TYPES)}"
+        return _("unknown item type %(t)r: use one of %(all)s") % {
+            "t": error["input"],
+            "all": ", ".join(ITEM_TYPES),
+        }
     if kind == "union_tag_invalid":
-        return f"unknown schedule kind: use one of {', '.join(SCHEDULE_KINDS)}"
+        return _("unknown schedule kind: use one of %(all)s") % {"all": ", ".join(SCHEDULE_KINDS)}
     if kind == "union_tag_not_found":
-        return f"say which kind of schedule: one of {', '.join(SCHEDULE_KINDS)}"
+        return _("say which kind of schedule: one of %(all)s") % {"all": ", ".join(SCHEDULE_KINDS)}
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 
@@ -259,49 +263,54 @@ def _minutes(clock: str) -> int:
 def _check(d: Definition, instruments: set[str] | None) -> list[Issue]:
     issues: list[Issue] = []
     if d.ends_on < d.starts_on:
-        issues.append(Issue("ends_on", "the study ends before it starts"))
+        issues.append(Issue("ends_on", _("the study ends before it starts")))
     seen: set[str] = set()
     for n, item in enumerate(d.items):
         at = f"items[{n}]"
         if not _ITEM_ID_RE.match(item.id):
             issues.append(
-                Issue(f"{at}.id", "an item id is lowercase letters, digits and _, like mood")
+                Issue(f"{at}.id", _("an item id is lowercase letters, digits and _, like mood"))
             )
         elif item.id in seen:
-            issues.append(Issue(f"{at}.id", f"the id {item.id!r} is used twice"))
+            issues.append(Issue(f"{at}.id", _("the id %(id)r is used twice") % {"id": item.id}))
         seen.add(item.id)
         if item.type != "instrument" and not item.text.strip():
-            issues.append(Issue(f"{at}.text", "say what this item asks"))
+            issues.append(Issue(f"{at}.text", _("say what this item asks")))
         if item.type == "choice":
             if len(item.options) < 2:
-                issues.append(Issue(f"{at}.options", "a choice item needs at least two options"))
+                issues.append(Issue(f"{at}.options", _("a choice item needs at least two options")))
             elif len(set(item.options)) != len(item.options):
-                issues.append(Issue(f"{at}.options", "each option is listed once"))
+                issues.append(Issue(f"{at}.options", _("each option is listed once")))
         elif item.options:
-            issues.append(Issue(f"{at}.options", "only choice items have options"))
+            issues.append(Issue(f"{at}.options", _("only choice items have options")))
         if item.type == "instrument":
             if not item.instrument:
-                issues.append(Issue(f"{at}.instrument", "name the installed instrument's id"))
+                issues.append(Issue(f"{at}.instrument", _("name the installed instrument's id")))
             elif instruments is not None and item.instrument not in instruments:
                 issues.append(
-                    Issue(f"{at}.instrument", f"no installed instrument {item.instrument!r}")
+                    Issue(
+                        f"{at}.instrument",
+                        _("no installed instrument %(id)r") % {"id": item.instrument},
+                    )
                 )
         elif item.instrument:
-            issues.append(Issue(f"{at}.instrument", "only instrument items name an instrument"))
+            issues.append(Issue(f"{at}.instrument", _("only instrument items name an instrument")))
     s = d.schedule
     for n, minutes in enumerate(s.reminders):
         if minutes >= s.expiry_minutes:
             issues.append(
-                Issue(f"schedule.reminders[{n}]", "a reminder comes before the prompt expires")
+                Issue(f"schedule.reminders[{n}]", _("a reminder comes before the prompt expires"))
             )
     if isinstance(s, RandomSchedule):
         for n, w in enumerate(s.windows):
             if _minutes(w.end) <= _minutes(w.start):
-                issues.append(Issue(f"schedule.windows[{n}].end", "a window ends after it starts"))
+                issues.append(
+                    Issue(f"schedule.windows[{n}].end", _("a window ends after it starts"))
+                )
     elif isinstance(s, IntervalSchedule) and _minutes(s.end) <= _minutes(s.start):
-        issues.append(Issue("schedule.end", "the prompts end after they start"))
+        issues.append(Issue("schedule.end", _("the prompts end after they start")))
     elif isinstance(s, FixedSchedule) and len(set(s.times)) != len(s.times):
-        issues.append(Issue("schedule.times", "each time is listed once"))
+        issues.append(Issue("schedule.times", _("each time is listed once")))
     return issues
 
 
@@ -311,7 +320,7 @@ def parse_definition(data: Any, *, instruments: set[str] | None = None) -> Defin
     ``instruments``: the installed instrument ids (``None`` skips that check). Raises
     ``DefinitionError`` naming every field that is wrong."""
     if not isinstance(data, dict):
-        raise DefinitionError([Issue("", "a study file is a mapping of fields, like title:")])
+        raise DefinitionError([Issue("", _("a study file is a mapping of fields, like title:"))])
     try:
         definition = Definition.model_validate(data)
     except PydanticError as problem:
@@ -329,8 +338,8 @@ def load_yaml(text: str) -> Any:
         return yaml.safe_load(text)
     except yaml.YAMLError as problem:
         mark = getattr(problem, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise DefinitionError([Issue("", f"this is not valid YAML{where}")]) from None
+        where = (_(" (line %(n)s)") % {"n": mark.line + 1}) if mark is not None else ""
+        raise DefinitionError([Issue("", _("this is not valid YAML") + where)]) from None
 
 
 def dump_yaml(data: Any) -> str:

@@ -68,7 +68,7 @@ def researcher_revoke(*, user: Any) -> None:
 def _check_dates(definition: Definition, *, today: dt.date, before: Study | None) -> None:
     unchanged = before is not None and before.starts_on == definition.starts_on
     if definition.starts_on < today and not unchanged:
-        raise DefinitionError([Issue("starts_on", "the first day is already past")])
+        raise DefinitionError([Issue("starts_on", _("the first day is already past"))])
 
 
 def _check_code(definition: Definition, *, study: Study | None) -> None:
@@ -76,7 +76,7 @@ def _check_code(definition: Definition, *, study: Study | None) -> None:
     if study is not None:
         taken = taken.exclude(pk=study.pk)
     if taken.exists():
-        raise DefinitionError([Issue("code", "another study uses this code already")])
+        raise DefinitionError([Issue("code", _("another study uses this code already"))])
 
 
 def _fields(definition: Definition) -> dict[str, Any]:

@@ -271,6 +271,9 @@ def test_a_study_file_round_trips(alice: Any, tmp_path: Path) -> None:
     call_command("study_export", str(Study.objects.get().pk), stdout=again)
     assert again.getvalue() == exported
     assert yaml.safe_load(exported) == services.study_data(Study.objects.get())
+    by_code = StringIO()
+    call_command("study_export", "evenings", stdout=by_code)
+    assert by_code.getvalue() == exported
 
 
 def test_the_export_page_gives_the_same_file(alice: Any, alice_client: Client) -> None:

@@ -1,4 +1,4 @@
-"""``alongside manage study_export ID``: a study as its study file (YAML, to stdout)."""
+"""``alongside manage study_export ID|CODE``: a study as its study file (YAML, to stdout)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alongside.research import services
-from alongside.research.definition import dump_yaml
+from alongside.research.definition import dump_yaml, normalise_code
 from alongside.research.models import Study
 
 
@@ -18,11 +18,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("id", type=int, help="The study's number.")
+        parser.add_argument("id", help="The study's number, or its enrolment code.")
         parser.add_argument("--output", help="Write to this file instead.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        study = Study.objects.filter(pk=options["id"]).first()
+        given = str(options["id"]).strip()
+        if given.isdigit():
+            study = Study.objects.filter(pk=int(given)).first()
+        else:
+            study = Study.objects.filter(code=normalise_code(given)).first()
         if study is None:
             raise CommandError(f"No study {options['id']}.")
         text = dump_yaml(services.study_data(study))
