@@ -34,6 +34,7 @@ __all__ = [
     "load_yaml",
     "normalise_code",
     "parse_definition",
+    "schedule_of",
 ]
 
 ITEM_TYPES = ("slider", "scale", "choice", "text", "instrument")
@@ -211,13 +212,16 @@ class Definition(_Strict):
     def prefix(self) -> str:
         return self.id_prefix or re.sub(r"[^A-Z]", "", self.code)[:3].ljust(2, "X")
 
-    def to_data(self) -> dict[str, Any]:
-        """The definition as plain data, in the file's order (dates as dates). Items
-        leave out what they do not use; the schedule spells out every default, so the
-        schedule engine reads it without knowing them."""
-        data = self.model_dump(mode="python")
-        data["items"] = [item.model_dump(exclude_defaults=True) for item in self.items]
-        return data
+
+def schedule_of(
+    stored: dict[str, Any],
+) -> DailySchedule | FixedSchedule | RandomSchedule | IntervalSchedule:
+    """A study's stored schedule, read back as its model (defaults filled in)."""
+    return _ScheduleOnly.model_validate({"schedule": stored}).schedule
+
+
+class _ScheduleOnly(_Strict):
+    schedule: Schedule
 
 
 def _path(loc: tuple[int | str, ...]) -> str:

@@ -3,6 +3,7 @@ consent versions, joining, pairing, pausing and withdrawing."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import secrets
 from typing import Any
@@ -79,8 +80,9 @@ def _check_code(definition: Definition, *, study: Study | None) -> None:
         raise DefinitionError([Issue("code", _("another study uses this code already"))])
 
 
-def _fields(definition: Definition) -> dict[str, Any]:
-    data = definition.to_data()
+def _fields(definition: Definition, data: dict[str, Any]) -> dict[str, Any]:
+    # The items and the schedule are stored as given (their shape is checked): the
+    # schedule engine reads the schedule through ``definition.schedule_of``.
     return {
         "title": definition.title,
         "description": definition.description,
@@ -89,8 +91,8 @@ def _fields(definition: Definition) -> dict[str, Any]:
         "is_couple": definition.couple,
         "starts_on": definition.starts_on,
         "ends_on": definition.ends_on,
-        "items": data["items"],
-        "schedule": data["schedule"],
+        "items": copy.deepcopy(data["items"]),
+        "schedule": copy.deepcopy(data["schedule"]),
     }
 
 
@@ -101,7 +103,7 @@ def study_create(*, researcher: Any, data: Any, today: dt.date | None = None) ->
     _check_dates(definition, today=today or timezone.localdate(), before=None)
     _check_code(definition, study=None)
     with transaction.atomic():
-        study = Study.objects.create(researcher=researcher, **_fields(definition))
+        study = Study.objects.create(researcher=researcher, **_fields(definition, data))
         _consent_create(study=study, definition=definition, number=1)
     return study
 
@@ -114,7 +116,7 @@ def study_update(*, study: Study, data: Any, today: dt.date | None = None) -> St
     _check_dates(definition, today=today or timezone.localdate(), before=study)
     _check_code(definition, study=study)
     with transaction.atomic():
-        for name, value in _fields(definition).items():
+        for name, value in _fields(definition, data).items():
             setattr(study, name, value)
         study.save()
         current = study.current_consent()

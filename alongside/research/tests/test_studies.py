@@ -78,6 +78,18 @@ def test_a_good_definition_is_stored_with_its_first_consent_version(alice: Any) 
     assert study.code == "EVENINGS" and study.id_prefix == "EVN" and study.is_couple
     assert [i["type"] for i in study.items] == ["slider", "scale", "choice", "text", "instrument"]
     assert study.schedule["kind"] == "random" and study.schedule["per_window"] == 2
+
+
+def test_the_schedule_is_stored_as_given_and_read_with_its_defaults(alice: Any) -> None:
+    from alongside.research.definition import RandomSchedule, schedule_of
+
+    given = {"kind": "random", "windows": [{"start": "09:00", "end": "12:00"}]}
+    study = make_study(alice, schedule=given)
+    assert study.schedule == given
+    schedule = schedule_of(study.schedule)
+    assert isinstance(schedule, RandomSchedule)
+    assert (schedule.per_window, schedule.min_gap_minutes, schedule.expiry_minutes) == (1, 0, 60)
+    assert (schedule.days.every, schedule.days.unit, schedule.reminders) == (1, "days", [])
     assert study.current_consent() is not None
     assert study.current_consent().number == 1  # type: ignore[union-attr]
 
@@ -197,7 +209,8 @@ def test_the_web_form_creates_a_study(alice: Any, alice_client: Client) -> None:
     assert response.status_code == 302 and response["Location"] == reverse(
         "research:study", args=[study.pk]
     )
-    assert services.study_data(study)["items"] == parse_definition(definition()).to_data()["items"]
+    assert services.study_data(study)["items"] == definition()["items"]
+    assert services.study_data(study)["schedule"] == definition()["schedule"]
 
 
 def test_the_web_form_puts_each_problem_next_to_its_field(alice: Any, alice_client: Client) -> None:
