@@ -43,8 +43,9 @@ class StudyQuerySet(models.QuerySet["Study"]):
 class Study(models.Model):
     """One study: what it asks, when, of whom, under which consent."""
 
+    # A researcher's studies go with their account, as everything a person owns does.
     researcher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="research_studies"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="research_studies"
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -194,7 +195,8 @@ class Consent(models.Model):
     """A participant accepted this consent version at this time."""
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
-    version = models.ForeignKey(ConsentVersion, on_delete=models.PROTECT, related_name="consents")
+    # A version someone accepted is never deleted on its own (only with its study).
+    version = models.ForeignKey(ConsentVersion, on_delete=models.RESTRICT, related_name="consents")
     accepted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

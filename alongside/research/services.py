@@ -379,3 +379,10 @@ def participant_withdraw(*, participant: Participant, delete: bool) -> None:
     participant.save()
     # A pair code nobody used yet opens nothing any more.
     Dyad.objects.filter(first=participant, second__isnull=True).delete()
+
+
+def account_deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """An account is being deleted: it leaves each study it takes part in. What it gave
+    is deleted unless the consent said it is kept; the study keeps an anonymous record."""
+    for participant in Participant.objects.filter(user=instance).exclude(status="withdrawn"):
+        participant_withdraw(participant=participant, delete=True)

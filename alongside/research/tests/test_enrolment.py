@@ -214,3 +214,15 @@ def test_nobody_else_opens_my_taking_part(study: Any, alice: Any, ben_client: Cl
         assert ben_client.post(reverse(f"research:{name}", args=[me.pk])).status_code == 404
     me.refresh_from_db()
     assert me.status == "active"
+
+
+def test_deleting_an_account_leaves_the_study(study: Any, alice: Any, dana: Any) -> None:
+    me = enrol(alice, study)
+    _with_prompts(me)
+    alice.delete()
+    me.refresh_from_db()
+    assert me.status == "withdrawn" and me.data_deleted and me.user is None
+    assert not Answer.objects.exists() and not Prompt.objects.exists()
+    # The researcher's studies go with the researcher's account.
+    dana.delete()
+    assert not Participant.objects.exists()
