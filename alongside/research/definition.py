@@ -4,7 +4,7 @@ stored (see "## Study files" in docs/research.md).
 ``parse_definition`` checks the shape with pydantic (strict: no coercion, no unknown
 keys), then what a shape cannot say (a choice needs options, the end is not before the
 start, an instrument is installed). Every problem names its field path, like
-``items[2].options`` or ``schedule.windows[0].end``; the first problem stops nothing, so a
+``items[2].options`` or ``schedule.windows[1]``; the first problem stops nothing, so a
 researcher sees them all at once.
 
 The schedule is stored as given once its shape is right: the schedule engine reads it.
@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticError
 
 from alongside.lib.schemas import Text
@@ -80,26 +80,36 @@ def _clock(value: Any) -> Any:
     return value
 
 
-class Window(_Strict):
-    start: str
-    end: str
-
-    _times = field_validator("start", "end", mode="before")(_clock)
+_WINDOW_RE = re.compile(r"^(\d{2}:\d{2})-(\d{2}:\d{2})$")
 
 
-class Days(_Strict):
-    """Which days have prompts: every day (the default), every 2nd day, every week..."""
+def _window(value: Any) -> Any:
+    if isinstance(value, str):
+        match = _WINDOW_RE.match(value)
+        ends = match and (_TIME_RE.match(match[2]) or match[2] == "24:00")
+        if not match or not _TIME_RE.match(match[1]) or not ends:
+            raise ValueError(_('a window is written "HH:MM-HH:MM", like "09:00-12:00"'))
+    return value
 
-    every: int = Field(1, ge=1, le=28)
-    unit: Literal["days", "weeks"] = "days"
+
+Clock = Annotated[str, BeforeValidator(_clock)]
+WindowText = Annotated[str, BeforeValidator(_window)]
 
 
+# The schedule's fields are the schedule engine's (``schedule.ScheduleSpec``), so a
+# stored schedule reads straight into it; minutes are whole minutes.
 class _Schedule(_Strict):
-    days: Days = Days()
-    expiry_minutes: int = Field(60, ge=1, le=24 * 60)
-    reminders: list[Annotated[int, Field(ge=1, le=24 * 60)]] = Field(
-        default_factory=list, max_length=5
-    )
+    every_days: int = Field(1, ge=1, le=365)
+    every_weeks: int | None = Field(None, ge=1, le=52)
+    expiry: int = Field(60, ge=1, le=24 * 60)
+    reminders: int = Field(0, ge=0, le=5)
+    wakes_at: str | None = None
+
+    _wakes = field_validator("wakes_at", mode="before")(_clock)
+
+    def days_apart(self) -> int:
+        """Prompts every this many days (``every_weeks`` is 7 days a week)."""
+        return self.every_weeks * 7 if self.every_weeks else self.every_days
 
 
 class DailySchedule(_Schedule):
@@ -111,31 +121,20 @@ class DailySchedule(_Schedule):
 
 class FixedSchedule(_Schedule):
     kind: Literal["fixed"]
-    times: list[str] = Field(min_length=1, max_length=24)
-
-    @field_validator("times", mode="before")
-    @classmethod
-    def _times(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            for each in value:
-                _clock(each)
-        return value
+    times: list[Clock] = Field(min_length=1, max_length=24)
 
 
 class RandomSchedule(_Schedule):
     kind: Literal["random"]
-    windows: list[Window] = Field(min_length=1, max_length=12)
+    windows: list[WindowText] = Field(min_length=1, max_length=12)
     per_window: int = Field(1, ge=1, le=6)
-    min_gap_minutes: int = Field(0, ge=0, le=12 * 60)
+    min_gap: int = Field(0, ge=0, le=12 * 60)
 
 
 class IntervalSchedule(_Schedule):
     kind: Literal["interval"]
-    start: str
-    end: str
-    every_minutes: int = Field(ge=15, le=24 * 60)
-
-    _times = field_validator("start", "end", mode="before")(_clock)
+    windows: list[WindowText] = Field(min_length=1, max_length=12)
+    every: int = Field(ge=15, le=24 * 60)
 
 
 Schedule = Annotated[
@@ -260,7 +259,7 @@ def _message(error: Any) -> str:
 
 
 def _minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
+    hours, minutes = clock.split(":")  # "24:00" is the end of the day
     return int(hours) * 60 + int(minutes)
 
 
@@ -299,22 +298,45 @@ def _check(d: Definition, instruments: set[str] | None) -> list[Issue]:
                 )
         elif item.instrument:
             issues.append(Issue(f"{at}.instrument", _("only instrument items name an instrument")))
-    s = d.schedule
-    for n, minutes in enumerate(s.reminders):
-        if minutes >= s.expiry_minutes:
-            issues.append(
-                Issue(f"schedule.reminders[{n}]", _("a reminder comes before the prompt expires"))
-            )
-    if isinstance(s, RandomSchedule):
-        for n, w in enumerate(s.windows):
-            if _minutes(w.end) <= _minutes(w.start):
-                issues.append(
-                    Issue(f"schedule.windows[{n}].end", _("a window ends after it starts"))
-                )
-    elif isinstance(s, IntervalSchedule) and _minutes(s.end) <= _minutes(s.start):
-        issues.append(Issue("schedule.end", _("the prompts end after they start")))
-    elif isinstance(s, FixedSchedule) and len(set(s.times)) != len(s.times):
+    issues.extend(_check_schedule(d.schedule))
+    return issues
+
+
+def _span(window: str) -> tuple[int, int]:
+    start, end = window.split("-")
+    return _minutes(start), _minutes(end)
+
+
+def _check_schedule(
+    s: DailySchedule | FixedSchedule | RandomSchedule | IntervalSchedule,
+) -> list[Issue]:
+    """What the schedule engine would refuse, said with the field's path."""
+    issues: list[Issue] = []
+    if s.every_weeks is not None and "every_days" in s.model_fields_set:
+        issues.append(Issue("schedule.every_weeks", _("give every_days or every_weeks, not both")))
+    if s.reminders and s.expiry < s.reminders + 1:
+        issues.append(
+            Issue("schedule.reminders", _("the reminders need a longer expiry to fit before it"))
+        )
+    if isinstance(s, FixedSchedule) and len(set(s.times)) != len(s.times):
         issues.append(Issue("schedule.times", _("each time is listed once")))
+    if isinstance(s, RandomSchedule | IntervalSchedule):
+        spans = [_span(w) for w in s.windows]
+        for n, (start, end) in enumerate(spans):
+            at = f"schedule.windows[{n}]"
+            if end <= start:
+                issues.append(Issue(at, _("a window ends after it starts, within the day")))
+            elif isinstance(s, RandomSchedule) and end - start < max(
+                s.per_window * s.min_gap, s.per_window
+            ):
+                issues.append(
+                    Issue(
+                        at, _("the window is too short for its prompts with the gap between them")
+                    )
+                )
+            for m, (other_start, other_end) in enumerate(spans[:n]):
+                if start < other_end and other_start < end:
+                    issues.append(Issue(at, _("overlaps windows[%(m)s]") % {"m": m}))
     return issues
 
 

@@ -25,13 +25,11 @@ ITEMS_EXAMPLE = """- id: close
 """
 
 SCHEDULE_EXAMPLE = """kind: random
-windows:
-  - {start: "09:00", end: "12:00"}
-  - {start: "17:00", end: "21:00"}
+windows: ["09:00-12:00", "17:00-21:00"]
 per_window: 1
-min_gap_minutes: 60
-expiry_minutes: 30
-reminders: [10]
+min_gap: 60
+expiry: 30
+reminders: 1
 """
 
 

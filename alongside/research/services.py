@@ -16,6 +16,7 @@ from alongside.research.definition import (
     Definition,
     DefinitionError,
     Issue,
+    normalise_code,
     parse_definition,
 )
 from alongside.research.models import (
@@ -192,8 +193,6 @@ def consent_publish(
 
 
 def study_for_code(raw: str, *, today: dt.date) -> Study:
-    from alongside.research.definition import normalise_code
-
     study = Study.objects.filter(code=normalise_code(raw)).first()
     if study is None or not study.is_open_for_joining(today):
         raise CodeUnusable(_wrong_code())

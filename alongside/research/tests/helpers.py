@@ -43,12 +43,12 @@ def definition(**changes: Any) -> dict[str, Any]:
         ],
         "schedule": {
             "kind": "random",
-            "windows": [{"start": "18:00", "end": "22:00"}],
+            "windows": ["18:00-20:00", "20:00-22:00"],
             "per_window": 2,
-            "min_gap_minutes": 45,
-            "days": {"every": 1, "unit": "days"},
-            "expiry_minutes": 30,
-            "reminders": [10],
+            "min_gap": 45,
+            "every_days": 1,
+            "expiry": 30,
+            "reminders": 1,
         },
     }
     data.update(copy.deepcopy(changes))

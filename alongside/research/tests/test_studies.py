@@ -83,15 +83,15 @@ def test_a_good_definition_is_stored_with_its_first_consent_version(alice: Any) 
 def test_the_schedule_is_stored_as_given_and_read_with_its_defaults(alice: Any) -> None:
     from alongside.research.definition import RandomSchedule, schedule_of
 
-    given = {"kind": "random", "windows": [{"start": "09:00", "end": "12:00"}]}
+    given = {"kind": "random", "windows": ["09:00-12:00"]}
     study = make_study(alice, schedule=given)
     assert study.schedule == given
     schedule = schedule_of(study.schedule)
     assert isinstance(schedule, RandomSchedule)
-    assert (schedule.per_window, schedule.min_gap_minutes, schedule.expiry_minutes) == (1, 0, 60)
-    assert (schedule.days.every, schedule.days.unit, schedule.reminders) == (1, "days", [])
-    assert study.current_consent() is not None
-    assert study.current_consent().number == 1  # type: ignore[union-attr]
+    assert (schedule.per_window, schedule.min_gap, schedule.expiry) == (1, 0, 60)
+    assert (schedule.days_apart(), schedule.reminders, schedule.wakes_at) == (1, 0, None)
+    weekly = schedule_of({"kind": "daily", "time": "21:00", "every_weeks": 2})
+    assert weekly.days_apart() == 14
 
 
 def test_it_refuses_a_start_in_the_past(db: None) -> None:
@@ -128,14 +128,31 @@ def test_an_instrument_must_be_installed(db: None) -> None:
 
 def test_schedule_problems_name_their_path(db: None) -> None:
     data = definition()
-    data["schedule"]["windows"][0] = {"start": "22:00", "end": "18:00"}
-    data["schedule"]["reminders"] = [45]
     data["schedule"]["per_windw"] = 1
     issues = _issues(data)
     assert "schedule.per_windw" in issues  # a typo is named, not ignored
     data["schedule"].pop("per_windw")
+    data["schedule"]["windows"] = ["22:00-18:00", "18:00-19:00", "18:30-21:00", "9-12"]
+    data["schedule"]["reminders"] = 3
+    data["schedule"]["expiry"] = 3
     issues = _issues(data)
-    assert set(issues) == {"schedule.windows[0].end", "schedule.reminders[0]"}
+    assert set(issues) == {"schedule.windows[3]"}  # the shape first
+    assert "HH:MM-HH:MM" in issues["schedule.windows[3]"]
+    data["schedule"]["windows"].pop()
+    issues = _issues(data)
+    assert issues == {
+        "schedule.reminders": "the reminders need a longer expiry to fit before it",
+        "schedule.windows[0]": "a window ends after it starts, within the day",
+        "schedule.windows[1]": "the window is too short for its prompts with the gap between them",
+        "schedule.windows[2]": "overlaps windows[1]",
+    }
+
+
+def test_every_days_or_every_weeks(db: None) -> None:
+    issues = _issues(
+        definition(schedule={"kind": "daily", "time": "21:00", "every_days": 2, "every_weeks": 1})
+    )
+    assert issues == {"schedule.every_weeks": "give every_days or every_weeks, not both"}
 
 
 def test_an_unknown_schedule_kind_is_named(db: None) -> None:
@@ -148,22 +165,23 @@ def test_an_unknown_schedule_kind_is_named(db: None) -> None:
     "schedule",
     [
         {"kind": "daily", "time": "20:30"},
-        {"kind": "fixed", "times": ["09:00", "13:00", "20:00"], "days": {"every": 2}},
-        {"kind": "interval", "start": "09:00", "end": "21:00", "every_minutes": 90},
-        {"kind": "daily", "time": "08:00", "days": {"every": 1, "unit": "weeks"}},
+        {"kind": "fixed", "times": ["09:00", "13:00", "20:00"], "every_days": 2},
+        {"kind": "interval", "windows": ["09:00-21:00"], "every": 90, "wakes_at": "08:00"},
+        {"kind": "daily", "time": "08:00", "every_weeks": 1},
+        {"kind": "random", "windows": ["09:00-24:00"], "per_window": 6, "min_gap": 60},
     ],
 )
 def test_every_schedule_kind_is_accepted(alice: Any, schedule: dict[str, Any]) -> None:
     study = make_study(alice, schedule=schedule)
-    assert study.schedule["kind"] == schedule["kind"]
+    assert study.schedule == schedule
 
 
 def test_an_unquoted_time_is_explained(db: None) -> None:
-    data = yaml.safe_load(
-        dump_yaml(definition()).replace('"18:00"', "18:00").replace("'18:00'", "18:00")
-    )
+    text = dump_yaml(definition(schedule={"kind": "daily", "time": "21:00"}))
+    data = yaml.safe_load(text.replace("'21:00'", "21:00"))
+    assert data["schedule"]["time"] == 1260  # as YAML 1.1 reads it
     issues = _issues(data)
-    assert issues == {"schedule.windows[0].start": 'write times in quotes, like "21:00"'}
+    assert issues == {"schedule.time": 'write times in quotes, like "21:00"'}
 
 
 def test_a_used_code_is_named(alice: Any) -> None:
@@ -353,7 +371,7 @@ def test_every_study_file_field_is_documented() -> None:
 
     guide = (Path(__file__).resolve().parents[3] / "docs" / "research.md").read_text("utf-8")
     section = guide.split("## Study files", 1)[1].split("\n## ", 1)[0]
-    models: list[type[BaseModel]] = [d.Definition, d.Consent, d.Item, d.Window, d.Days]
+    models: list[type[BaseModel]] = [d.Definition, d.Consent, d.Item]
     models += [d.DailySchedule, d.FixedSchedule, d.RandomSchedule, d.IntervalSchedule]
     names = {name for model in models for name in model.model_fields}
     names |= set(d.ITEM_TYPES) | set(d.SCHEDULE_KINDS)
