@@ -28,8 +28,8 @@ from alongside.circle.models import Grant, Invitation, Link, Person
 from alongside.practice.models import AskedAnswer, Ladder, RelianceExperiment, Step
 from alongside.practice.models_growth import Goal, GoalStep, PromptEntry
 from alongside.research import services as research
-from alongside.research.models import Answer, Dyad, Participant, Prompt, Study
-from alongside.research.tests.helpers import enrol, make_study
+from alongside.research.models import Answer, Dyad, Participant, Study
+from alongside.research.tests.helpers import enrol, make_study, plan_prompt
 from alongside.together.models import Agreement, Item, PromptAnswer, Session
 from conftest import link_people, link_therapist, make_person, make_researcher, make_therapist
 
@@ -207,11 +207,10 @@ def _research(alice: Any, ben: Any, dana: Any) -> tuple[Study, Participant]:
     dyad = research.dyad_start(participant=taking_part)
     research.dyad_join(participant=enrol(ben, couple_study), raw_code=dyad.code)
     now = dt.datetime.now(dt.UTC)
-    prompt = Prompt.objects.create(
-        participant=taking_part,
+    prompt = plan_prompt(
+        taking_part,
+        now - dt.timedelta(hours=1),
         dyad=dyad,
-        scheduled_at=now - dt.timedelta(hours=1),
-        expires_at=now,
         completed_at=now - dt.timedelta(minutes=50),
     )
     Answer.objects.create(prompt=prompt, item_id="note", value="RESEARCH-ANSWER-2c7e")

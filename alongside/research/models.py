@@ -264,8 +264,17 @@ class Prompt(models.Model):
     dyad = models.ForeignKey(
         Dyad, on_delete=models.SET_NULL, null=True, blank=True, related_name="prompts"
     )
+    # Where it sits in the plan: day 1 is the study's first day; window 1 the first
+    # window (or fixed time) of the day; number 1 the first prompt in that window.
+    day = models.PositiveSmallIntegerField()
+    window = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField()
     scheduled_at = models.DateTimeField()
+    # The participant's local time then, ISO 8601 with its offset ("2027-10-31T01:30+00:00"
+    # says which 01:30 of a fall-back night), as the schedule engine planned it.
+    local_time = models.CharField(max_length=40)
     expires_at = models.DateTimeField()
+    reminders_at = models.JSONField(default=list)  # ISO 8601 UTC instants
     sent_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -275,6 +284,9 @@ class Prompt(models.Model):
         ordering = ("participant", "scheduled_at")
         indexes = [models.Index(fields=("scheduled_at",), name="prompt_scheduled_at")]
         constraints = [
+            models.UniqueConstraint(
+                fields=("participant", "scheduled_at"), name="one_prompt_per_instant"
+            ),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=models.F("scheduled_at")), name="prompt_expires_after"
             ),

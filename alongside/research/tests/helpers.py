@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from alongside.research import services
-from alongside.research.models import Participant, Study
+from alongside.research.models import Participant, Prompt, Study
 
 
 def definition(**changes: Any) -> dict[str, Any]:
@@ -63,3 +63,17 @@ def enrol(user: Any, study: Study) -> Participant:
     version = study.current_consent()
     assert version is not None
     return services.participant_join(study=study, user=user, version=version.number)
+
+
+def plan_prompt(participant: Participant, at: dt.datetime, **fields: Any) -> Prompt:
+    """A planned prompt at ``at`` (open for an hour), as the schedule engine stores one."""
+    return Prompt.objects.create(
+        participant=participant,
+        day=1,
+        window=1,
+        number=1,
+        scheduled_at=at,
+        local_time=at.isoformat(),
+        expires_at=at + dt.timedelta(hours=1),
+        **fields,
+    )

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from alongside.research import services
 from alongside.research.models import Answer, Consent, Participant, Prompt
-from alongside.research.tests.helpers import definition, enrol, make_study
+from alongside.research.tests.helpers import definition, enrol, make_study, plan_prompt
 from conftest import make_researcher
 
 WRONG = "That code doesn&#x27;t open a study we can offer you."
@@ -143,18 +143,11 @@ def test_pause_and_resume(study: Any, alice: Any, alice_client: Client) -> None:
 
 def _with_prompts(me: Participant) -> None:
     now = dt.datetime.now(dt.UTC)
-    done = Prompt.objects.create(
-        participant=me,
-        scheduled_at=now - dt.timedelta(hours=2),
-        expires_at=now - dt.timedelta(hours=1),
-        completed_at=now - dt.timedelta(hours=1, minutes=30),
+    done = plan_prompt(
+        me, now - dt.timedelta(hours=2), completed_at=now - dt.timedelta(hours=1, minutes=30)
     )
     Answer.objects.create(prompt=done, item_id="close", value=70)
-    Prompt.objects.create(
-        participant=me,
-        scheduled_at=now + dt.timedelta(hours=2),
-        expires_at=now + dt.timedelta(hours=3),
-    )
+    plan_prompt(me, now + dt.timedelta(hours=2))
 
 
 def test_leaving_and_keeping_what_was_given(study: Any, alice: Any, alice_client: Client) -> None:

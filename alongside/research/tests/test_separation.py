@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from alongside.checkins.models import CheckIn
 from alongside.research import services
-from alongside.research.models import Answer, Prompt
-from alongside.research.tests.helpers import enrol, make_study
+from alongside.research.models import Answer
+from alongside.research.tests.helpers import enrol, make_study, plan_prompt
 from conftest import link_people, make_researcher
 
 RESEARCH = Path(__file__).resolve().parents[1]
@@ -65,9 +65,7 @@ def test_a_partner_sees_nothing_of_the_others_taking_part(
     link_people(alice, ben)
     me = enrol(alice, study)
     now = dt.datetime.now(dt.UTC)
-    prompt = Prompt.objects.create(
-        participant=me, scheduled_at=now - dt.timedelta(hours=1), expires_at=now
-    )
+    prompt = plan_prompt(me, now - dt.timedelta(hours=1))
     Answer.objects.create(prompt=prompt, item_id="note", value="ALICE-ANSWER-33")
     # Ben, not taking part: no page mentions the study.
     for url in (reverse("research:index"), reverse("circle:circle"), reverse("home")):
