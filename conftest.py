@@ -132,6 +132,13 @@ def make_therapist(user: Any, *, verified: bool = True, profession: str = "Psych
     return profile
 
 
+def make_researcher(user: Any, *, by: str = "site administrator") -> Any:
+    """Give ``user`` the researcher role, as a site administrator does."""
+    from alongside.research.services import researcher_grant
+
+    return researcher_grant(user=user, by=by)
+
+
 def link_therapist(
     client: Any,
     therapist: Any,

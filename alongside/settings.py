@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "alongside.reminders",
     "alongside.safety",
     "alongside.care",
+    "alongside.research",
 ]
 
 MIDDLEWARE = [

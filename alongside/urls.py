@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("alongside.reminders.urls")),
     path("", include("alongside.safety.urls")),
     path("", include("alongside.care.urls")),
+    path("", include("alongside.research.urls")),
 ]

@@ -27,8 +27,11 @@ from alongside.circle import services
 from alongside.circle.models import Grant, Invitation, Link, Person
 from alongside.practice.models import AskedAnswer, Ladder, RelianceExperiment, Step
 from alongside.practice.models_growth import Goal, GoalStep, PromptEntry
+from alongside.research import services as research
+from alongside.research.models import Answer, Dyad, Participant, Study
+from alongside.research.tests.helpers import enrol, make_study, plan_prompt
 from alongside.together.models import Agreement, Item, PromptAnswer, Session
-from conftest import link_people, link_therapist, make_person, make_therapist
+from conftest import link_people, link_therapist, make_person, make_researcher, make_therapist
 
 # Text that only the owner may ever see. Any response to anyone else containing one of
 # these is a leak, whatever its status code.
@@ -42,6 +45,7 @@ SECRETS = (
     "UNREVEALED-GROWTH-ANSWER-8c1d",  # alice's shared prompt answer; ben has not shared his
     "PRIVATE-JOURNAL-3e9a",  # alice's private journal answer to a prompt
     "THERAPIST-NOTE-6a2f",  # alice's session note as cleo's therapist: hers alone
+    "RESEARCH-ANSWER-2c7e",  # alice's answer in rhea's study: rhea's to read, not ben's
 )
 
 PERSONAS = (
@@ -82,6 +86,8 @@ class World:
     answer: PromptEntry
     care: Any  # alice as therapist of cleo
     my_care: Any  # alice as client of tara
+    study: Study  # alice's own study, as a researcher
+    taking_part: Participant  # alice taking part in rhea's couple study, paired with ben
 
 
 def _link(one: Any, other: Any, kind: str, share: list[str], back: list[str]) -> Link:
@@ -152,6 +158,7 @@ def world(db: None) -> World:
         _ended_week(alice, week_start - dt.timedelta(weeks=10)),
         *_growth(alice, ben),
         *_care(alice),
+        *_research(alice, ben, dana),
     )
     _experiment(world)  # and, through it, the ladder and its step
     return world
@@ -182,6 +189,32 @@ def _care(alice: Any) -> tuple[Any, Any]:
         evidence={"rule": "A reliable fall.", "before": 16, "after": 9},
     )
     return care, link_therapist(alice, tara, shares=["mood"])
+
+
+def _research(alice: Any, ben: Any, dana: Any) -> tuple[Study, Participant]:
+    """alice runs a study (pia takes part); dana is a researcher too, of none of it.
+
+    alice and ben take part in rhea's couple study as a dyad: ben's own participation is
+    his, and nothing of alice's (her page, her answers) opens for him."""
+    rhea = make_person("rhea@example.org", "Rhea")
+    pia = make_person("pia@example.org", "Pia")
+    for researcher in (alice, rhea, dana):
+        make_researcher(researcher)
+    study = make_study(alice, code="ALICESTUDY", id_prefix="ALS")
+    enrol(pia, study)
+    couple_study = make_study(rhea, code="RHEASTUDY", id_prefix="RHS")
+    taking_part = enrol(alice, couple_study)
+    dyad = research.dyad_start(participant=taking_part)
+    research.dyad_join(participant=enrol(ben, couple_study), raw_code=dyad.code)
+    now = dt.datetime.now(dt.UTC)
+    prompt = plan_prompt(
+        taking_part,
+        now - dt.timedelta(hours=1),
+        dyad=dyad,
+        completed_at=now - dt.timedelta(minutes=50),
+    )
+    Answer.objects.create(prompt=prompt, item_id="note", value="RESEARCH-ANSWER-2c7e")
+    return study, taking_part
 
 
 def _note(w: World) -> SessionNote:
@@ -423,6 +456,31 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "care:client_fhir": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
     "care:report_form": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
     "care:report": (lambda w: {"pk": w.care.pk}, OWNED_BY_ALICE),
+    # Research. A participant's own pages; each person sees only their own taking part.
+    "research:index": (lambda w: {}, OPEN),
+    "research:join": (lambda w: {}, OPEN),
+    # The enrolment code is no secret (a study's link carries it): anyone signed in may
+    # read its information sheet; joining asks for the password.
+    "research:join_code": (lambda w: {"code": w.taking_part.study.code}, OPEN),
+    # alice's taking part: ben, her partner in the same study's dyad, gets 404 like
+    # everyone else.
+    "research:participation": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
+    "research:consent_again": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
+    "research:pair_code": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
+    "research:pair": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
+    "research:pause": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
+    "research:resume": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
+    "research:withdraw": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
+    # A researcher's pages: the lists and forms are each researcher's own (anyone else is
+    # told how the role is given); alice's study opens for alice alone (dana, another
+    # researcher, gets 404 too).
+    "research:studies": (lambda w: {}, OPEN),
+    "research:study_new": (lambda w: {}, OPEN),
+    "research:study_import": (lambda w: {}, OPEN),
+    "research:study": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
+    "research:study_edit": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
+    "research:study_export": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
+    "research:consent_new": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
 }
 
 # (path template, method) from the OpenAPI schema.
@@ -874,6 +932,13 @@ def _state(world: World) -> dict[str, Any]:
         # What a therapist asked: only the therapist stops it, only the client answers.
         "assignments": [(a.pk, a.stopped_at) for a in (_assignment(world),)],
         "dues": [(d.pk, d.status, d.take_id) for d in (_due(world),)],
+        "studies": sorted(Study.objects.values_list("pk", "title", "code", "updated_at")),
+        "consent_versions": sorted(Study.objects.values_list("pk", "consent_versions__number")),
+        "participants": sorted(
+            Participant.objects.values_list("pk", "user_id", "status", "consent_version")
+        ),
+        "dyads": sorted(Dyad.objects.values_list("pk", "first_id", "second_id")),
+        "research_answers": sorted(Answer.objects.values_list("pk", "value")),
     }
 
 

@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alongside.research.definition import DefinitionError, Issue, dump_yaml, load_yaml
+from alongside.research.models import ConsentVersion
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    StrOrPromise = str | _StrPromise
+
+ITEMS_EXAMPLE = """- id: close
+  type: slider
+  text: How close do you feel to your partner right now?
+  low_label: Not at all
+  high_label: Very
+- id: where
+  type: choice
+  text: Where are you?
+  options: [Home, Work, Elsewhere]
+"""
+
+SCHEDULE_EXAMPLE = """kind: random
+windows: ["09:00-12:00", "17:00-21:00"]
+per_window: 1
+min_gap: 60
+expiry: 30
+reminders: 1
+"""
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=30,
+        help_text=_("The research team gave it to you, like EVENINGS."),
+        error_messages={"required": _("Enter the code the research team gave you.")},
+    )
+
+
+class ConsentForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    accept = forms.BooleanField(
+        label=_("I have read the information sheet and I agree to take part"),
+        error_messages={"required": _("Tick this to take part. You can leave any time.")},
+    )
+
+
+class PairForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your partner's pair code"),
+        max_length=20,
+        help_text=_("Eight letters and numbers, on your partner's study page."),
+        error_messages={"required": _("Enter the pair code your partner gave you.")},
+    )
+
+
+class WithdrawForm(forms.Form):
+    keep = forms.TypedChoiceField(
+        label=_("What you gave so far"),
+        choices=(
+            ("yes", _("Keep it for the study")),
+            ("no", _("Delete it (your answers and planned prompts)")),
+        ),
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether what you gave is kept or deleted.")},
+    )
+
+    def __init__(self, *args: Any, choice: str = "ask", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if choice != "ask":
+            # The consent already said; nothing to choose.
+            del self.fields["keep"]
+
+
+def _yaml_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "class": "research-yaml"}),
+    )
+
+
+# Where a problem in the definition is shown: the first part of its path, to a field.
+_FIELD_OF = {
+    "consent.information_sheet": "information_sheet",
+    "consent.text": "consent_text",
+    "consent.researcher_sees_identity": "researcher_sees_identity",
+    "consent.on_withdrawal": "on_withdrawal",
+    "couple": "couple",
+}
+
+
+class StudyForm(forms.Form):
+    """A study on one page: the same fields as a study file (items and the schedule in
+    the file's YAML), checked by the same rules."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=30,
+        help_text=_("4 to 16 letters and numbers that participants type to join."),
+    )
+    id_prefix = forms.CharField(
+        label=_("Study ID prefix"),
+        max_length=5,
+        required=False,
+        help_text=_("2 to 5 letters: participants are EVN-014 and so on. Empty: from the code."),
+    )
+    couple = forms.BooleanField(
+        label=_("Couple study (partners pair up as a dyad)"), required=False
+    )
+    starts_on = forms.CharField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.CharField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    information_sheet = forms.CharField(
+        label=_("Information sheet"), widget=forms.Textarea(attrs={"rows": 8})
+    )
+    consent_text = forms.CharField(
+        label=_("Consent text"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+    researcher_sees_identity = forms.BooleanField(
+        label=_("The consent text says I see participants' names and addresses"),
+        required=False,
+        help_text=_("Leave it off and you see study IDs only, which is usual."),
+    )
+    on_withdrawal = forms.ChoiceField(
+        label=_("When someone leaves, what they gave is"),
+        choices=ConsentVersion.ON_WITHDRAWAL,
+        initial="ask",
+    )
+    items = _yaml_field(
+        _("Items at each prompt"),
+        _(
+            "In YAML, as in a study file: slider (0 to 100), scale (1 to 7), choice, text, instrument."
+        ),
+    )
+    schedule = _yaml_field(
+        _("Schedule"),
+        _("In YAML, as in a study file: daily, fixed, random or interval."),
+    )
+
+    def __init__(self, *args: Any, with_consent: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.with_consent = with_consent
+        if not with_consent:
+            for name in ("information_sheet", "consent_text", "researcher_sees_identity"):
+                del self.fields[name]
+            del self.fields["on_withdrawal"]
+
+    @classmethod
+    def initial_for(cls, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "title": data["title"],
+            "description": data["description"],
+            "code": data["code"],
+            "id_prefix": data["id_prefix"],
+            "couple": data["couple"],
+            "starts_on": data["starts_on"].isoformat(),
+            "ends_on": data["ends_on"].isoformat(),
+            "items": dump_yaml(data["items"]),
+            "schedule": dump_yaml(data["schedule"]),
+        }
+
+    def definition_data(self, consent: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The cleaned fields as a study file's data, or None (with errors added) when the
+        items or schedule are no YAML."""
+        c = self.cleaned_data
+        parsed: dict[str, Any] = {}
+        for name in ("items", "schedule"):
+            try:
+                parsed[name] = load_yaml(c[name])
+            except DefinitionError as problem:
+                self.add_error(name, str(problem.issues[0]))
+        if len(parsed) < 2:
+            return None
+        if self.with_consent:
+            consent = {
+                "information_sheet": c["information_sheet"],
+                "text": c["consent_text"],
+                "researcher_sees_identity": c["researcher_sees_identity"],
+                "on_withdrawal": c["on_withdrawal"],
+            }
+        data = {
+            "title": c["title"],
+            "description": c["description"],
+            "code": c["code"],
+            "id_prefix": c["id_prefix"],
+            "couple": c["couple"],
+            "starts_on": c["starts_on"],
+            "ends_on": c["ends_on"],
+            "consent": consent,
+            "items": parsed["items"],
+            "schedule": parsed["schedule"],
+        }
+        return data
+
+    def add_issues(self, issues: list[Issue]) -> None:
+        """Each problem next to its field; inside items or the schedule, with its path."""
+        for issue in issues:
+            head = issue.path.split(".")[0].split("[")[0]
+            field = _FIELD_OF.get(issue.path) or (head if head in self.fields else None)
+            if field in ("items", "schedule"):
+                self.add_error(field, str(issue))
+            elif field is not None:
+                self.add_error(field, issue.message)
+            else:
+                self.add_error(None, str(issue))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Study file (YAML)"),
+        help_text=_(
+            "The format is in the research guide. Nothing is saved unless all of it is right."
+        ),
+    )
+
+
+class ConsentVersionForm(forms.ModelForm[ConsentVersion]):
+    class Meta:
+        model = ConsentVersion
+        fields = ["information_sheet", "text", "researcher_sees_identity", "on_withdrawal"]
+        widgets = {
+            "information_sheet": forms.Textarea(attrs={"rows": 10}),
+            "text": forms.Textarea(attrs={"rows": 6}),
+        }

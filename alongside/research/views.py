@@ -1,0 +1,290 @@
+"""A participant's pages: my studies, joining with a code, consent, pairing, pausing and
+leaving. Each page shows only the signed-in person's own participation: a partner's
+addresses answer 404, and nothing here says whether a partner takes part."""
+
+from __future__ import annotations
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from alongside.lib.http import AuthedHttpRequest
+from alongside.lib.ratelimit import Limit, client_address
+from alongside.research import services
+from alongside.research.forms import ConsentForm, JoinForm, PairForm, WithdrawForm
+from alongside.research.models import Participant, Study
+
+# Enrolment and pair codes, like invitation codes: guessing is hopeless at these rates,
+# mistyping a real code has room to spare. Counted in the shared cache.
+CODE_TRIES_PER_ACCOUNT = Limit("research-code-account", tries=10, window=15 * 60)
+CODE_TRIES_PER_ADDRESS = Limit("research-code-address", tries=30, window=60 * 60)
+
+
+def _code_tries(request: AuthedHttpRequest) -> list[tuple[Limit, str]]:
+    return [
+        (CODE_TRIES_PER_ACCOUNT, str(request.user.pk)),
+        (CODE_TRIES_PER_ADDRESS, client_address(request)),
+    ]
+
+
+def _too_many_code_tries(request: AuthedHttpRequest) -> bool:
+    return any(limit.exceeded(who) for limit, who in _code_tries(request))
+
+
+def _failed_code_try(request: AuthedHttpRequest) -> None:
+    for limit, who in _code_tries(request):
+        limit.fail(who)
+
+
+def _too_many_tries_message() -> str:
+    return _(
+        "That's a lot of tries in a short time, so we've paused them for a while. "
+        "Please try again later, or ask the research team for the study's link."
+    )
+
+
+def _mine(request: AuthedHttpRequest, pk: int) -> Participant:
+    """A participation of the signed-in person (anyone else's answers 404)."""
+    return get_object_or_404(Participant.objects.select_related("study"), pk=pk, user=request.user)
+
+
+@login_required
+def index(request: AuthedHttpRequest) -> HttpResponse:
+    """My studies, and a form to join one."""
+    return render(
+        request,
+        "research/index.html",
+        {
+            "participations": Participant.objects.of_user(request.user).select_related("study"),
+            "form": JoinForm(),
+            "is_researcher": services.is_researcher(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request: AuthedHttpRequest) -> HttpResponse:
+    """Enter an enrolment code; it leads to the same page as the study's link."""
+    form = JoinForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if _too_many_code_tries(request):
+            # Checked before the lookup: while paused, no answer says anything of a code.
+            form.add_error("code", _too_many_tries_message())
+            status = 429
+        else:
+            try:
+                study = services.study_for_code(
+                    form.cleaned_data["code"], today=request.user.local_today()
+                )
+            except services.CodeUnusable as problem:
+                _failed_code_try(request)
+                form.add_error("code", str(problem))
+            else:
+                return redirect("research:join_code", code=study.code)
+    return render(request, "research/join.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_code(request: AuthedHttpRequest, code: str) -> HttpResponse:
+    """The study's link: its information sheet and consent, then joining."""
+    if _too_many_code_tries(request):
+        return _problem(request, _too_many_tries_message(), status=429)
+    try:
+        study = services.study_for_code(code, today=request.user.local_today())
+    except services.CodeUnusable as problem:
+        _failed_code_try(request)
+        return _problem(request, str(problem), status=404)
+    found = services.participation_of(request.user, study)
+    if found is not None:
+        messages.info(request, _("You are taking part in this study already."))
+        return redirect("research:participation", pk=found.pk)
+    return _join_consent(request, study)
+
+
+@reauthentication_required(allow_get=True)
+def _join_consent(request: AuthedHttpRequest, study: Study) -> HttpResponse:
+    version = study.current_consent()
+    assert version is not None
+    form = ConsentForm(request.POST or None, initial={"version": version.number})
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = services.participant_join(
+                study=study, user=request.user, version=form.cleaned_data["version"]
+            )
+        except services.ResearchProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(
+                request,
+                _("Thank you for taking part. Your study ID is %(code)s.")
+                % {"code": participant.study_code},
+            )
+            return redirect("research:participation", pk=participant.pk)
+    return render(
+        request,
+        "research/consent.html",
+        {"study": study, "version": version, "form": form, "joining": True},
+    )
+
+
+def _problem(request: AuthedHttpRequest, problem: str, *, status: int) -> HttpResponse:
+    # Every code that opens nothing answers alike, so the status tells a guess no more
+    # than the words do.
+    return render(request, "research/problem.html", {"problem": problem}, status=status)
+
+
+@login_required
+def participation(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One study I take part in: my study ID, my status, pairing, pausing and leaving."""
+    me = _mine(request, pk)
+    dyad = me.dyad()
+    return render(
+        request,
+        "research/participation.html",
+        {
+            "me": me,
+            "study": me.study,
+            "dyad": dyad,
+            # The pair code is shown only to the partner who drew it.
+            "own_code": dyad.code if dyad and not dyad.is_formed and dyad.first_id == me.pk else "",
+            "pair_form": PairForm(),
+            "needs_consent": me.status != "withdrawn" and not me.has_current_consent,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_again(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The study's information changed: read it and accept it again (or leave)."""
+    me = _mine(request, pk)
+    if me.status == "withdrawn" or me.has_current_consent:
+        return redirect("research:participation", pk=me.pk)
+    return _consent_again(request, me)
+
+
+@reauthentication_required(allow_get=True)
+def _consent_again(request: AuthedHttpRequest, me: Participant) -> HttpResponse:
+    version = me.study.current_consent()
+    assert version is not None
+    form = ConsentForm(request.POST or None, initial={"version": version.number})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_accept(participant=me, version=form.cleaned_data["version"])
+        except services.ResearchProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, _("Thank you. You go on taking part."))
+            return redirect("research:participation", pk=me.pk)
+    return render(
+        request,
+        "research/consent.html",
+        {"study": me.study, "version": version, "form": form, "joining": False, "me": me},
+    )
+
+
+@login_required
+@require_POST
+def pair_code(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Draw the pair code to give to my partner."""
+    me = _mine(request, pk)
+    try:
+        services.dyad_start(participant=me)
+    except services.ResearchProblem as problem:
+        messages.error(request, str(problem))
+    return redirect("research:participation", pk=me.pk)
+
+
+@login_required
+@require_POST
+def pair(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Enter my partner's pair code: we become a dyad in this study."""
+    me = _mine(request, pk)
+    return _pair(request, me)
+
+
+@reauthentication_required
+def _pair(request: AuthedHttpRequest, me: Participant) -> HttpResponse:
+    form = PairForm(request.POST)
+    status = 200
+    if form.is_valid():
+        if _too_many_code_tries(request):
+            form.add_error("code", _too_many_tries_message())
+            status = 429
+        else:
+            try:
+                services.dyad_join(participant=me, raw_code=form.cleaned_data["code"])
+            except services.CodeUnusable as problem:
+                _failed_code_try(request)
+                form.add_error("code", str(problem))
+            except services.ResearchProblem as problem:
+                form.add_error("code", str(problem))
+            else:
+                messages.success(request, _("You and your partner are paired for this study."))
+                return redirect("research:participation", pk=me.pk)
+    dyad = me.dyad()
+    return render(
+        request,
+        "research/participation.html",
+        {
+            "me": me,
+            "study": me.study,
+            "dyad": dyad,
+            "own_code": dyad.code if dyad and not dyad.is_formed and dyad.first_id == me.pk else "",
+            "pair_form": form,
+            "needs_consent": not me.has_current_consent,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def pause(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    me = _mine(request, pk)
+    services.participant_pause(participant=me)
+    messages.success(request, _("Paused. No prompts come until you resume."))
+    return redirect("research:participation", pk=me.pk)
+
+
+@login_required
+@require_POST
+def resume(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    me = _mine(request, pk)
+    services.participant_resume(participant=me)
+    messages.success(request, _("Welcome back. Prompts come again from now on."))
+    return redirect("research:participation", pk=me.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Leave the study, keeping or deleting what was given (as the consent says)."""
+    me = _mine(request, pk)
+    if me.status == "withdrawn":
+        return redirect("research:participation", pk=me.pk)
+    choice = services.withdrawal_choice(me)
+    form = WithdrawForm(request.POST if request.method == "POST" else None, choice=choice)
+    if request.method == "POST" and form.is_valid():
+        delete = not form.cleaned_data.get("keep", choice == "keep")
+        services.participant_withdraw(participant=me, delete=delete)
+        if me.data_deleted:
+            messages.success(
+                request,
+                _("You have left the study and what you gave is deleted. Thank you for your time."),
+            )
+            return redirect("research:index")
+        messages.success(request, _("You have left the study. Thank you for your time."))
+        return redirect("research:participation", pk=me.pk)
+    return render(
+        request,
+        "research/withdraw.html",
+        {"me": me, "study": me.study, "form": form, "choice": choice},
+    )
