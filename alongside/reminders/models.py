@@ -35,6 +35,12 @@ class ReminderSchedule(models.Model):
     # Bumped on every change: a queued task carrying an older version is stale and exits.
     version = models.PositiveIntegerField(default=0)
     last_sent_at = models.DateTimeField(null=True, blank=True)
+    # A reminder claimed but perhaps not yet handed to the mail server: its key (the same
+    # on every try, so the outbox keeps one copy and a mail server sees one Message-ID)
+    # and the day it is for. Cleared once sent; a worker that died leaves it for repair.
+    pending_key = models.CharField(max_length=60, blank=True)
+    pending_day = models.DateField(null=True, blank=True)
+    pending_since = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Reminder for {self.owner_id}"

@@ -75,3 +75,31 @@ def test_a_reminder_run_again_after_it_was_sent_is_not_sent_twice(
     assert send_reminder.call(schedule.pk, version) == "sent"
     assert send_reminder.call(schedule.pk, version) == "stale"
     assert len(mailoutbox) == 1
+
+
+def test_a_reminder_claimed_by_a_worker_that_died_before_sending_is_sent_once(
+    alice: Any, outbox: Any, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "alongside.lib.mail.OutboxBackend"
+    schedule = _due_schedule(alice)
+    key = f"reminder-{schedule.pk}-{schedule.version}"
+    # What the claim committed before the worker was killed: moved on, marked pending.
+    ReminderSchedule.objects.filter(pk=schedule.pk).update(
+        pending_key=key,
+        pending_day=alice.local_today(),
+        pending_since=timezone.now() - dt.timedelta(hours=1),
+    )
+    with override_settings(TASK_STALE_AFTER_SECONDS=600):
+        assert repair_schedules() >= 1
+        # Sent again with the same key (as after a crash just after sending): one copy.
+        ReminderSchedule.objects.filter(pk=schedule.pk).update(
+            pending_key=key,
+            pending_day=alice.local_today(),
+            pending_since=timezone.now() - dt.timedelta(hours=1),
+        )
+        repair_schedules()
+    files = list(outbox.glob("*.eml"))
+    assert [f.name for f in files] == [f"{key}.eml"]
+    assert f"Message-ID: <{key}@" in files[0].read_text()
+    schedule.refresh_from_db()
+    assert schedule.pending_key == ""
