@@ -21,7 +21,7 @@ COMMANDS = [
     (["demo"], True),
     (["worker", "--batch"], True),
     (["manage", "check"], False),
-    (["backup", "--out", "/tmp/alongside-never-written.backup"], False),
+    (["backup", "--out", "/nonexistent/alongside.backup"], False),
     (["restore", "/nonexistent/alongside.backup"], False),
     (["manage", "rotate_note_keys"], True),
     (
