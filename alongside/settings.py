@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "alongside.safety",
     "alongside.care",
     "alongside.research",
+    "alongside.push",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +221,33 @@ TASK_STALE_AFTER_SECONDS = env_int("TASK_STALE_AFTER_SECONDS", 600)
 # /readyz says "not ready" when no task worker has written a heartbeat for this long.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120, minimum=30)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- notifications (Web Push) -----------------------------------------------------------
+# The VAPID private key (PEM, or base64url raw/DER) that signs every push; without it one is
+# made once in the data directory (see alongside/push/vapid.py). Read when first used, so
+# each process and each test follows the data directory it has.
+WEB_PUSH_VAPID_PRIVATE_KEY = env_str("WEB_PUSH_VAPID_PRIVATE_KEY")
+# Who the push services may contact about this deployment's pushes (RFC 8292 "sub").
+WEB_PUSH_CONTACT = env_str(
+    "WEB_PUSH_CONTACT", "mailto:" + (parseaddr(DEFAULT_FROM_EMAIL)[1] or "alongside@localhost")
+)
+if not WEB_PUSH_CONTACT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured(
+        f"WEB_PUSH_CONTACT: expected mailto:address or https://url, got {WEB_PUSH_CONTACT!r}"
+    )
+# The server sends to whatever endpoint a browser hands it: only to these push services
+# (a host or any subdomain of it), so a made-up endpoint cannot aim it at another machine.
+WEB_PUSH_SERVICE_HOSTS = env_list(
+    "WEB_PUSH_SERVICE_HOSTS",
+    [
+        "fcm.googleapis.com",
+        "push.services.mozilla.com",
+        "notify.windows.com",
+        "push.apple.com",
+    ],
+)
+# Tests only: accept http://127.0.0.1 endpoints (a local stand-in for a push service).
+WEB_PUSH_ALLOW_LOCAL_HTTP = False
 
 # --- internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"

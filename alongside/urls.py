@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("alongside.safety.urls")),
     path("", include("alongside.care.urls")),
     path("", include("alongside.research.urls")),
+    path("", include("alongside.push.urls")),
 ]

@@ -27,6 +27,7 @@ from alongside.circle import services
 from alongside.circle.models import Grant, Invitation, Link, Person
 from alongside.practice.models import AskedAnswer, Ladder, RelianceExperiment, Step
 from alongside.practice.models_growth import Goal, GoalStep, PromptEntry
+from alongside.push.models import PushSubscription, endpoint_digest
 from alongside.research import services as research
 from alongside.research.models import Answer, Dyad, Participant, Study
 from alongside.research.tests.helpers import enrol, make_study, plan_prompt
@@ -334,6 +335,15 @@ def _experiment(w: World) -> RelianceExperiment:
     return found
 
 
+def _push_subscription(w: World) -> PushSubscription:
+    endpoint = "https://fcm.googleapis.com/fcm/send/alice-phone"
+    found, _created = PushSubscription.objects.get_or_create(
+        endpoint_digest=endpoint_digest(endpoint),
+        defaults={"owner": w.alice, "endpoint": endpoint, "p256dh": "BA", "auth": "AA"},
+    )
+    return found
+
+
 WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "home": (lambda w: {}, PUBLIC),
     "safety:help": (lambda w: {}, PUBLIC),
@@ -350,6 +360,13 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "accounts:delete": (lambda w: {}, OPEN),
     "accounts:access_log": (lambda w: {}, OPEN),
     "reminders:settings": (lambda w: {}, OPEN),
+    # The service worker script: the same few lines for anyone.
+    "push:service_worker": (lambda w: {}, PUBLIC),
+    # JSON from the page: each person only ever adds or forgets their own devices.
+    "push:subscribe": (lambda w: {}, OPEN),
+    "push:unsubscribe": (lambda w: {}, OPEN),
+    "push:test": (lambda w: {}, OPEN),
+    "push:remove": (lambda w: {"pk": _push_subscription(w).pk}, OWNED_BY_ALICE),
     "checkins:today": (lambda w: {}, OPEN),
     "checkins:backfill": (lambda w: {}, OPEN),
     "checkins:history": (lambda w: {}, OPEN),

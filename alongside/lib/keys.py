@@ -1,7 +1,8 @@
 """Secrets generated on first run, so ``make run`` works with no configuration.
 
-A deployment normally passes ``SECRET_KEY`` and ``NOTE_ENCRYPTION_KEYS`` in the environment;
-when it does not, they are created once in the data directory (mode 0600) and reused.
+A deployment normally passes ``SECRET_KEY``, ``NOTE_ENCRYPTION_KEYS`` and
+``WEB_PUSH_VAPID_PRIVATE_KEY`` in the environment; when it does not, they are created once
+in the data directory (mode 0600) and reused.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import secrets
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from alongside.lib.files import private_dir
 
@@ -36,3 +39,22 @@ def secret_key(data_dir: Path) -> str:
 
 def note_keys(data_dir: Path) -> str:
     return _read_or_create(data_dir / "note_keys", lambda: Fernet.generate_key().decode())
+
+
+def _new_vapid_pem() -> str:
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return pem.decode("ascii").strip()
+
+
+def vapid_private_key(data_dir: Path) -> str:
+    """The Web Push (VAPID) signing key, an ECDSA P-256 key as PKCS#8 PEM.
+
+    Browsers tie each subscription to its public half: a new key silently ends every
+    subscription, so it is made once and kept with the data.
+    """
+    return _read_or_create(data_dir / "vapid_private_key.pem", _new_vapid_pem)

@@ -40,6 +40,7 @@ UNLOCKED_PREFIXES = (
     "/help/",
     "/static/",
     "/manifest.webmanifest",
+    "/sw.js",
 )
 
 
