@@ -46,6 +46,7 @@ NOT_TYPED_BY_A_PERSON = {
     "together.PromptAnswer.prompt_key": "the key of a shipped prompt",
     "together.Item.kind": "a choice from ITEM_KINDS",
     "assessments.Take.instrument_id": "the id of an installed questionnaire",
+    "push.PushSubscription.endpoint_digest": "a hash of the (encrypted) endpoint, not typed",
     "assessments.Take.relationship": "an id from the questionnaire's list of relationships",
     "assessments.Take.status": "a choice from STATUSES",
     # What the deployment's operator installs from a licensed file, not a person's words.
@@ -61,7 +62,7 @@ NOT_TYPED_BY_A_PERSON = {
     "assessments.ReliableChangeFigures.reliability_kind": "a published statistic's kind",
     "assessments.ReliableChangeFigures.installed_by": "the operator's name on the command line",
 }
-PERSONAL_APPS = ("circle", "checkins", "together", "assessments", "reminders")
+PERSONAL_APPS = ("circle", "checkins", "together", "assessments", "reminders", "push")
 
 
 @pytest.fixture
