@@ -179,7 +179,11 @@ class PageProblems:
 
 def _ignorable(text: str) -> bool:
     # Pages that deliberately answer 4xx (a failed sign-in, a 404) log the status.
-    return "Failed to load resource: the server responded with a status of 4" in text
+    if "Failed to load resource: the server responded with a status of 4" in text:
+        return True
+    # Chromium's own note when a page asks for push in an incognito context (Playwright's
+    # contexts are): the page catches the refusal and says so itself.
+    return "does not support the Push API in incognito mode" in text
 
 
 @pytest.fixture

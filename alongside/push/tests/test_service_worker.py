@@ -65,6 +65,7 @@ def test_a_broken_configured_key_says_which_setting(settings: Any) -> None:
 def test_the_page_gets_the_public_key_without_inline_script(alice_client: Client) -> None:
     html = alice_client.get("/settings/reminders/").content.decode()
     assert f'data-key="{vapid.public_key()}"' in html
+    assert html.count('id="notifications"') == 1
     scripts = re.findall(r"<script[^>]*>", html)
     assert scripts and all("src=" in tag for tag in scripts)
     assert "alongside/push.js" in html
