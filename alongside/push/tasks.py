@@ -36,6 +36,7 @@ def deliver(user_id: int, payload: str) -> str:
                 subscription.subscription_info(),
                 payload,
                 vapid_private_key=signer,
+                # A new dict each time: pywebpush writes this endpoint's "aud" into it.
                 vapid_claims={"sub": settings.WEB_PUSH_CONTACT},
                 ttl=TIME_TO_LIVE,
                 timeout=TIMEOUT,
