@@ -2,8 +2,9 @@
 
 Headless Chromium here cannot reach a browser vendor's push service, so
 ``pushManager.subscribe()`` cannot succeed; the test checks that the service worker is
-registered for the whole site and that the page then says honestly what happened.
-Delivery itself is tested against a local push service in alongside/push/tests.
+registered for the whole site and that the page then says honestly what happened. The
+worker's "push" handler gets a push through Chromium's DevTools protocol instead. Delivery
+from the server is tested against a local push service in alongside/push/tests.
 """
 
 from __future__ import annotations
@@ -47,3 +48,56 @@ def test_the_reminders_page_registers_the_service_worker(
     else:
         assert said.startswith(FAILED), said
         assert not PushSubscription.objects.exists()
+
+
+def test_the_service_worker_shows_a_pushed_notification(
+    open_page: Callable[..., Any], person: Any, live_server: Any
+) -> None:
+    """A push delivered to the worker through Chromium's DevTools protocol (standing in for
+    a push service) is shown with the payload's words, and opens only this site."""
+    page = open_page(DESKTOP, permissions=["notifications"])
+    sign_in(page, person.email)
+    page.goto("/settings/reminders/")
+    page.evaluate("navigator.serviceWorker.ready")
+    cdp = page.context.new_cdp_session(page)
+    registrations: list[dict[str, Any]] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(r for r in event["registrations"] if not r["isDeleted"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    _until(page, lambda: registrations)
+
+    def deliver(payload: str) -> None:
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {
+                "origin": live_server.url,
+                "registrationId": registrations[0]["registrationId"],
+                "data": payload,
+            },
+        )
+
+    def shown() -> list[list[str]]:
+        found: list[list[str]] = page.evaluate(
+            """() => navigator.serviceWorker.ready
+                .then((r) => r.getNotifications())
+                .then((list) => list.map((n) => [n.title, n.body, n.data.url]))"""
+        )
+        return found
+
+    deliver('{"title": "Notes", "body": "A note for you", "url": "/checkin/"}')
+    assert _until(page, shown) == [["Notes", "A note for you", live_server.url + "/checkin/"]]
+    deliver('{"title": "Alongside", "body": "Hello", "url": "https://elsewhere.example/"}')
+    _until(page, lambda: len(shown()) == 2)
+    assert ["Alongside", "Hello", live_server.url + "/"] in shown()
+
+
+def _until(page: Any, check: Callable[[], Any], tries: int = 100) -> Any:
+    """``check()`` once it is truthy (polling for up to 10 s)."""
+    for _ in range(tries):
+        value = check()
+        if value:
+            return value
+        page.wait_for_timeout(100)
+    raise AssertionError("gave up waiting")
