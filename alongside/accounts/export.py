@@ -47,6 +47,7 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
     from alongside.care.models import SessionNote
     from alongside.practice.models import AskedAnswer, Ladder, RelianceExperiment
     from alongside.practice.models_growth import export_rows as growth_rows
+    from alongside.push.models import PushSubscription
     from alongside.reminders.models import ReminderSchedule
     from alongside.together.models import export_rows as together_rows
 
@@ -67,6 +68,7 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
         ],
         "assessments": [t.to_dict() for t in user.assessment_takes.order_by("started_at", "pk")],
         "reminders": [r.to_dict() for r in ReminderSchedule.objects.filter(owner=user)],
+        "notification_devices": [s.to_dict() for s in PushSubscription.objects.filter(owner=user)],
         "circle": [
             {
                 "name": p.name,

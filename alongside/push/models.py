@@ -8,6 +8,7 @@ Only their owner ever sees or removes them; nothing here is shared with anyone.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -44,3 +45,12 @@ class PushSubscription(models.Model):
     def subscription_info(self) -> dict[str, object]:
         """What pywebpush takes: the browser's ``PushSubscription.toJSON()`` shape."""
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+    def to_dict(self) -> dict[str, Any]:
+        """For the person's export: when, not where. The endpoint and keys are a way to
+        reach the device, like a token: they stay out of files that get passed around."""
+        return {
+            "turned_on_at": self.created_at.isoformat(),
+            "last_delivered_at": self.last_success_at.isoformat() if self.last_success_at else None,
+            "failures_in_a_row": self.failures,
+        }

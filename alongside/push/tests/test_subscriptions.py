@@ -144,3 +144,15 @@ def test_the_settings_page_lists_only_ones_own_devices(
     assert "Notifications on this device" in theirs
     assert remove not in theirs
     assert "Send a test notification" not in theirs
+
+
+def test_the_export_lists_devices_without_their_addresses(
+    alice: Any, eve: Any, alice_client: Client
+) -> None:
+    from alongside.accounts.export import sections
+
+    subscribe(alice_client, Browser().subscription(FCM))
+    (device,) = sections(alice)["notification_devices"]
+    assert set(device) == {"turned_on_at", "last_delivered_at", "failures_in_a_row"}
+    assert "fcm" not in json.dumps(sections(alice))
+    assert sections(eve)["notification_devices"] == []
