@@ -14,10 +14,14 @@ register = template.Library()
 def push_settings(context: dict[str, Any]) -> dict[str, Any]:
     """The "Notifications on this device" part of a settings page: one's own devices."""
     request = context["request"]
+    subscriptions = list(PushSubscription.objects.filter(owner=request.user))
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "csp_nonce": context.get("csp_nonce"),
-        "subscriptions": list(PushSubscription.objects.filter(owner=request.user)),
+        "subscriptions": subscriptions,
+        # So the page can tell whether *this* browser is among them (push.js hashes its
+        # own endpoint the same way), without the endpoints themselves in the page.
+        "digests": " ".join(s.endpoint_digest for s in subscriptions),
         "public_key": vapid.public_key(),
     }

@@ -140,10 +140,13 @@ def test_the_settings_page_lists_only_ones_own_devices(
     assert "Notifications on this device" in mine
     assert remove in mine
     assert "Send a test notification" in mine
+    assert f'data-devices="{subscription.endpoint_digest}"' in mine  # this browser's, hashed
+    assert FCM not in mine
     theirs = eve_client.get("/settings/reminders/").content.decode()
     assert "Notifications on this device" in theirs
     assert remove not in theirs
     assert "Send a test notification" not in theirs
+    assert subscription.endpoint_digest not in theirs
 
 
 def test_the_export_lists_devices_without_their_addresses(

@@ -51,10 +51,23 @@
     .register(section.dataset.worker, { scope: "/" })
     .then(() => navigator.serviceWorker.ready);
 
+  // Is this browser's subscription one the server keeps for this person? (It may have
+  // been removed from the list, or belong to someone who used this browser before.)
+  async function known(subscription) {
+    if (!subscription) {
+      return false;
+    }
+    const bytes = new TextEncoder().encode(subscription.endpoint);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+    return (section.dataset.devices || "").split(" ").includes(hex);
+  }
+
   ready
     .then((registration) => registration.pushManager.getSubscription())
+    .then(known)
     .then((existing) => {
-      show(Boolean(existing));
+      show(existing);
       if (existing) {
         say(text("msgOn"));
       } else if (window.Notification && Notification.permission === "denied") {
@@ -72,10 +85,19 @@
         return;
       }
       const registration = await ready;
-      const subscription = await registration.pushManager.subscribe({
-        userVisibleOnly: true,
-        applicationServerKey: keyBytes(section.dataset.key),
-      });
+      const options = { userVisibleOnly: true, applicationServerKey: keyBytes(section.dataset.key) };
+      let subscription;
+      try {
+        subscription = await registration.pushManager.subscribe(options);
+      } catch (error) {
+        // Subscribed before under another server key (the key was replaced): start afresh.
+        const old = await registration.pushManager.getSubscription();
+        if (error.name !== "InvalidStateError" || !old) {
+          throw error;
+        }
+        await old.unsubscribe();
+        subscription = await registration.pushManager.subscribe(options);
+      }
       const response = await post(section.dataset.subscribe, subscription.toJSON());
       // 201 only: a signed-out session is redirected to the sign-in page (a 200).
       if (response.status !== 201) {
