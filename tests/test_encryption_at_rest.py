@@ -47,6 +47,7 @@ NOT_TYPED_BY_A_PERSON = {
     "together.Item.kind": "a choice from ITEM_KINDS",
     "assessments.Take.instrument_id": "the id of an installed questionnaire",
     "push.PushSubscription.endpoint_digest": "a hash of the (encrypted) endpoint, not typed",
+    "reminders.ReminderSchedule.pending_key": "a key the worker makes: reminder-<id>-<version>",
     "assessments.Take.relationship": "an id from the questionnaire's list of relationships",
     "assessments.Take.status": "a choice from STATUSES",
     # What the deployment's operator installs from a licensed file, not a person's words.

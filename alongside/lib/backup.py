@@ -195,7 +195,11 @@ def restore(db: Mapping[str, Any], backup_file: Path, *, force: bool = False) ->
 def key_locations(data_dir: Path) -> list[str]:
     """Where this site's keys are, for the message after a backup."""
     places = []
-    for name, env in (("secret_key", "SECRET_KEY"), ("note_keys", "NOTE_ENCRYPTION_KEYS")):
+    for name, env in (
+        ("secret_key", "SECRET_KEY"),
+        ("note_keys", "NOTE_ENCRYPTION_KEYS"),
+        ("vapid_private_key.pem", "WEB_PUSH_VAPID_PRIVATE_KEY"),
+    ):
         if os.environ.get(env) or os.environ.get(f"{env}_FILE"):
             places.append(f"{env} (from the environment)")
         else:
