@@ -16,7 +16,7 @@ from alongside.circle import access, registry, services
 from alongside.circle.forms import AcceptForm, GrantForm, InvitationForm, JoinForm, PersonForm
 from alongside.circle.models import Grant, Invitation, Link, Notice, Person
 from alongside.lib.http import AuthedHttpRequest
-from alongside.lib.ratelimit import Limit, client_address
+from alongside.lib.ratelimit import CodeTries
 
 
 @login_required
@@ -103,27 +103,8 @@ def invitation_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("circle:circle")
 
 
-# Trying invitation codes. A code is 8 characters from 32 (about 10^12 of them), so at
-# these rates guessing one is hopeless; someone mistyping a real code has room to spare.
 # Counted in the shared cache, so the limits hold across every server process.
-CODE_TRIES_PER_ACCOUNT = Limit("invitation-account", tries=10, window=15 * 60)
-CODE_TRIES_PER_ADDRESS = Limit("invitation-address", tries=30, window=60 * 60)
-
-
-def _code_tries(request: AuthedHttpRequest) -> list[tuple[Limit, str]]:
-    return [
-        (CODE_TRIES_PER_ACCOUNT, str(request.user.pk)),
-        (CODE_TRIES_PER_ADDRESS, client_address(request)),
-    ]
-
-
-def _too_many_code_tries(request: AuthedHttpRequest) -> bool:
-    return any(limit.exceeded(who) for limit, who in _code_tries(request))
-
-
-def _failed_code_try(request: AuthedHttpRequest) -> None:
-    for limit, who in _code_tries(request):
-        limit.fail(who)
+CODE_TRIES = CodeTries("invitation")
 
 
 def _too_many_tries_message() -> str:
@@ -140,7 +121,7 @@ def join(request: AuthedHttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if _too_many_code_tries(request):
+        if CODE_TRIES.exceeded(request):
             # Checked before the lookup: while paused, no answer says anything about a code.
             form.add_error("code", _too_many_tries_message())
             status = 429
@@ -150,7 +131,7 @@ def join(request: AuthedHttpRequest) -> HttpResponse:
                 services.invitation_check(invitation=found, user=request.user)
             except services.InvitationProblem as problem:
                 if isinstance(problem, services.InvitationUnusable):
-                    _failed_code_try(request)
+                    CODE_TRIES.fail(request)
                 form.add_error("code", str(problem))
             else:
                 assert found is not None
@@ -163,7 +144,7 @@ def join(request: AuthedHttpRequest) -> HttpResponse:
 def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
     # Check the invitation first: one that can't be used is explained before any
     # password prompt, and a person already linked is told so before ticking anything.
-    if _too_many_code_tries(request):
+    if CODE_TRIES.exceeded(request):
         return render(
             request,
             "circle/accept_problem.html",
@@ -175,7 +156,7 @@ def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
         inv = services.invitation_check(invitation=found, user=request.user)
     except services.InvitationProblem as problem:
         if isinstance(problem, services.InvitationUnusable):
-            _failed_code_try(request)
+            CODE_TRIES.fail(request)
         return _invitation_problem(request, problem)
     return _accept(request, inv)
 

@@ -52,3 +52,27 @@ class Limit:
 def client_address(request: HttpRequest) -> str:
     """The client's address as allauth sees it (``TRUSTED_PROXY_COUNT`` behind a proxy)."""
     return str(get_adapter(request).get_client_ip(request))
+
+
+class CodeTries:
+    """Failed tries at a secret code (an invitation, an enrolment or pair code), counted per
+    account and per address. A code of 8 characters from 32 (about 10^12) is hopeless to
+    guess at 10 tries per 15 minutes per account and 30 per hour per address, while
+    someone mistyping a real code has room to spare."""
+
+    def __init__(self, name: str) -> None:
+        self.per_account = Limit(f"{name}-account", tries=10, window=15 * 60)
+        self.per_address = Limit(f"{name}-address", tries=30, window=60 * 60)
+
+    def _who(self, request: HttpRequest) -> list[tuple[Limit, str]]:
+        return [
+            (self.per_account, str(request.user.pk)),
+            (self.per_address, client_address(request)),
+        ]
+
+    def exceeded(self, request: HttpRequest) -> bool:
+        return any(limit.exceeded(who) for limit, who in self._who(request))
+
+    def fail(self, request: HttpRequest) -> None:
+        for limit, who in self._who(request):
+            limit.fail(who)

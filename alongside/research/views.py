@@ -13,31 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alongside.lib.http import AuthedHttpRequest
-from alongside.lib.ratelimit import Limit, client_address
+from alongside.lib.ratelimit import CodeTries
 from alongside.research import services
 from alongside.research.forms import ConsentForm, JoinForm, PairForm, WithdrawForm
 from alongside.research.models import Participant, Study
 
-# Enrolment and pair codes, like invitation codes: guessing is hopeless at these rates,
-# mistyping a real code has room to spare. Counted in the shared cache.
-CODE_TRIES_PER_ACCOUNT = Limit("research-code-account", tries=10, window=15 * 60)
-CODE_TRIES_PER_ADDRESS = Limit("research-code-address", tries=30, window=60 * 60)
-
-
-def _code_tries(request: AuthedHttpRequest) -> list[tuple[Limit, str]]:
-    return [
-        (CODE_TRIES_PER_ACCOUNT, str(request.user.pk)),
-        (CODE_TRIES_PER_ADDRESS, client_address(request)),
-    ]
-
-
-def _too_many_code_tries(request: AuthedHttpRequest) -> bool:
-    return any(limit.exceeded(who) for limit, who in _code_tries(request))
-
-
-def _failed_code_try(request: AuthedHttpRequest) -> None:
-    for limit, who in _code_tries(request):
-        limit.fail(who)
+# Counted in the shared cache, so the limits hold across every server process.
+CODE_TRIES = CodeTries("research-code")
 
 
 def _too_many_tries_message() -> str:
@@ -73,7 +55,7 @@ def join(request: AuthedHttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if _too_many_code_tries(request):
+        if CODE_TRIES.exceeded(request):
             # Checked before the lookup: while paused, no answer says anything of a code.
             form.add_error("code", _too_many_tries_message())
             status = 429
@@ -83,7 +65,7 @@ def join(request: AuthedHttpRequest) -> HttpResponse:
                     form.cleaned_data["code"], today=request.user.local_today()
                 )
             except services.CodeUnusable as problem:
-                _failed_code_try(request)
+                CODE_TRIES.fail(request)
                 form.add_error("code", str(problem))
             else:
                 return redirect("research:join_code", code=study.code)
@@ -94,12 +76,12 @@ def join(request: AuthedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def join_code(request: AuthedHttpRequest, code: str) -> HttpResponse:
     """The study's link: its information sheet and consent, then joining."""
-    if _too_many_code_tries(request):
+    if CODE_TRIES.exceeded(request):
         return _problem(request, _too_many_tries_message(), status=429)
     try:
         study = services.study_for_code(code, today=request.user.local_today())
     except services.CodeUnusable as problem:
-        _failed_code_try(request)
+        CODE_TRIES.fail(request)
         return _problem(request, str(problem), status=404)
     found = services.participation_of(request.user, study)
     if found is not None:
@@ -215,14 +197,14 @@ def _pair(request: AuthedHttpRequest, me: Participant) -> HttpResponse:
     form = PairForm(request.POST)
     status = 200
     if form.is_valid():
-        if _too_many_code_tries(request):
+        if CODE_TRIES.exceeded(request):
             form.add_error("code", _too_many_tries_message())
             status = 429
         else:
             try:
                 services.dyad_join(participant=me, raw_code=form.cleaned_data["code"])
             except services.CodeUnusable as problem:
-                _failed_code_try(request)
+                CODE_TRIES.fail(request)
                 form.add_error("code", str(problem))
             except services.ResearchProblem as problem:
                 form.add_error("code", str(problem))
