@@ -121,13 +121,14 @@ def link_people(
 
 
 def make_therapist(user: Any, *, verified: bool = True, profession: str = "Psychologist") -> Any:
-    """Give ``user`` a therapist profile (verified by a site administrator, by default)."""
+    """Give ``user`` a therapist profile (verified by a site administrator, by default);
+    one they already have is kept."""
     from alongside.care.models import TherapistProfile
 
-    profile = TherapistProfile.objects.create(
-        user=user, profession=profession, licence="Board of Psychology 12345"
+    profile, created = TherapistProfile.objects.get_or_create(
+        user=user, defaults={"profession": profession, "licence": "Board of Psychology 12345"}
     )
-    if verified:
+    if created and verified:
         profile.verify(by="site administrator")
     return profile
 
@@ -220,6 +221,39 @@ def ben_client(ben: Any) -> Client:
 @pytest.fixture
 def eve_client(eve: Any) -> Client:
     return _client_for(eve)
+
+
+@pytest.fixture
+def dana_client(dana: Any) -> Client:
+    return _client_for(dana)
+
+
+def run_worker() -> list[Any]:
+    """Run every task that is due now with the real django-tasks-db worker, in this
+    process; fails on any failed task. Returns what every finished task returned."""
+    import signal
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    # The worker installs its own signal handlers; put the test runner's back.
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    failed = DBTaskResult.objects.filter(status="FAILED")
+    assert not failed.exists(), [r.exception_class_path for r in failed]
+    return results()
+
+
+def results() -> list[Any]:
+    """What every finished task returned, oldest first."""
+    from django_tasks_db.models import DBTaskResult
+
+    done = DBTaskResult.objects.filter(status="SUCCESSFUL").order_by("finished_at")
+    return [r.return_value for r in done]
 
 
 @pytest.fixture

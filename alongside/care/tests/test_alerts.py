@@ -32,8 +32,7 @@ from alongside.care.tests.assign_helpers import (
 )
 from alongside.circle import access, services
 from alongside.circle.models import Notice
-from alongside.reminders.tests.test_reminders import run_worker
-from conftest import link_people, link_therapist, make_therapist
+from conftest import link_people, link_therapist, make_therapist, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

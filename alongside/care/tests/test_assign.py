@@ -14,7 +14,7 @@ from django.test import Client
 from alongside.assessments.tests.conftest import made_up_wording
 from alongside.care.models import Assignment, CareEvent, Due
 from alongside.care.schedule import open_dues_for
-from alongside.care.tests.assign_helpers import CSI_16, answer_through_pages, install_csi4
+from alongside.care.tests.assign_helpers import CSI_16, answer_through_pages
 from alongside.circle.models import Notice
 from conftest import link_therapist, make_therapist
 
@@ -26,20 +26,6 @@ NOW = dt.datetime(2026, 3, 12, 2, 0, tzinfo=dt.UTC)
 def frozen() -> Any:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def care(alice: Any, dana: Any) -> Any:
-    make_therapist(dana)
-    install_csi4()
-    return link_therapist(alice, dana, shares=["assessments"])
-
-
-@pytest.fixture
-def dana_client(dana: Any) -> Client:
-    client = Client()
-    client.force_login(dana)
-    return client
 
 
 def url(care: Any) -> str:

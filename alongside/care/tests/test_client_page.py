@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -32,14 +31,6 @@ EVIDENCE: dict[str, object] = {
     "threshold": 4.38,
     "citation": "Jacobson, N. S., & Truax, P. (1991).",
 }
-
-
-@pytest.fixture
-def dana_client(dana: Any) -> Client:
-    make_therapist(dana)
-    client = Client()
-    client.force_login(dana)
-    return client
 
 
 def _alert(care: Any, owner: Any, **fields: Any) -> Alert:

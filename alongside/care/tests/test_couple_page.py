@@ -6,21 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from alongside.accounts.models import AccessLogEntry
 from alongside.care.tests.pages_data import checkin, finished_take
 from alongside.together.models import Agreement, Session
 from conftest import link_people, link_therapist, make_therapist
-
-
-@pytest.fixture
-def dana_client(dana: Any) -> Client:
-    make_therapist(dana)
-    client = Client()
-    client.force_login(dana)
-    return client
 
 
 def _couple(alice: Any, ben: Any, dana: Any, alice_shares: list[str], ben_shares: list[str]) -> Any:

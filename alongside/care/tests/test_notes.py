@@ -20,14 +20,6 @@ TEXT = "Talked about asking Jo for help; SESSION-NOTE-TEXT-6a1f."
 
 
 @pytest.fixture
-def dana_client(dana: Any) -> Client:
-    make_therapist(dana)
-    client = Client()
-    client.force_login(dana)
-    return client
-
-
-@pytest.fixture
 def care(alice: Any, dana: Any, dana_client: Client) -> Any:
     return link_therapist(alice, dana, shares=["mood"])
 

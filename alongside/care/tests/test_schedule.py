@@ -22,12 +22,11 @@ from alongside.care.schedule import (
 from alongside.care.tests.assign_helpers import (
     CSI_16,
     answer_through_pages,
-    install_csi4,
     start_due,
 )
 from alongside.reminders.models import ReminderSchedule
-from alongside.reminders.tests.test_reminders import results, run_worker, traveller
-from conftest import link_therapist, make_therapist
+from alongside.reminders.tests.test_reminders import traveller
+from conftest import results, run_worker
 
 __all__ = ["traveller"]  # the fixture, shared with the reminder tests
 
@@ -39,21 +38,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, tzinfo=LONDON)
-
-
-@pytest.fixture
-def care(alice: Any, dana: Any) -> Any:
-    """dana (New York) is the therapist of alice (London), who shares her results."""
-    make_therapist(dana)
-    install_csi4()
-    return link_therapist(alice, dana, shares=["assessments"])
-
-
-@pytest.fixture
-def dana_client(dana: Any) -> Client:
-    client = Client()
-    client.force_login(dana)
-    return client
 
 
 def assign(client: Client, care: Any, **fields: str) -> Any:

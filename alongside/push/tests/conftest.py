@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import signal
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,8 +24,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from django.core.management import call_command
-from django_tasks_db.models import DBTaskResult
 
 
 def b64url(raw: bytes) -> str:
@@ -136,17 +133,3 @@ def push_service(settings: Any) -> Iterator[PushService]:
 @pytest.fixture
 def browser() -> Browser:
     return Browser()
-
-
-def run_worker() -> list[Any]:
-    """Run every task that is due now, in this process; what every finished task returned."""
-    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
-    failed = DBTaskResult.objects.filter(status="FAILED")
-    assert not failed.exists(), [r.exception_class_path for r in failed]
-    done = DBTaskResult.objects.filter(status="SUCCESSFUL").order_by("finished_at")
-    return [r.return_value for r in done]

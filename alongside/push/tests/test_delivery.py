@@ -18,9 +18,10 @@ from django_tasks_db.models import DBTaskResult
 
 from alongside import push
 from alongside.push.models import PushSubscription
-from alongside.push.tests.conftest import Browser, PushService, run_worker, vapid_claims
+from alongside.push.tests.conftest import Browser, PushService, vapid_claims
 from alongside.reminders.models import ReminderSchedule
 from alongside.reminders.tasks import send_reminder
+from conftest import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

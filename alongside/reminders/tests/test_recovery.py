@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from alongside.lib import tasks_recovery
 from alongside.reminders.models import ReminderSchedule
 from alongside.reminders.tasks import repair_schedules, send_reminder
-from alongside.reminders.tests.test_reminders import run_worker
+from conftest import run_worker
 
 # The real worker closes its database connections: each test gets a database of its own.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import signal
 import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from alongside.checkins.models import CheckIn
 from alongside.reminders.models import ReminderSchedule
+from conftest import results, run_worker
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 EVERY_DAY = ["0", "1", "2", "3", "4", "5", "6"]
@@ -28,25 +27,6 @@ def ny(
 ) -> dt.datetime:
     """A wall-clock time in New York."""
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=NEW_YORK)
-
-
-def run_worker() -> None:
-    """Run every task that is due now, in this process, then return."""
-    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
-    failed = DBTaskResult.objects.filter(status="FAILED")
-    assert not failed.exists(), [r.exception_class_path for r in failed]
-
-
-def results() -> list[Any]:
-    return [
-        r.return_value
-        for r in DBTaskResult.objects.filter(status="SUCCESSFUL").order_by("finished_at")
-    ]
 
 
 @pytest.fixture
