@@ -54,7 +54,15 @@ class ClientOut(Schema):
     linked_at: dt.datetime
 
 
-def _client_out(care: CareLink, therapist: Any) -> dict[str, Any]:
+def _open_alerts(therapist: Any, cares: list[CareLink]) -> dict[int, int]:
+    """Open alerts per care link, as the pages count them (only those shown: care/reading)."""
+    from alongside.care import reading
+
+    found = reading.alerts(therapist, cares, open_only=True)
+    return {pk: len(views) for pk, views in found.items()}
+
+
+def _client_out(care: CareLink, therapist: Any, open_alerts: int) -> dict[str, Any]:
     grant = access.grant_between(care.client, therapist)
     shared = access.shared_categories(care.client, therapist)
     return {
@@ -63,20 +71,18 @@ def _client_out(care: CareLink, therapist: Any) -> dict[str, Any]:
         "shares": registry.clean(shared),
         "shares_until": grant.last_day(care.client.tz) if grant else None,
         "couple_view": care.couple_view,
-        "open_alerts": sum(1 for a in care.alerts.all() if a.is_open) if shared else 0,
+        "open_alerts": open_alerts,
         "linked_at": care.created_at,
     }
 
 
 @router.get("/clients", response=list[ClientOut], summary="Your clients (the caseload)")
 def list_clients(request: AuthedHttpRequest) -> list[dict[str, Any]]:
-    cares = (
-        CareLink.objects.of_therapist(request.user)
-        .select_related("client")
-        .prefetch_related("alerts")
-        .order_by("pk")
+    cares = list(
+        CareLink.objects.of_therapist(request.user).select_related("client").order_by("pk")
     )
-    return [_client_out(care, request.user) for care in cares]
+    counts = _open_alerts(request.user, cares)
+    return [_client_out(care, request.user, counts[care.pk]) for care in cares]
 
 
 class ScoreOut(Schema):
@@ -157,7 +163,11 @@ def _scores(care: CareLink, therapist: Any) -> list[dict[str, Any]]:
 @router.get("/clients/{int:client_id}", response=ClientDetailOut, summary="One client")
 def get_client(request: AuthedHttpRequest, client_id: int) -> dict[str, Any]:
     care = _care(request, client_id)
-    return {**_client_out(care, request.user), "scores": _scores(care, request.user)}
+    counts = _open_alerts(request.user, [care])
+    return {
+        **_client_out(care, request.user, counts[care.pk]),
+        "scores": _scores(care, request.user),
+    }
 
 
 # Assignments -----------------------------------------------------------------------------
@@ -313,16 +323,18 @@ def _my_alerts(request: AuthedHttpRequest) -> Any:
 
 @router.get("/alerts", response=list[AlertOut], summary="Alerts on your clients")
 def list_alerts(request: AuthedHttpRequest, open_only: bool = False) -> list[dict[str, Any]]:
-    alerts = _my_alerts(request).select_related("care_link")
-    if open_only:
-        alerts = alerts.filter(acknowledged_at__isnull=True)
-    # An alert is about questionnaire results: it shows only while they are shared.
-    sharing = {
-        care.pk
-        for care in CareLink.objects.of_therapist(request.user).select_related("client")
-        if access.visible(care.client, request.user, "assessments")
-    }
-    return [_alert_out(a) for a in alerts if a.care_link_id in sharing]
+    # Shown only while the person whose scores an alert holds shares their results, and
+    # logged as a read of them (the same rule as the pages: care/reading.py).
+    from alongside.care import reading
+
+    cares = list(CareLink.objects.of_therapist(request.user).select_related("client"))
+    views = reading.alerts(request.user, cares, open_only=open_only)
+    shown = sorted(
+        (view.alert for found in views.values() for view in found),
+        key=lambda a: (a.created_at, a.pk),
+        reverse=True,
+    )
+    return [_alert_out(alert) for alert in shown]
 
 
 @router.post(

@@ -524,12 +524,14 @@ def alerts(
     specs: Mapping[str, InstrumentSpec] | None = None,
     sharing: dict[int, bool] | None = None,
 ) -> dict[int, list[AlertView]]:
-    """The therapist's alerts on ``links``, by care link pk, newest first (one query).
+    """The therapist's alerts on ``links``, by care link pk, newest first.
 
-    An alert is left out while the person whose questionnaire fired it does not share
-    their questionnaire results with this therapist: its evidence holds their scores.
-    ``sharing`` (person pk -> shares results) saves asking again what a page already
-    knows; it is filled in as people are asked.
+    An alert's evidence holds the scores of the person whose questionnaire fired it (the
+    client, or for a couple rule their partner), so it is shown only while that person
+    shares their questionnaire results with this therapist, and showing it is a read of
+    those results: it goes through ``access.read`` (logged in that person's access log).
+    ``sharing`` (person pk -> shares results) is what the page has already read through
+    the read path in this request; those people are not read a second time.
     """
     by_pk = {care.pk: care for care in links}
     found: dict[int, list[AlertView]] = {pk: [] for pk in by_pk}
@@ -540,16 +542,29 @@ def alerts(
         rows = rows.filter(acknowledged_at__isnull=True)
     # Only whose questionnaire it was: the take itself (its answers) is never loaded here.
     listed = list(rows.annotate(take_owner=F("take__owner")))
-    sharing = {} if sharing is None else sharing
+    known = {} if sharing is None else sharing
     people = {care.client_id: care.client for care in by_pk.values()}
     unknown = {a.take_owner for a in listed} - set(people)
     if unknown:
         people.update(get_user_model().objects.in_bulk(list(unknown)))
+    takes_of: dict[int, set[int]] = {}
     for alert in listed:
-        owner_pk: int = alert.take_owner
-        if owner_pk not in sharing:
-            sharing[owner_pk] = access.visible(people[owner_pk], therapist, "assessments")
-        if not sharing[owner_pk]:
+        takes_of.setdefault(alert.take_owner, set()).add(alert.take_id)
+    shown: set[int] = set()
+    for owner_pk, take_ids in takes_of.items():
+        if known.get(owner_pk):
+            shown |= take_ids
+        elif owner_pk not in known:
+            reading = access.read(
+                therapist,
+                Take.objects.filter(pk__in=take_ids).only("pk", "owner"),
+                "assessments",
+                owner=people[owner_pk],
+                detail=_("alerts on questionnaire results"),
+            )
+            shown |= {take.pk for take in reading.rows}
+    for alert in listed:
+        if alert.take_id not in shown:
             continue
         if specs is None:
             specs = catalogue()

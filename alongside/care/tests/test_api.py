@@ -180,3 +180,24 @@ def test_session_notes_are_mine_alone_and_bad_days_are_refused(
         assert _as(stranger).delete(f"/api/v1/care/notes/{note_id}").status_code == 404
     assert client.delete(f"/api/v1/care/notes/{note_id}").status_code == 204
     assert not SessionNote.objects.exists()
+
+
+def test_a_partners_alert_is_a_logged_read_of_the_partners_results(
+    alice: Any, ben: Any, dana: Any
+) -> None:
+    """An alert on alice's link fired by ben's take holds ben's scores: listing it is a
+    read of ben's results (in his log), and it goes when ben stops sharing them."""
+    from conftest import link_people
+
+    make_therapist(dana)
+    link_people(alice, ben)
+    care = link_therapist(alice, dana, shares=["assessments"], couple_view=True)
+    link_therapist(ben, dana, shares=["assessments"], couple_view=True)
+    alert = _alert(care, ben)
+    AccessLogEntry.objects.all().delete()
+    assert [a["id"] for a in _as(dana).get("/api/v1/care/alerts").json()] == [alert.pk]
+    assert AccessLogEntry.objects.get(owner=ben, viewer=dana).categories == ["assessments"]
+    grant = Grant.objects.get(owner=ben, grantee=dana)
+    services.grant_update(grant=grant, categories=["mood"], expires_at=None)
+    assert _as(dana).get("/api/v1/care/alerts").json() == []
+    assert _as(dana).get("/api/v1/care/clients").json()[0]["open_alerts"] == 0
