@@ -21,6 +21,10 @@ from django.utils.translation import gettext_lazy as _
 PAIR_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
 class ResearcherProfile(models.Model):
     """The researcher role. Only a site administrator grants it (admin or command)."""
 
@@ -60,6 +64,9 @@ class Study(models.Model):
     # (checked by ``definition.parse_definition``; the schedule engine reads the latter).
     items = models.JSONField(default=list)
     schedule = models.JSONField(default=dict)
+    # The schedule engine's seed: the same study, participant and seed give the same
+    # plan, so a study file re-run with its seed plans the same prompts.
+    seed = models.PositiveIntegerField(default=new_seed)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -165,6 +172,12 @@ class Participant(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     # On withdrawal: was what they gave deleted (their answers and planned prompts)?
     data_deleted = models.BooleanField(default=False)
+    # Where and when they are prompted: their IANA time zone (taken from their account
+    # when they join, followed when they change it) and, optionally, their own waking
+    # hours ("07:30"), which move the study's windows (docs/research.md, "The schedule").
+    time_zone = models.CharField(max_length=64, default="UTC")
+    wakes_at = models.CharField(max_length=5, blank=True)
+    sleeps_at = models.CharField(max_length=5, blank=True)
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -219,6 +232,9 @@ class Dyad(models.Model):
 
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="dyads")
     code = models.CharField(max_length=8, unique=True)
+    # The dyad's ID in exports and on the researcher's pages ("EVN-D07"), given when the
+    # dyad is formed. The pair code is never shown to the researcher.
+    study_code = models.CharField(max_length=12, blank=True)
     first = models.OneToOneField(
         Participant, on_delete=models.CASCADE, related_name="dyad_as_first"
     )
@@ -236,6 +252,11 @@ class Dyad(models.Model):
                 condition=Q(second__isnull=True, formed_at__isnull=True)
                 | Q(second__isnull=False, formed_at__isnull=False),
                 name="dyad_formed_with_second",
+            ),
+            models.UniqueConstraint(
+                fields=("study", "study_code"),
+                condition=~Q(study_code=""),
+                name="one_dyad_id_per_study",
             ),
         ]
 
@@ -275,7 +296,12 @@ class Prompt(models.Model):
     local_time = models.CharField(max_length=40)
     expires_at = models.DateTimeField()
     reminders_at = models.JSONField(default=list)  # ISO 8601 UTC instants
+    # Delivery: a worker claims a prompt by setting ``claimed_at`` in one conditional
+    # UPDATE and commits before anything is sent; ``sent_at`` is set once the message
+    # went. A claim older than the stale limit is sent again under the same key.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
     opened_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)

@@ -244,6 +244,7 @@ def participant_join(*, study: Study, user: Any, version: int) -> Participant:
                         user=user,
                         study_code=_new_study_code(study),
                         consent_version=current.number,
+                        time_zone=getattr(user, "time_zone", "") or "UTC",
                     )
                 break
             except IntegrityError:
@@ -290,6 +291,19 @@ def dyad_start(*, participant: Participant) -> Dyad:
     raise RuntimeError("could not draw a free pair code")
 
 
+def _name_dyad(dyad: Dyad) -> None:
+    """The formed dyad's study ID: "EVN-D01", numbered in the order dyads formed (under
+    the study's row lock, so two dyads forming at once get different numbers)."""
+    study = Study.objects.select_for_update().get(pk=dyad.study_id)
+    taken = Dyad.objects.filter(study=study).exclude(study_code="").count()
+    for number in range(taken + 1, taken + 1000):
+        code = f"{study.id_prefix}-D{number:02d}"
+        if not Dyad.objects.filter(study=study, study_code=code).exists():
+            Dyad.objects.filter(pk=dyad.pk).update(study_code=code)
+            return
+    raise RuntimeError("could not name the dyad")
+
+
 def _wrong_pair_code() -> str:
     return _(
         "That pair code doesn't work here. Each pair code works once, in one study: ask "
@@ -328,6 +342,7 @@ def dyad_join(*, participant: Participant, raw_code: str) -> Dyad:
         )
         if not formed:
             raise CodeUnusable(_wrong_pair_code())
+        _name_dyad(dyad)
     dyad.refresh_from_db()
     return dyad
 
