@@ -104,6 +104,9 @@ class _Schedule(_Strict):
     expiry: int = Field(60, ge=1, le=24 * 60)
     reminders: int = Field(0, ge=0, le=5)
     wakes_at: str | None = None
+    # In a couple study, prompt both partners at the same instants (the default), or
+    # each on their own plan.
+    together: bool = True
 
     _wakes = field_validator("wakes_at", mode="before")(_clock)
 

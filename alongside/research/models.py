@@ -84,6 +84,35 @@ class Study(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def schedule_spec(self) -> Any:
+        """The stored schedule as the engine's ``ScheduleSpec``."""
+        from alongside.research.definition import schedule_of
+        from alongside.research.schedule import ScheduleSpec, Window, parse_time
+
+        s = schedule_of(self.schedule)
+        options = {
+            "every_days": s.days_apart(),
+            "expiry": s.expiry,
+            "reminders": s.reminders,
+            "wakes_at": parse_time(s.wakes_at) if s.wakes_at else None,
+        }
+        if s.kind == "daily":
+            return ScheduleSpec("daily", times=(parse_time(s.time),), **options)
+        if s.kind == "fixed":
+            times = tuple(sorted(parse_time(t) for t in s.times))
+            return ScheduleSpec("fixed", times=times, **options)
+        windows = tuple(Window.parse(w) for w in s.windows)
+        if s.kind == "interval":
+            return ScheduleSpec("interval", windows=windows, every=s.every, **options)
+        return ScheduleSpec(
+            "random", windows=windows, per_window=s.per_window, min_gap=s.min_gap, **options
+        )
+
+    @property
+    def prompts_together(self) -> bool:
+        """Partners of a couple study are prompted at the same instants."""
+        return self.is_couple and bool(self.schedule.get("together", True))
+
     def current_consent(self) -> ConsentVersion | None:
         return self.consent_versions.order_by("-number").first()
 
@@ -276,6 +305,34 @@ class Dyad(models.Model):
         return self.formed_at is not None
 
 
+# What became of a prompt (docs/research.md, "Compliance"). Closed means past expiry.
+PROMPT_STATUSES = (
+    ("answered", _("Answered")),  # completed, before it closed
+    ("expired", _("Expired")),  # opened, not finished before it closed
+    ("missed", _("Missed")),  # sent, never opened, closed
+    ("not_sent", _("Not sent")),  # closed unsent: paused, withdrawn, or consent to renew
+    ("open", _("Open")),  # sent, still open
+    ("planned", _("Planned")),  # not sent yet, not closed
+)
+
+
+class PromptQuerySet(models.QuerySet["Prompt"]):
+    def with_status(self, now: Any) -> PromptQuerySet:
+        """Each prompt's ``status`` as of ``now``, computed in the database."""
+        closed = Q(expires_at__lte=now)
+        return self.annotate(
+            status=models.Case(
+                models.When(completed_at__isnull=False, then=models.Value("answered")),
+                models.When(closed & Q(opened_at__isnull=False), then=models.Value("expired")),
+                models.When(closed & Q(sent_at__isnull=False), then=models.Value("missed")),
+                models.When(closed, then=models.Value("not_sent")),
+                models.When(sent_at__isnull=False, then=models.Value("open")),
+                default=models.Value("planned"),
+                output_field=models.CharField(),
+            )
+        )
+
+
 class Prompt(models.Model):
     """One planned prompt for one participant, stored when planned (all times UTC), so
     what was asked and when can always be read back. The schedule engine writes these."""
@@ -306,6 +363,8 @@ class Prompt(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PromptQuerySet.as_manager()
+
     class Meta:
         ordering = ("participant", "scheduled_at")
         indexes = [models.Index(fields=("scheduled_at",), name="prompt_scheduled_at")]
@@ -320,6 +379,17 @@ class Prompt(models.Model):
 
     def __str__(self) -> str:
         return f"Prompt {self.pk}"
+
+    def status_at(self, now: Any) -> str:
+        """The same as ``PromptQuerySet.with_status``, for one prompt in hand."""
+        closed = self.expires_at <= now
+        if self.completed_at is not None:
+            return "answered"
+        if closed:
+            if self.opened_at is not None:
+                return "expired"
+            return "missed" if self.sent_at is not None else "not_sent"
+        return "open" if self.sent_at is not None else "planned"
 
 
 class Answer(models.Model):
