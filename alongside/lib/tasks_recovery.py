@@ -32,8 +32,14 @@ def reclaim_stale(now: dt.datetime | None = None) -> int:
 
 def repair() -> dict[str, int]:
     from alongside.reminders.tasks import repair_schedules
+    from alongside.research import delivery
 
-    return {"reclaimed": reclaim_stale(), "reminders": repair_schedules()}
+    return {
+        "reclaimed": reclaim_stale(),
+        "reminders": repair_schedules(),
+        # Prompts are sent by a task that queues itself again: queue it if it was lost.
+        "prompts": int(delivery.ensure_scheduled()),
+    }
 
 
 @task()

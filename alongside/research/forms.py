@@ -234,3 +234,102 @@ class ConsentVersionForm(forms.ModelForm[ConsentVersion]):
             "information_sheet": forms.Textarea(attrs={"rows": 10}),
             "text": forms.Textarea(attrs={"rows": 6}),
         }
+
+
+class PromptForm(forms.Form):
+    """A prompt's questions, built from the study's items; every question is optional.
+
+    The form only turns what the browser sends into the shapes of ``answers.
+    check_answers`` (whole numbers, an option, a text, an instrument's mapping), which
+    is the one check, shared with the API; its messages land next to each question."""
+
+    def __init__(self, *args: Any, items: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        self.instrument_fields: dict[str, list[str]] = {}
+        for item in items:
+            kind, key = item["type"], item["id"]
+            if kind == "slider":
+                self.fields[key] = forms.IntegerField(
+                    label=item.get("text", ""),
+                    required=False,
+                    widget=forms.NumberInput(
+                        attrs={"type": "range", "min": 0, "max": 100, "step": 1}
+                    ),
+                )
+                self.fields[key].low_label = item.get("low_label", "")  # type: ignore[attr-defined]
+                self.fields[key].high_label = item.get("high_label", "")  # type: ignore[attr-defined]
+            elif kind == "scale":
+                self.fields[key] = forms.TypedChoiceField(
+                    label=item.get("text", ""),
+                    required=False,
+                    coerce=int,
+                    empty_value=None,
+                    choices=[(n, str(n)) for n in range(1, 8)],
+                    widget=forms.RadioSelect(attrs={"class": "scale-7"}),
+                )
+                self.fields[key].low_label = item.get("low_label", "")  # type: ignore[attr-defined]
+                self.fields[key].high_label = item.get("high_label", "")  # type: ignore[attr-defined]
+            elif kind == "choice":
+                options = item.get("options") or []
+                self.fields[key] = forms.ChoiceField(
+                    label=item.get("text", ""),
+                    required=False,
+                    choices=[(o, o) for o in options],
+                    widget=forms.RadioSelect,
+                )
+            elif kind == "text":
+                self.fields[key] = forms.CharField(
+                    label=item.get("text", ""),
+                    required=False,
+                    max_length=int(item.get("max_length") or 200),
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+            elif kind == "instrument":
+                self._add_instrument(item)
+
+    def _add_instrument(self, item: dict[str, Any]) -> None:
+        from alongside.assessments.spec import AssessmentError, get_instrument
+
+        try:
+            spec = get_instrument(item["instrument"])
+        except AssessmentError:
+            return
+        names = []
+        for inner in spec.items:
+            name = f"{item['id']}.{inner.id}"
+            labels = {o.value: o.label for o in inner.scale.options}
+            self.fields[name] = forms.TypedChoiceField(
+                label=inner.wording or _("Question %(n)s") % {"n": inner.number},
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[
+                    (v, labels.get(v) or str(v))
+                    for v in range(inner.scale.min, inner.scale.max + 1)
+                ],
+                widget=forms.RadioSelect,
+            )
+            names.append(name)
+        self.instrument_fields[item["id"]] = names
+
+    def answers_data(self) -> dict[str, Any]:
+        """What was given, in the shapes the shared check reads."""
+        data: dict[str, Any] = {}
+        for item in self.items:
+            key = item["id"]
+            if key in self.instrument_fields:
+                inner = {
+                    name.split(".", 1)[1]: self.cleaned_data.get(name)
+                    for name in self.instrument_fields[key]
+                    if self.cleaned_data.get(name) is not None
+                }
+                if inner:
+                    data[key] = inner
+            elif self.cleaned_data.get(key) not in (None, ""):
+                data[key] = self.cleaned_data[key]
+        return data
+
+    def add_answer_errors(self, errors: dict[str, str]) -> None:
+        for key, message in errors.items():
+            self.add_error(key if key in self.fields else None, message)

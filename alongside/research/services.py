@@ -117,9 +117,14 @@ def study_update(*, study: Study, data: Any, today: dt.date | None = None) -> St
     _check_dates(definition, today=today or timezone.localdate(), before=study)
     _check_code(definition, study=study)
     with transaction.atomic():
+        before = (study.schedule, study.starts_on, study.ends_on, study.is_couple)
         for name, value in _fields(definition, data).items():
             setattr(study, name, value)
         study.save()
+        if before != (study.schedule, study.starts_on, study.ends_on, study.is_couple):
+            from alongside.research.planning import replan_study
+
+            replan_study(study)
         current = study.current_consent()
         if current is None or consent_data(current) != definition.consent.model_dump():
             _consent_create(
@@ -252,7 +257,22 @@ def participant_join(*, study: Study, user: Any, version: int) -> Participant:
         else:
             raise RuntimeError("could not draw a free study ID")
         Consent.objects.create(participant=participant, version=current)
+    if not study.prompts_together:
+        plan_quietly(participant)
     return participant
+
+
+def plan_quietly(participant: Participant) -> int:
+    """Plan ``participant``'s prompts; a plan that cannot be made (a couple whose windows
+    never overlap, waking hours that no longer fit) stores none, and their page says
+    so (``Participant.planned`` is false)."""
+    from alongside.research.planning import plan_participant
+    from alongside.research.schedule import ScheduleError
+
+    try:
+        return plan_participant(participant)
+    except ScheduleError:
+        return 0
 
 
 @transaction.atomic
@@ -344,6 +364,8 @@ def dyad_join(*, participant: Participant, raw_code: str) -> Dyad:
             raise CodeUnusable(_wrong_pair_code())
         _name_dyad(dyad)
     dyad.refresh_from_db()
+    if participant.study.prompts_together:
+        plan_quietly(participant)
     return dyad
 
 
@@ -400,3 +422,65 @@ def account_deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
     is deleted unless the consent said it is kept; the study keeps an anonymous record."""
     for participant in Participant.objects.filter(user=instance).exclude(status="withdrawn"):
         participant_withdraw(participant=participant, delete=True)
+
+
+# ------------------------------------------------------------------- prompts
+
+
+class PromptClosed(ResearchProblem):
+    """The prompt expired (or was answered already) before the answers came."""
+
+
+def prompt_open(*, prompt: Prompt, now: dt.datetime | None = None) -> None:
+    """The participant opened the prompt (its page, or the API): the first time counts."""
+    now = now or timezone.now()
+    if prompt.opened_at is None and prompt.scheduled_at <= now < prompt.expires_at:
+        Prompt.objects.filter(pk=prompt.pk, opened_at__isnull=True).update(opened_at=now)
+        prompt.opened_at = now
+
+
+def prompt_answer(*, prompt: Prompt, data: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Store the answers to ``prompt`` (checked by ``answers.check_answers``, which raises
+    ``AnswersInvalid`` naming each bad item). Raises ``PromptClosed`` when it expired or
+    was answered, ``ResearchProblem`` when the participant cannot answer now (paused,
+    left, consent to renew, not open yet). Returns what was stored."""
+    from alongside.research.answers import check_answers
+
+    now = now or timezone.now()
+    participant = prompt.participant
+    study = participant.study
+    if participant.status == "withdrawn":
+        raise ResearchProblem(_("You have left this study."))
+    if participant.status == "paused":
+        raise ResearchProblem(_("You have paused taking part. Resume it to answer."))
+    if not participant.has_current_consent:
+        raise ResearchProblem(_("The study's information changed: please read it again first."))
+    if now < prompt.scheduled_at:
+        raise ResearchProblem(_("This prompt is not open yet."))
+    if prompt.completed_at is not None:
+        raise PromptClosed(_("You answered this prompt already. Thank you."))
+    if now >= prompt.expires_at:
+        raise PromptClosed(_prompt_closed_message())
+    cleaned = check_answers(study.items, data)
+    with transaction.atomic():
+        # One conditional UPDATE: a second submit (or a late one) stores nothing.
+        done = Prompt.objects.filter(
+            pk=prompt.pk, completed_at__isnull=True, expires_at__gt=now
+        ).update(completed_at=now)
+        if not done:
+            raise PromptClosed(_prompt_closed_message())
+        if prompt.opened_at is None:
+            Prompt.objects.filter(pk=prompt.pk, opened_at__isnull=True).update(opened_at=now)
+        Answer.objects.bulk_create(
+            Answer(prompt=prompt, item_id=key, value=value, answered_at=now)
+            for key, value in cleaned.items()
+        )
+    prompt.refresh_from_db()
+    return cleaned
+
+
+def _prompt_closed_message() -> str:
+    return _(
+        "This prompt closed before your answers arrived, so they were not kept for the "
+        "study. That's all right: the next one will come at its time."
+    )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("research/taking-part/<int:pk>/pause/", views.pause, name="pause"),
     path("research/taking-part/<int:pk>/resume/", views.resume, name="resume"),
     path("research/taking-part/<int:pk>/leave/", views.withdraw, name="withdraw"),
+    path("research/prompts/<int:pk>/", views.prompt, name="prompt"),
     path("research/studies/", views_researcher.studies, name="studies"),
     path("research/studies/new/", views_researcher.study_new, name="study_new"),
     path("research/studies/import/", views_researcher.study_import, name="study_import"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,7 +16,7 @@ from alongside.lib.http import AuthedHttpRequest
 from alongside.lib.ratelimit import CodeTries
 from alongside.research import services
 from alongside.research.forms import ConsentForm, JoinForm, PairForm, WithdrawForm
-from alongside.research.models import Participant, Study
+from alongside.research.models import Participant, Prompt, Study
 
 # Counted in the shared cache, so the limits hold across every server process.
 CODE_TRIES = CodeTries("research-code")
@@ -269,4 +269,59 @@ def withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request,
         "research/withdraw.html",
         {"me": me, "study": me.study, "form": form, "choice": choice},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prompt(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One prompt, as it opens from its e-mail or notification: the study's questions on
+    one phone-sized page. Opening it is recorded (the first time); answers are checked by
+    the one shared check, and whatever was typed stays on the page when anything is
+    wrong, even when the prompt closed meanwhile."""
+    from django.utils import timezone
+
+    from alongside.research.answers import AnswersInvalid
+    from alongside.research.forms import PromptForm
+
+    asked = get_object_or_404(
+        Prompt.objects.select_related("participant__study"), pk=pk, participant__user=request.user
+    )
+    me = asked.participant
+    now = timezone.now()
+    if asked.scheduled_at > now:
+        raise Http404  # a prompt not yet due says nothing of when it will come
+    form = PromptForm(request.POST or None, items=me.study.items)
+    problem = ""
+    status = 200
+    if request.method == "GET":
+        services.prompt_open(prompt=asked, now=now)
+    elif form.is_valid():
+        try:
+            services.prompt_answer(prompt=asked, data=form.answers_data(), now=now)
+        except AnswersInvalid as invalid:
+            form.add_answer_errors(invalid.errors)
+            status = 422
+        except services.ResearchProblem as refused:
+            problem = str(refused)
+            status = 409
+        else:
+            messages.success(request, _("Thank you. Your answers are in."))
+            return redirect("research:participation", me.pk)
+    else:
+        status = 422
+    state = asked.status_at(now)
+    return render(
+        request,
+        "research/prompt.html",
+        {
+            "me": me,
+            "study": me.study,
+            "prompt": asked,
+            "form": form,
+            "problem": problem,
+            "closed": state not in ("open", "planned"),
+            "answered": state == "answered",
+        },
+        status=status,
     )
