@@ -139,3 +139,99 @@ def test_killing_the_worker_mid_batch_sends_each_reminder_once(tmp_path: Path, k
         "running": 0,
         "failed": 0,
     }
+
+
+PROMPT_SEED = f"""
+import datetime as dt
+import django
+django.setup()
+from django.utils import timezone
+from alongside.accounts.models import User
+from alongside.research.models import Prompt
+from alongside.research.tests.helpers import enrol, make_study, plan_prompt
+from alongside.research.services import researcher_grant
+lead = User.objects.create(email="lead@example.org", display_name="Lead", time_zone="UTC")
+researcher_grant(user=lead, by="test")
+study = make_study(lead, couple=False)
+due = timezone.now() - dt.timedelta(minutes=1)
+people = User.objects.bulk_create(
+    User(email=f"person{{i}}@example.org", display_name=f"Person {{i}}", time_zone="UTC")
+    for i in range({PEOPLE})
+)
+for person in User.objects.exclude(pk=lead.pk):
+    participant = enrol(person, study)
+    Prompt.objects.filter(participant=participant).delete()  # next week's: not due
+    prompt = plan_prompt(participant, due)
+    Prompt.objects.filter(pk=prompt.pk).update(expires_at=due + dt.timedelta(hours=2))
+"""
+
+PROMPT_CHECK = """
+import json
+import django
+django.setup()
+from django_tasks_db.models import DBTaskResult
+from alongside.research.models import Prompt
+print(json.dumps({
+    "prompts": Prompt.objects.count(),
+    "unsent": Prompt.objects.filter(sent_at__isnull=True).count(),
+    "running": DBTaskResult.objects.filter(status="RUNNING").count(),
+    "failed": DBTaskResult.objects.filter(status="FAILED").count(),
+}))
+"""
+
+
+def test_killing_the_worker_mid_batch_sends_each_prompt_once(tmp_path: Path) -> None:
+    """Issue 12: prompt delivery claims each prompt with a conditional update and sends it
+    under its key, so kill -9 in the middle of a batch never sends one twice or loses one."""
+    import json
+
+    data_dir = tmp_path / "data"
+    env = _env(data_dir)
+    subprocess.run([ALONGSIDE, "manage", "migrate", "-v", "0"], env=env, check=True)
+    subprocess.run([sys.executable, "-c", PROMPT_SEED], env=env, check=True)
+    outbox = data_dir / "outbox"
+    quiet = _env(data_dir, EMAIL_OUTBOX_QUIET="1")
+    killed_with_work_left = 0
+    for n in range(4):
+        worker = subprocess.Popen(
+            [ALONGSIDE, "worker"],
+            env=quiet,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        before = sum(_recipients(outbox).values()) if outbox.exists() else 0
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            now_sent = sum(_recipients(outbox).values()) if outbox.exists() else 0
+            if now_sent >= before + 10 + 7 * n:
+                break
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+        if sum(_recipients(outbox).values()) < PEOPLE:
+            killed_with_work_left += 1
+    assert killed_with_work_left >= 2, "the kills came too late to test anything"
+    # A worker that starts with the stale limit at 0 s (no other worker is alive) sends
+    # again what the dead ones claimed but may not have sent.
+    subprocess.run(
+        [ALONGSIDE, "worker", "--batch"],
+        env=_env(data_dir, EMAIL_OUTBOX_QUIET="1", TASK_STALE_AFTER_SECONDS="0"),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=600,
+    )
+    sent = _recipients(outbox)
+    twice = {to: n for to, n in sent.items() if n > 1}
+    assert not twice, f"sent more than once: {twice}"
+    assert len(sent) == PEOPLE, f"{PEOPLE - len(sent)} prompts were never sent"
+    state = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", PROMPT_CHECK],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    assert state == {"prompts": PEOPLE, "unsent": 0, "running": 0, "failed": 0}

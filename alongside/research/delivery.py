@@ -160,16 +160,19 @@ def run(now: dt.datetime | None = None) -> dict[str, int]:
 def dispatch() -> str:
     """Send what is due, then come back in a minute."""
     done = run()
-    dispatch.using(run_after=timezone.now() + DISPATCH_EVERY).enqueue()
+    ensure_scheduled(after=DISPATCH_EVERY)
     return ", ".join(f"{key}: {value}" for key, value in done.items())
 
 
-def ensure_scheduled() -> bool:
-    """Queue the dispatch once if none is queued (on worker start and in housekeeping)."""
+def ensure_scheduled(after: dt.timedelta = dt.timedelta(0)) -> bool:
+    """Queue the dispatch unless one is queued already (on worker start, in the
+    housekeeping, and by each dispatch for the next). A dispatch a killed worker left
+    running does not count: the new worker's own runs at once, and the old one, when it
+    is reclaimed, finds nothing left to send; of two queued at once, the next run of
+    each sees the other and queues none."""
     from django_tasks_db.models import DBTaskResult
 
-    path = dispatch.module_path
-    if DBTaskResult.objects.filter(task_path=path, status__in=["READY", "RUNNING"]).exists():
+    if DBTaskResult.objects.filter(task_path=dispatch.module_path, status="READY").exists():
         return False
-    dispatch.enqueue()
+    dispatch.using(run_after=timezone.now() + after).enqueue()
     return True

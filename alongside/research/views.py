@@ -291,7 +291,7 @@ def prompt(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     if asked.scheduled_at > now:
         raise Http404  # a prompt not yet due says nothing of when it will come
-    form = PromptForm(request.POST or None, items=me.study.items)
+    form = PromptForm(request.POST if request.method == "POST" else None, items=me.study.items)
     problem = ""
     status = 200
     if request.method == "GET":
