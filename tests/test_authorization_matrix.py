@@ -29,7 +29,7 @@ from alongside.practice.models import AskedAnswer, Ladder, RelianceExperiment, S
 from alongside.practice.models_growth import Goal, GoalStep, PromptEntry
 from alongside.push.models import PushSubscription, endpoint_digest
 from alongside.research import services as research
-from alongside.research.models import Answer, Dyad, Participant, Study
+from alongside.research.models import Answer, Dyad, Participant, Prompt, Study
 from alongside.research.tests.helpers import enrol, make_study, plan_prompt
 from alongside.together.models import Agreement, Item, PromptAnswer, Session
 from conftest import link_people, link_therapist, make_person, make_researcher, make_therapist
@@ -216,6 +216,11 @@ def _research(alice: Any, ben: Any, dana: Any) -> tuple[Study, Participant]:
     )
     Answer.objects.create(prompt=prompt, item_id="note", value="RESEARCH-ANSWER-2c7e")
     return study, taking_part
+
+
+def _prompt(w: World) -> Prompt:
+    """alice's earliest prompt in rhea's couple study: the one she answered."""
+    return Prompt.objects.filter(participant=w.taking_part).order_by("scheduled_at").first()  # type: ignore[return-value]
 
 
 def _note(w: World) -> SessionNote:
@@ -488,6 +493,8 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "research:pause": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
     "research:resume": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
     "research:withdraw": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
+    # alice's prompt (answered an hour ago): her partner ben gets 404 like everyone else.
+    "research:prompt": (lambda w: {"pk": _prompt(w).pk}, OWNED_BY_ALICE),
     # A researcher's pages: the lists and forms are each researcher's own (anyone else is
     # told how the role is given); alice's study opens for alice alone (dana, another
     # researcher, gets 404 too).
