@@ -490,6 +490,7 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "research:consent_again": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
     "research:pair_code": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
     "research:pair": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
+    "research:timing": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
     "research:pause": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
     "research:resume": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),
     "research:withdraw": (lambda w: {"pk": w.taking_part.pk}, OWNED_BY_ALICE),

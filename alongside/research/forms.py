@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from alongside.accounts.models import time_zone_choices
 from alongside.research.definition import DefinitionError, Issue, dump_yaml, load_yaml
 from alongside.research.models import ConsentVersion
 
@@ -333,3 +334,41 @@ class PromptForm(forms.Form):
     def add_answer_errors(self, errors: dict[str, str]) -> None:
         for key, message in errors.items():
             self.add_error(key if key in self.fields else None, message)
+
+
+class TimingForm(forms.Form):
+    """Where a participant is (their time zone) and, if the study's windows should move
+    with them, their own waking hours."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone for this study"),
+        choices=time_zone_choices,
+        help_text=_("Prompts come at the study's times on your clock."),
+    )
+    wakes_at = forms.TimeField(
+        label=_("I usually wake at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    sleeps_at = forms.TimeField(
+        label=_("I usually go to sleep at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Both or neither. The study's windows move with your waking time."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        wake, sleep = data.get("wakes_at"), data.get("sleeps_at")
+        if (wake is None) != (sleep is None) and not self.errors:
+            missing = "sleeps_at" if sleep is None else "wakes_at"
+            self.add_error(missing, _("Give both times, or leave both empty."))
+        return data
+
+    def changes(self) -> dict[str, str]:
+        c = self.cleaned_data
+        return {
+            "time_zone": c["time_zone"],
+            "wakes_at": c["wakes_at"].strftime("%H:%M") if c.get("wakes_at") else "",
+            "sleeps_at": c["sleeps_at"].strftime("%H:%M") if c.get("sleeps_at") else "",
+        }

@@ -90,7 +90,7 @@ class Study(models.Model):
         from alongside.research.schedule import ScheduleSpec, Window, parse_time
 
         s = schedule_of(self.schedule)
-        options = {
+        options: dict[str, Any] = {
             "every_days": s.days_apart(),
             "expiry": s.expiry,
             "reminders": s.reminders,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("research/taking-part/<int:pk>/consent/", views.consent_again, name="consent_again"),
     path("research/taking-part/<int:pk>/pair-code/", views.pair_code, name="pair_code"),
     path("research/taking-part/<int:pk>/pair/", views.pair, name="pair"),
+    path("research/taking-part/<int:pk>/timing/", views.timing, name="timing"),
     path("research/taking-part/<int:pk>/pause/", views.pause, name="pause"),
     path("research/taking-part/<int:pk>/resume/", views.resume, name="resume"),
     path("research/taking-part/<int:pk>/leave/", views.withdraw, name="withdraw"),

@@ -4,6 +4,8 @@ addresses answer 404, and nothing here says whether a partner takes part."""
 
 from __future__ import annotations
 
+import contextlib
+
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -125,8 +127,12 @@ def _problem(request: AuthedHttpRequest, problem: str, *, status: int) -> HttpRe
 @login_required
 def participation(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One study I take part in: my study ID, my status, pairing, pausing and leaving."""
+    from django.utils import timezone
+
     me = _mine(request, pk)
     dyad = me.dyad()
+    now = timezone.now()
+    mine = Prompt.objects.filter(participant=me)
     return render(
         request,
         "research/participation.html",
@@ -134,6 +140,15 @@ def participation(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "me": me,
             "study": me.study,
             "dyad": dyad,
+            # Only this person's own prompts: nothing here says whether a partner answered.
+            "waiting": list(
+                mine.filter(
+                    scheduled_at__lte=now, expires_at__gt=now, completed_at__isnull=True
+                ).order_by("scheduled_at")
+            ),
+            # Whether prompts lie ahead, never when: random times stay a surprise.
+            "planned_ahead": mine.filter(scheduled_at__gt=now).exists(),
+            "waiting_for_partner": me.study.prompts_together and not (dyad and dyad.is_formed),
             # The pair code is shown only to the partner who drew it.
             "own_code": dyad.code if dyad and not dyad.is_formed and dyad.first_id == me.pk else "",
             "pair_form": PairForm(),
@@ -324,4 +339,55 @@ def prompt(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "answered": state == "answered",
         },
         status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def timing(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """My time zone and waking hours for this study. A change re-plans what is still
+    ahead (what was already asked stays as it was); hours that do not fit the study's
+    windows are refused next to the field, and nothing is changed."""
+    from alongside.research.forms import TimingForm
+    from alongside.research.planning import check_plannable, plan_participant
+    from alongside.research.schedule import ScheduleError
+
+    me = _mine(request, pk)
+    if me.status == "withdrawn":
+        raise Http404
+    initial = {"time_zone": me.time_zone, "wakes_at": me.wakes_at, "sleeps_at": me.sleeps_at}
+    form = TimingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        try:
+            check_plannable(me, **changes)
+        except ScheduleError as problem:
+            field = "wakes_at" if problem.field == "waking" else "time_zone"
+            form.add_error(field, _waking_message(problem))
+        else:
+            for name, value in changes.items():
+                setattr(me, name, value)
+            me.save(update_fields=list(changes))
+            # A partner's hours that never meet these plan nothing: the page says so.
+            with contextlib.suppress(ScheduleError):
+                plan_participant(me)
+            messages.success(request, _("Saved. Your prompts from now on follow it."))
+            return redirect("research:participation", me.pk)
+    return render(
+        request,
+        "research/timing.html",
+        {
+            "me": me,
+            "study": me.study,
+            "form": form,
+            "account_zone": request.user.time_zone,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _waking_message(problem: Exception) -> str:
+    return _(
+        "With these hours the study's times would fall outside your waking day. Try a "
+        "longer day, or leave both empty to be asked at the study's own times."
     )

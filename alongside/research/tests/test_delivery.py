@@ -49,7 +49,7 @@ def test_a_due_prompt_is_sent_once_with_its_link(
     sent = _mail(outbox)
     assert sorted(m["To"] for m in sent) == [alice.email, ben.email]
     to_alice = next(m for m in sent if m["To"] == alice.email)
-    body = to_alice.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    body = to_alice.get_body(("plain",)).get_content()  # type: ignore[attr-defined]
     assert f"/research/prompts/{mine.pk}/" in body
     assert to_alice["Message-ID"].startswith(f"<research-prompt-{mine.pk}@")
     for prompt in (mine, theirs):

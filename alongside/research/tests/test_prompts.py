@@ -92,7 +92,9 @@ def test_a_new_time_zone_replans_only_what_is_still_ahead(solo: Any, alice: Any)
     later = [p for p in after if p[3] > cut]
     assert later
     for _d, _w, _n, at, local in later:
-        clock = at.astimezone(dt.timezone(dt.datetime.fromisoformat(local).utcoffset()))
+        offset = dt.datetime.fromisoformat(local).utcoffset()
+        assert offset is not None
+        clock = at.astimezone(dt.timezone(offset))
         assert clock.isoformat(timespec="minutes") == local
         assert "-05:00" in local or "-04:00" in local
         assert dt.time(18, 0) <= clock.time() < dt.time(22, 0)
@@ -243,3 +245,87 @@ def test_the_answer_check_names_every_bad_item() -> None:
     assert check_answers(items, {"close": 0, "calm": 7, "note": "  "}) == {"close": 0, "calm": 7}
     with pytest.raises(AnswersInvalid):
         check_answers(items, {"close": True})  # a bool is not a number here
+
+
+# ------------------------------------------------------- time zone and hours
+
+
+def test_moving_time_zone_on_the_page_replans_what_is_ahead(
+    solo: Any, alice: Any, alice_client: Client
+) -> None:
+    me = enrol(alice, solo)
+    before = _times(me)
+    url = reverse("research:timing", args=[me.pk])
+    response = alice_client.post(url, {"time_zone": "Australia/Sydney"})
+    assert response.status_code == 302
+    me.refresh_from_db()
+    assert me.time_zone == "Australia/Sydney"
+    after = _times(me)
+    assert len(after) == len(before)
+    assert all("+11:00" in local or "+10:00" in local for *_r, local in after)
+
+
+def test_waking_hours_that_do_not_fit_are_refused_next_to_the_field(
+    solo: Any, alice: Any, alice_client: Client
+) -> None:
+    me = enrol(alice, solo)
+    before = _times(me)
+    url = reverse("research:timing", args=[me.pk])
+    response = alice_client.post(
+        url, {"time_zone": "Europe/London", "wakes_at": "10:00", "sleeps_at": "12:00"}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "outside your waking day" in html and 'value="10:00"' in html
+    me.refresh_from_db()
+    assert me.wakes_at == "" and _times(me) == before
+    half = alice_client.post(url, {"time_zone": "Europe/London", "wakes_at": "07:00"})
+    assert half.status_code == 422 and "Give both times" in half.content.decode()
+    unknown = alice_client.post(url, {"time_zone": "Mars/Olympus"})
+    assert unknown.status_code == 422
+
+
+def test_later_waking_hours_move_the_windows_later(
+    solo: Any, alice: Any, alice_client: Client
+) -> None:
+    me = enrol(alice, solo)
+    url = reverse("research:timing", args=[me.pk])
+    response = alice_client.post(
+        url, {"time_zone": "Europe/London", "wakes_at": "19:00", "sleeps_at": "23:30"}
+    )
+    assert response.status_code == 302, response.content.decode()[-800:]
+    locals_ = [local for *_r, local in _times(me)]
+    assert locals_ and all("19:00" <= local[11:16] < "23:00" for local in locals_)
+
+
+def test_the_study_page_shows_waiting_prompts_but_never_when_the_next_comes(
+    solo: Any, alice: Any, alice_client: Client
+) -> None:
+    me = enrol(alice, solo)
+    due = _due(me)
+    html = alice_client.get(reverse("research:participation", args=[me.pk])).content.decode()
+    assert reverse("research:prompt", args=[due.pk]) in html
+    assert "planned until" in html
+    upcoming = Prompt.objects.filter(participant=me, scheduled_at__gt=timezone.now()).first()
+    assert upcoming is not None
+    assert upcoming.scheduled_at.strftime("%H:%M") not in html.split("planned until")[1][:200]
+
+
+def test_a_couple_study_says_prompts_wait_for_the_pairing(
+    study: Any, alice: Any, alice_client: Client
+) -> None:
+    me = enrol(alice, study)
+    html = alice_client.get(reverse("research:participation", args=[me.pk])).content.decode()
+    assert "Prompts start once you and your partner are paired" in html
+
+
+def test_a_partner_cannot_change_the_others_timing(
+    study: Any, alice: Any, ben: Any, ben_client: Client
+) -> None:
+    me = enrol(alice, study)
+    enrol(ben, study)
+    url = reverse("research:timing", args=[me.pk])
+    assert ben_client.get(url).status_code == 404
+    assert ben_client.post(url, {"time_zone": "Asia/Tokyo"}).status_code == 404
+    me.refresh_from_db()
+    assert me.time_zone == "Europe/London"
