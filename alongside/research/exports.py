@@ -280,10 +280,7 @@ def _answer_cells(items: list[Item], answers: dict[str, Any]) -> dict[str, Any]:
     cells: dict[str, Any] = {}
     for item in items:
         value = answers.get(item.id)
-        if item.type == "text":
-            # Participants typed these; a spreadsheet must not run one as a formula.
-            cells[item.id] = safe_cell(value) if isinstance(value, str) else None
-        elif item.type != "instrument":
+        if item.type != "instrument":
             cells[item.id] = value
         else:
             parts = _instrument_items(item)
@@ -300,9 +297,9 @@ def _answer_cells(items: list[Item], answers: dict[str, Any]) -> dict[str, Any]:
 
 def _formed_dyads(study: Study) -> list[Mapping[str, Any]]:
     return list(
+        # A partner who withdrew with deletion leaves their side of the dyad empty; the
+        # other partner's answers are still theirs to give.
         Dyad.objects.filter(study=study, formed_at__isnull=False, second__isnull=False)
-        .exclude(first__data_deleted=True)
-        .exclude(second__data_deleted=True)
         .order_by("study_code", "pk")
         .values("study_code", "first_id", "second_id")
     )
@@ -323,7 +320,7 @@ def long(study: Study, *, now: dt.datetime | None = None) -> pd.DataFrame:
         member[d["first_id"]] = (d["study_code"], 1)
         member[d["second_id"]] = (d["study_code"], 2)
     prompts = list(
-        Prompt.objects.filter(participant__in=list(people)).values(
+        Prompt.objects.filter(participant__study=study, participant__data_deleted=False).values(
             "pk",
             "participant_id",
             "day",
@@ -339,9 +336,10 @@ def long(study: Study, *, now: dt.datetime | None = None) -> pd.DataFrame:
         )
     )
     answers: dict[int, dict[str, Any]] = {}
-    for a in Answer.objects.filter(prompt__participant__in=list(people)).values(
-        "prompt_id", "item_id", "value"
-    ):
+    kept = Answer.objects.filter(
+        prompt__participant__study=study, prompt__participant__data_deleted=False
+    )
+    for a in kept.values("prompt_id", "item_id", "value"):
         answers.setdefault(a["prompt_id"], {})[a["item_id"]] = a["value"]
     slots = sorted({(p["day"], p["window"], p["number"]) for p in prompts})
     occasion = {slot: n for n, slot in enumerate(slots, start=1)}
@@ -507,6 +505,9 @@ def write_export(
     try:
         (out / "data").mkdir(parents=True, exist_ok=True)
         written = [out / "data" / file_name(study, layout)]
+        # Participants typed the text answers: a spreadsheet must not run one as a formula.
+        for column in data.select_dtypes(include=["object", "str"]).columns:
+            data[column] = data[column].map(safe_cell)
         data.to_csv(written[0], index=False, encoding="utf-8")
         written.append(out / "codebook.csv")
         written[-1].write_text(codebook_csv(variables), encoding="utf-8")

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from alongside.cli import cli
 from alongside.research import exports, services
-from alongside.research.models import Answer, Participant, Prompt, Study
+from alongside.research.models import Answer, Dyad, Participant, Prompt, Study
 from alongside.research.tests.helpers import enrol, make_study
 from conftest import make_person, make_researcher
 
@@ -148,6 +148,28 @@ def test_the_long_layout_holds_every_prompt_of_who_is_still_in(study: Study) -> 
     assert len(expired) > 0
     assert expired[["close", "calm", "where", "latency_s", "completed_utc"]].isna().all().all()
     assert expired["expired_utc"].notna().all()
+
+
+def test_a_partner_who_withdrew_with_deletion_leaves_their_side_empty(study: Study) -> None:
+    dyad = Dyad.objects.get(study_code="EVN-D02")
+    assert dyad.second is not None
+    services.participant_withdraw(participant=dyad.second, delete=True)
+    long = exports.long(study, now=NOW)
+    assert dyad.second.study_code not in set(long["participant"])
+    rows = exports.dyadic(study, now=NOW)
+    theirs = rows[rows["dyad"] == "EVN-D02"]
+    assert len(theirs) == DAYS
+    assert (theirs["participant_1"] == dyad.first.study_code).all()
+    assert theirs[["participant_2", "status_2", "close_2"]].isna().all().all()
+    pairs = exports.pairwise(study, now=NOW)
+    assert len(pairs[pairs["dyad"] == "EVN-D02"]) == 2 * DAYS
+
+
+def test_an_export_reads_the_tables_once_each(
+    study: Study, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(5):
+        exports.pairwise(study, now=NOW)
 
 
 def test_statuses_follow_the_prompt(study: Study, alice: Any) -> None:
