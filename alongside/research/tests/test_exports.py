@@ -325,27 +325,28 @@ def test_the_exports_load_straight_into_alongside_analyze(study: Study, tmp_path
         )
         assert done.exit_code == 0, done.output
     data = tmp_path / "data"
-    apim = runner.invoke(
-        cli,
-        [
-            "analyze",
-            "apim",
-            "--data",
-            str(data / "study-EVENINGS_layout-pairwise_data.csv"),
-            "--dyad",
-            "dyad_occasion",
-            "--outcome",
-            "close_A",
-            "--actor",
-            "calm_A",
-            "--partner",
-            "calm_P",
-            "--format",
-            "json",
-        ],
-    )
+    apim_args = [
+        "analyze",
+        "apim",
+        "--data",
+        str(data / "study-EVENINGS_layout-pairwise_data.csv"),
+        "--dyad",
+        "dyad_occasion",
+        "--outcome",
+        "close_A",
+        "--actor",
+        "calm_A",
+        "--partner",
+        "calm_P",
+        "--format",
+        "json",
+    ]
+    apim = runner.invoke(cli, apim_args)
     assert apim.exit_code == 0, apim.output
     estimates = {row["term"]: row for row in json.loads(apim.output)}
+    two_roles = runner.invoke(cli, [*apim_args, "--distinguish-by", "member"])
+    assert two_roles.exit_code == 0, two_roles.output
+    assert {row["role"] for row in json.loads(two_roles.output)} >= {"1", "2"}
     # Simulated with actor effect 6 and partner effect 3 (noise sd 6).
     assert 5 < estimates["actor"]["estimate"] < 7
     assert 2 < estimates["partner"]["estimate"] < 4
