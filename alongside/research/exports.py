@@ -38,9 +38,12 @@ __all__ = [
     "Variable",
     "codebook",
     "codebook_csv",
+    "csv_text",
     "dataset_description",
     "dyadic",
     "file_name",
+    "files",
+    "layouts_of",
     "long",
     "pairwise",
     "table",
@@ -475,6 +478,13 @@ def file_name(study: Study, layout: str) -> str:
     return f"study-{study.code}_layout-{layout}_data.csv"
 
 
+def layouts_of(study: Study) -> list[str]:
+    """The layouts ``study`` can be exported in now: dyadic and pairwise need a couple
+    study with a formed dyad."""
+    couples = study.is_couple and bool(_formed_dyads(study))
+    return list(LAYOUTS) if couples else ["long"]
+
+
 def table(study: Study, layout: str, *, now: dt.datetime | None = None) -> pd.DataFrame:
     """``layout``'s rows for ``study``; an ``ExportProblem`` when it cannot be made."""
     _check_layout(study, layout)
@@ -494,34 +504,44 @@ def codebook_csv(variables: list[Variable]) -> str:
     return str(table.map(safe_cell).to_csv(index=False))
 
 
-def write_export(
-    study: Study, layout: str, out: Path, *, now: dt.datetime | None = None
-) -> list[Path]:
-    """Write ``data/<file>``, ``codebook.csv``, ``codebook.json`` and
-    ``dataset_description.json`` into ``out`` (made if missing); the paths written."""
+def csv_text(data: pd.DataFrame) -> str:
+    """``data`` as CSV text, each text cell made safe to open in a spreadsheet."""
+    data = data.copy()
+    # Participants typed the text answers: a spreadsheet must not run one as a formula.
+    for column in data.select_dtypes(include=["object", "str"]).columns:
+        data[column] = data[column].map(safe_cell)
+    return str(data.to_csv(index=False))
+
+
+def files(study: Study, layout: str, *, now: dt.datetime | None = None) -> dict[str, str]:
+    """An export's files by path within its folder, each as text: ``data/<file>``,
+    ``codebook.csv``, ``codebook.json`` and ``dataset_description.json``."""
     now = now or timezone.now()
     data = table(study, layout, now=now)
     variables = codebook(study, layout)
+    return {
+        f"data/{file_name(study, layout)}": csv_text(data),
+        "codebook.csv": codebook_csv(variables),
+        "codebook.json": json.dumps([asdict(v) for v in variables], indent=2, ensure_ascii=False)
+        + "\n",
+        "dataset_description.json": json.dumps(
+            dataset_description(study, layout, now=now), indent=2, ensure_ascii=False
+        )
+        + "\n",
+    }
+
+
+def write_export(
+    study: Study, layout: str, out: Path, *, now: dt.datetime | None = None
+) -> list[Path]:
+    """Write the export's ``files`` into ``out`` (made if missing); the paths written."""
+    written: list[Path] = []
     try:
-        (out / "data").mkdir(parents=True, exist_ok=True)
-        written = [out / "data" / file_name(study, layout)]
-        # Participants typed the text answers: a spreadsheet must not run one as a formula.
-        for column in data.select_dtypes(include=["object", "str"]).columns:
-            data[column] = data[column].map(safe_cell)
-        data.to_csv(written[0], index=False, encoding="utf-8")
-        written.append(out / "codebook.csv")
-        written[-1].write_text(codebook_csv(variables), encoding="utf-8")
-        written.append(out / "codebook.json")
-        written[-1].write_text(
-            json.dumps([asdict(v) for v in variables], indent=2, ensure_ascii=False) + "\n",
-            encoding="utf-8",
-        )
-        written.append(out / "dataset_description.json")
-        written[-1].write_text(
-            json.dumps(dataset_description(study, layout, now=now), indent=2, ensure_ascii=False)
-            + "\n",
-            encoding="utf-8",
-        )
+        for name, text in files(study, layout, now=now).items():
+            path = out / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
     except OSError as error:
         where = error.filename or out
         raise ExportProblem("out", f"cannot write {where}: {error.strerror}") from None

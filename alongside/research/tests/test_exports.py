@@ -4,7 +4,9 @@ dataset description; what is left out; and the files load into ``alongside analy
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from django.test import Client
+from django.urls import reverse
 
 from alongside.cli import cli
 from alongside.research import exports, services
@@ -357,3 +361,58 @@ def test_the_exports_load_straight_into_alongside_analyze(study: Study, tmp_path
         assert result.exit_code == 0, (command, result.output)
         header = result.output.splitlines()[0].split(",")
         assert "term" in header and "estimate" in header, (command, result.output)
+
+
+# ------------------------------------------------------------- the researcher's pages
+
+
+def test_the_researcher_downloads_each_layout(study: Study, dana_client: Client) -> None:
+    for layout in ("long", "dyadic", "pairwise"):
+        response = dana_client.get(reverse("research:study_data", args=[study.pk, layout]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert f"study-EVENINGS_layout-{layout}_data.csv" in response["Content-Disposition"]
+        read = pd.read_csv(io.StringIO(response.content.decode()))
+        assert list(read.columns) == [v.name for v in exports.codebook(study, layout)]
+    page = dana_client.get(reverse("research:study", args=[study.pk])).content.decode()
+    assert reverse("research:study_data", args=[study.pk, "pairwise"]) in page
+    assert reverse("research:study_data_zip", args=[study.pk]) in page
+
+
+def test_the_zip_holds_every_layout_with_its_codebook(study: Study, dana_client: Client) -> None:
+    response = dana_client.get(reverse("research:study_data_zip", args=[study.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    names = set(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
+    for layout in ("long", "dyadic", "pairwise"):
+        assert {
+            f"{layout}/data/study-EVENINGS_layout-{layout}_data.csv",
+            f"{layout}/codebook.csv",
+            f"{layout}/codebook.json",
+            f"{layout}/dataset_description.json",
+        } <= names
+
+
+def test_another_researchers_study_does_not_exist_for_them(
+    study: Study, eve: Any, eve_client: Client
+) -> None:
+    for user_is_researcher in (False, True):
+        if user_is_researcher:
+            make_researcher(eve)
+        for url in (
+            reverse("research:study_data", args=[study.pk, "long"]),
+            reverse("research:study_data_zip", args=[study.pk]),
+        ):
+            assert eve_client.get(url).status_code == 404
+
+
+def test_a_layout_the_study_cannot_have(study: Study, dana_client: Client) -> None:
+    url = reverse("research:study_data", args=[study.pk, "wide"])
+    assert dana_client.get(url).status_code == 404
+    solo = make_study(study.researcher, couple=False, code="SOLO2027", id_prefix="SOL")
+    response = dana_client.get(
+        reverse("research:study_data", args=[solo.pk, "dyadic"]), follow=True
+    )
+    assert "The dyadic layout needs a couple study" in response.content.decode()
+    page = dana_client.get(reverse("research:study", args=[solo.pk])).content.decode()
+    assert reverse("research:study_data", args=[solo.pk, "long"]) in page
+    assert reverse("research:study_data", args=[solo.pk, "dyadic"]) not in page
