@@ -52,6 +52,7 @@ __all__ = [
 
 LAYOUTS = ("long", "dyadic", "pairwise")
 EMPTY = "empty cell"
+_NEVER = "never empty"
 
 # Keys every layout shares for one occasion (the schedule prompts partners together).
 _OCCASION = ["day", "window", "prompt", "occasion"]
@@ -83,7 +84,7 @@ class Variable:
 
 def _person_design() -> list[Variable]:
     """The per-person, per-prompt columns that are not answers."""
-    never = "never empty"
+    never = _NEVER
     return [
         Variable("participant", "Participant's study ID", "string", "like EVN-014", never),
         Variable(
@@ -179,10 +180,18 @@ def _answer_variables(items: list[Item]) -> list[Variable]:
     not_answered = f"{EMPTY}: not answered"
     out: list[Variable] = []
     for item in items:
-        if item.type == "slider":
-            out.append(Variable(item.id, item.text, "integer", "0-100", not_answered, item.id))
-        elif item.type == "scale":
-            out.append(Variable(item.id, item.text, "integer", "1-7", not_answered, item.id))
+        if item.type in ("slider", "scale"):
+            low, high = (0, 100) if item.type == "slider" else (1, 7)
+            out.append(
+                Variable(
+                    item.id,
+                    _anchored(item, low, high),
+                    "integer",
+                    f"{low}-{high}",
+                    not_answered,
+                    item.id,
+                )
+            )
         elif item.type == "choice":
             allowed = "; ".join(item.options)
             out.append(Variable(item.id, item.text, "category", allowed, not_answered, item.id))
@@ -215,9 +224,25 @@ def _items(study: Study) -> list[Item]:
     return [Item.model_validate(raw, strict=False) for raw in study.items]
 
 
+def _anchored(item: Item, low: int, high: int) -> str:
+    """The item's text with the words at its ends: "How calm? [1 = Not at all, 7 = Very]"."""
+    ends = [f"{n} = {w}" for n, w in ((low, item.low_label), (high, item.high_label)) if w]
+    return f"{item.text} [{', '.join(ends)}]" if ends else item.text
+
+
 def _suffixed(variables: Iterable[Variable], suffix: str, whose: str) -> list[Variable]:
+    # Side by side, a partner's side is empty where they had no prompt at that occasion
+    # (they joined later, left, or withdrew with deletion).
+    absent = f"{EMPTY}: this partner has no prompt at this occasion"
     return [
-        Variable(f"{v.name}{suffix}", f"{v.label} ({whose})", v.type, v.allowed, v.missing, v.item)
+        Variable(
+            f"{v.name}{suffix}",
+            f"{v.label} ({whose})",
+            v.type,
+            v.allowed,
+            absent if v.missing == _NEVER else f"{v.missing}; or {absent}",
+            v.item,
+        )
         for v in variables
     ]
 

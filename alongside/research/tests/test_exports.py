@@ -238,7 +238,11 @@ def test_a_couple_study_without_a_formed_dyad_says_so(dana: Any, alice: Any) -> 
 
 def test_the_codebook_describes_every_item(study: Study) -> None:
     book = {v.name: v for v in exports.codebook(study, "long")}
-    assert book["close"].allowed == "0-100" and book["close"].label.startswith("How close")
+    assert book["close"].allowed == "0-100"
+    assert book["close"].label == "How close do you feel right now? [0 = Not at all, 100 = Very]"
+    assert exports.codebook(study, "dyadic")[5].missing == (
+        "empty cell: this partner has no prompt at this occasion"
+    )
     assert book["calm"].allowed == "1-7"
     assert book["where"].allowed == "Home; Out" and book["where"].type == "category"
     assert book["note"].allowed == "text, at most 140 characters"
