@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from alongside.lib.csvsafe import safe_cell
 from alongside.research.definition import Item
-from alongside.research.models import Answer, Dyad, Participant, Prompt, Study
+from alongside.research.models import PROMPT_STATUSES, Answer, Dyad, Participant, Prompt, Study
 
 __all__ = [
     "LAYOUTS",
@@ -53,6 +53,13 @@ __all__ = [
 LAYOUTS = ("long", "dyadic", "pairwise")
 EMPTY = "empty cell"
 _NEVER = "never empty"
+# The prompt statuses of ``models.PROMPT_STATUSES`` (computed there, in the database),
+# said for the codebook; closed means past its expiry.
+_STATUS_WORDS = (
+    "answered (completed before it closed); expired (opened, not finished before it "
+    "closed); missed (sent, never opened, closed); not_sent (closed unsent: paused, "
+    "withdrawn, or consent to renew); open (sent, still open); planned (not sent yet)"
+)
 
 # Keys every layout shares for one occasion (the schedule prompts partners together).
 _OCCASION = ["day", "window", "prompt", "occasion"]
@@ -123,12 +130,10 @@ def _person_design() -> list[Variable]:
         ),
         Variable(
             "status",
-            "answered: completed; expired: sent, not answered before it expired; "
-            "missed: never sent before it expired (paused, or not delivered); "
-            "pending: not expired yet at export time",
+            "What became of the prompt at export time: " + _STATUS_WORDS,
             "category",
-            "answered, expired, missed, pending",
-            never,
+            ", ".join(key for key, _label in PROMPT_STATUSES),
+            _NEVER,
         ),
         Variable(
             "latency_s",
@@ -296,14 +301,6 @@ def _utc(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _status(prompt: Mapping[str, Any], now: dt.datetime) -> str:
-    if prompt["completed_at"] is not None:
-        return "answered"
-    if prompt["expired_at"] is None and prompt["expires_at"] > now:
-        return "pending"
-    return "expired" if prompt["sent_at"] is not None else "missed"
-
-
 def _answer_cells(items: list[Item], answers: dict[str, Any]) -> dict[str, Any]:
     cells: dict[str, Any] = {}
     for item in items:
@@ -347,8 +344,12 @@ def long(study: Study, *, now: dt.datetime | None = None) -> pd.DataFrame:
     for d in _formed_dyads(study):
         member[d["first_id"]] = (d["study_code"], 1)
         member[d["second_id"]] = (d["study_code"], 2)
-    prompts = list(
-        Prompt.objects.filter(participant__study=study, participant__data_deleted=False).values(
+    # Typed loosely: the stubs cannot see ``status``, which ``with_status`` annotates.
+    planned: Any = Prompt.objects.filter(
+        participant__study=study, participant__data_deleted=False
+    ).with_status(now)
+    prompts: list[dict[str, Any]] = list(
+        planned.values(
             "pk",
             "participant_id",
             "day",
@@ -361,6 +362,7 @@ def long(study: Study, *, now: dt.datetime | None = None) -> pd.DataFrame:
             "opened_at",
             "completed_at",
             "expired_at",
+            "status",
         )
     )
     answers: dict[int, dict[str, Any]] = {}
@@ -392,7 +394,7 @@ def long(study: Study, *, now: dt.datetime | None = None) -> pd.DataFrame:
                 "opened_utc": _utc(p["opened_at"]),
                 "completed_utc": _utc(p["completed_at"]),
                 "expired_utc": _utc(p["expired_at"]),
-                "status": _status(p, now),
+                "status": p["status"],
                 "latency_s": latency,
                 **_answer_cells(items, answers.get(p["pk"], {})),
             }

@@ -20,7 +20,7 @@ from django.urls import reverse
 from alongside.cli import cli
 from alongside.research import exports, services
 from alongside.research.models import Answer, Dyad, Participant, Prompt, Study
-from alongside.research.tests.helpers import enrol, make_study
+from alongside.research.tests.helpers import definition, enrol, make_study
 from conftest import make_person, make_researcher
 
 BASE = dt.datetime(2027, 3, 22, 20, 0, tzinfo=dt.UTC)
@@ -34,7 +34,10 @@ def _prompts(
     participant: Participant, values: dict[int, dict[str, Any] | None], *, dyad: Any = None
 ) -> None:
     """One evening prompt a day; ``values[day]`` is the answers, ``None`` for a prompt
-    that was sent and expired unanswered."""
+    that was sent, never opened, and expired."""
+    # The planner's own prompts (planned on joining or pairing) give way to these, so
+    # each test knows every prompt and its answers.
+    Prompt.objects.filter(participant=participant).delete()
     made = Prompt.objects.bulk_create(
         Prompt(
             participant=participant,
@@ -148,10 +151,10 @@ def test_the_long_layout_holds_every_prompt_of_who_is_still_in(study: Study) -> 
     assert first["occasion"] == first["day"] == 1
     answered = long[long["status"] == "answered"]
     assert (answered["latency_s"] == 90).all()
-    expired = long[long["status"] == "expired"]
-    assert len(expired) > 0
-    assert expired[["close", "calm", "where", "latency_s", "completed_utc"]].isna().all().all()
-    assert expired["expired_utc"].notna().all()
+    missed = long[long["status"] == "missed"]
+    assert len(missed) > 0
+    assert missed[["close", "calm", "where", "latency_s", "completed_utc"]].isna().all().all()
+    assert missed["expired_utc"].notna().all()
 
 
 def test_a_partner_who_withdrew_with_deletion_leaves_their_side_empty(study: Study) -> None:
@@ -176,30 +179,46 @@ def test_an_export_reads_the_tables_once_each(
         exports.pairwise(study, now=NOW)
 
 
-def test_statuses_follow_the_prompt(study: Study, alice: Any) -> None:
+def test_statuses_are_the_prompts_statuses(study: Study, alice: Any) -> None:
     person = enrol(alice, study)
-    times = {"scheduled_at": BASE, "local_time": BASE.isoformat()}
-    Prompt.objects.create(
-        participant=person,
-        day=1,
-        window=1,
-        number=1,
-        expires_at=NOW + dt.timedelta(hours=1),
-        **times,
-    )
-    Prompt.objects.create(
-        participant=person,
-        day=2,
-        window=1,
-        number=1,
-        scheduled_at=BASE + dt.timedelta(days=1),
-        local_time="2027-03-23T20:00+00:00",
-        expires_at=BASE + dt.timedelta(days=1, hours=1),
-    )
+    sent = {"sent_at": BASE + dt.timedelta(seconds=5)}
+    closing = [
+        ({}, "not_sent"),
+        (sent, "missed"),
+        ({**sent, "opened_at": BASE + dt.timedelta(seconds=9)}, "expired"),
+    ]
+    for day, (times, _status) in enumerate(closing, start=1):
+        at = BASE + dt.timedelta(days=day)
+        Prompt.objects.create(
+            participant=person,
+            day=day,
+            window=1,
+            number=1,
+            scheduled_at=at,
+            local_time=at.isoformat(),
+            expires_at=at + dt.timedelta(hours=1),
+            **{k: v + dt.timedelta(days=day) for k, v in times.items()},
+        )
+    for day, times in ((4, {}), (5, sent)):
+        Prompt.objects.create(
+            participant=person,
+            day=day,
+            window=1,
+            number=1,
+            scheduled_at=NOW - dt.timedelta(minutes=day),
+            local_time=NOW.isoformat(),
+            expires_at=NOW + dt.timedelta(hours=1),
+            **{k: NOW - dt.timedelta(minutes=1) for k in times},
+        )
     rows = exports.long(study, now=NOW)
     mine = rows[rows["participant"] == person.study_code]
-    assert list(mine["status"]) == ["pending", "missed"]
-    assert mine["sent_utc"].isna().all() and mine["latency_s"].isna().all()
+    assert list(mine["status"]) == ["not_sent", "missed", "expired", "planned", "open"]
+    assert list(mine["status"]) == [
+        p.status_at(NOW) for p in Prompt.objects.filter(participant=person).order_by("day")
+    ]
+    assert mine["latency_s"].isna().all()
+    book = {v.name: v for v in exports.codebook(study)}
+    assert book["status"].allowed == "answered, expired, missed, not_sent, open, planned"
 
 
 def test_missing_answers_are_empty_cells_and_text_cannot_run_as_a_formula(
@@ -222,7 +241,7 @@ def test_a_study_without_couples_exports_long_only(dana: Any, alice: Any, ben: A
     _prompts(enrol(alice, solo), {1: {"calm": 3, "where": "Out"}, 2: None})
     long = exports.long(solo, now=NOW)
     assert "dyad" not in long.columns and "member" not in long.columns
-    assert list(long["status"]) == ["answered", "expired"]
+    assert list(long["status"]) == ["answered", "missed"]
     assert list(long["calm"].astype("object").fillna("")) == [3, ""]
     for layout in ("dyadic", "pairwise"):
         with pytest.raises(exports.ExportProblem, match=f"the {layout} layout needs a couple"):
@@ -420,3 +439,22 @@ def test_a_layout_the_study_cannot_have(study: Study, dana_client: Client) -> No
     page = dana_client.get(reverse("research:study", args=[solo.pk])).content.decode()
     assert reverse("research:study_data", args=[solo.pk, "long"]) in page
     assert reverse("research:study_data", args=[solo.pk, "dyadic"]) not in page
+
+
+@pytest.mark.parametrize("together", [True, False])
+def test_partners_planned_by_the_schedule_share_every_occasion(
+    dana: Any, alice: Any, ben: Any, together: bool
+) -> None:
+    make_researcher(dana)
+    schedule = {**definition()["schedule"], "together": together}
+    couple = make_study(dana, schedule=schedule)
+    first, second = enrol(alice, couple), enrol(ben, couple)
+    services.dyad_join(participant=second, raw_code=services.dyad_start(participant=first).code)
+    planned = Prompt.objects.filter(participant=first).count()
+    assert planned > 0 and Prompt.objects.filter(participant=second).count() == planned
+    rows = exports.dyadic(couple)
+    assert len(rows) == planned
+    assert rows[["participant_1", "participant_2"]].notna().all().all()
+    assert list(rows["occasion"]) == list(range(1, planned + 1))
+    if together:
+        assert (rows["scheduled_utc_1"] == rows["scheduled_utc_2"]).all()
