@@ -505,6 +505,8 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "research:study": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
     "research:study_edit": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
     "research:study_export": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
+    "research:study_data": (lambda w: {"pk": w.study.pk, "layout": "long"}, OWNED_BY_ALICE),
+    "research:study_data_zip": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
     "research:consent_new": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
 }
 

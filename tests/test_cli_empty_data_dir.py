@@ -24,6 +24,8 @@ COMMANDS = [
     (["backup", "--out", "/nonexistent/alongside.backup"], False),
     (["restore", "/nonexistent/alongside.backup"], False),
     (["manage", "rotate_note_keys"], True),
+    (["study", "list"], True),
+    (["study", "export", "EVENINGS", "--out", "/nonexistent/export"], True),
     (
         [
             "analyze",

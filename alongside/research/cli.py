@@ -1,14 +1,15 @@
-"""``alongside study``: preview a study's experience-sampling schedule, no database.
+"""``alongside study``: preview a schedule (no database), list studies, export data.
 
 The main ``alongside`` command attaches this group with ``cli.add_command(study)``.
-numpy, pandas and the engine are imported inside the command, when it runs, so
+numpy, pandas, Django and the engine are imported inside each command, when it runs, so
 ``alongside --help`` starts without them. Bad input prints one line naming the option
-and exits with status 2.
+or argument, never a traceback.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -36,10 +37,11 @@ def _fail(field: str, message: str) -> NoReturn:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def study() -> None:
-    """Research studies: preview an experience-sampling schedule.
+    """Research studies: preview a schedule, list studies, export their data.
 
     `alongside study plan` prints every prompt a schedule would send, for made-up
-    participants, without a database. See docs/research.md, "The schedule".
+    participants, without a database (docs/research.md, "The schedule"). `list` and
+    `export` read this site's database (docs/research.md, "Exports and codebook").
     """
 
 
@@ -173,3 +175,72 @@ def _plan(**options: Any) -> Any:
         spec, people, start=start, days=options["days"], seed=options["seed"], now=None
     )
     return result.to_frame()
+
+
+def _django() -> None:
+    # The main command's Django setup, the one every database command goes through.
+    from alongside.cli import _django as setup
+
+    setup()
+
+
+@study.command(name="list")
+def list_studies() -> None:
+    """Print one line per study: its id, enrolment code and title, tab-separated.
+
+    No header line; the id is what `alongside study export` takes.
+    """
+    _django()
+    from alongside.research.models import Study
+
+    for pk, code, title in Study.objects.order_by("pk").values_list("pk", "code", "title"):
+        click.echo(f"{pk}\t{code}\t{title}")
+
+
+@study.command(name="export")
+@click.argument("study_ref", metavar="STUDY")
+@click.option(
+    "--layout",
+    type=click.Choice(["long", "dyadic", "pairwise"]),
+    default="long",
+    show_default=True,
+    help="long: a row per participant and prompt; dyadic: a row per dyad and occasion; "
+    "pairwise: two rows per dyad and occasion (couple studies only for the last two).",
+)
+@click.option(
+    "--out",
+    required=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into (made if missing; files there of the same name are replaced).",
+)
+def export(study_ref: str, layout: str, out: Path) -> None:
+    """Write a study's answers, codebook and dataset_description.json into DIR.
+
+    STUDY is the study's id (from `alongside study list`) or its enrolment code. Files:
+    data/study-CODE_layout-LAYOUT_data.csv, codebook.csv, codebook.json and
+    dataset_description.json (Psych-DS). See docs/research.md, "Exports and codebook".
+
+    \b
+    Example:
+      alongside study export 3 --layout pairwise --out evenings-export
+      alongside analyze apim --data evenings-export/data/study-EVENINGS_layout-pairwise_data.csv \\
+        --dyad dyad_occasion --outcome close_A --actor calm_A --partner calm_P
+    """
+    _django()
+    from alongside.research import exports
+    from alongside.research.definition import normalise_code
+    from alongside.research.models import Study
+
+    found = Study.objects.filter(pk=int(study_ref)) if study_ref.isdigit() else Study.objects.none()
+    chosen = found.first() or Study.objects.filter(code=normalise_code(study_ref)).first()
+    if chosen is None:
+        raise click.ClickException(
+            f"no study {study_ref!r}: give its id or code (`alongside study list` shows them)"
+        )
+    try:
+        written = exports.write_export(chosen, layout, out)
+    except exports.ExportProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    for path in written:
+        click.echo(f"Wrote {path}")

@@ -26,5 +26,13 @@ urlpatterns = [
     path(
         "research/studies/<int:pk>/study.yaml", views_researcher.study_export, name="study_export"
     ),
+    path(
+        "research/studies/<int:pk>/data/<str:layout>.csv",
+        views_researcher.study_data,
+        name="study_data",
+    ),
+    path(
+        "research/studies/<int:pk>/data.zip", views_researcher.study_data_zip, name="study_data_zip"
+    ),
     path("research/studies/<int:pk>/consent/", views_researcher.consent_new, name="consent_new"),
 ]

@@ -7,6 +7,8 @@ where the consent that participant accepted says so."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -15,11 +17,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from alongside.lib.http import AuthedHttpRequest
-from alongside.research import services
+from alongside.research import exports, services
 from alongside.research.definition import DefinitionError, dump_yaml, load_yaml
 from alongside.research.forms import (
     ITEMS_EXAMPLE,
@@ -96,6 +99,7 @@ def study(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "dyads": dyads,
             "versions": versions,
+            "layouts": exports.layouts_of(found),
             "counts": {
                 key: sum(1 for p in participants if p.status == key)
                 for key in ("active", "paused", "withdrawn")
@@ -184,6 +188,48 @@ def study_export(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         dump_yaml(services.study_data(found)), content_type="application/yaml; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="study-{found.code.lower()}.yaml"'
+    return response
+
+
+@researcher_required
+def study_data(request: AuthedHttpRequest, pk: int, layout: str) -> HttpResponse:
+    """The study's answers in one layout, as CSV (docs/research.md, "Exports and
+    codebook")."""
+    found = _my_study(request, pk)
+    if layout not in exports.LAYOUTS:
+        raise Http404
+    try:
+        data = exports.table(found, layout)
+    except exports.ExportProblem:
+        messages.error(
+            request,
+            _(
+                "The %(layout)s layout needs a couple study with at least one formed dyad. "
+                "The long layout has every answer."
+            )
+            % {"layout": layout},
+        )
+        return redirect("research:study", pk=found.pk)
+    response = HttpResponse(exports.csv_text(data), content_type="text/csv; charset=utf-8")
+    name = exports.file_name(found, layout)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@researcher_required
+def study_data_zip(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Every layout the study has, each in its own folder with its codebook and
+    dataset_description.json, in one zip file."""
+    found = _my_study(request, pk)
+    now = timezone.now()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for layout in exports.layouts_of(found):
+            for name, text in exports.files(found, layout, now=now).items():
+                archive.writestr(f"{layout}/{name}", text)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    name = f"study-{found.code}_data.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
