@@ -147,3 +147,31 @@ def test_a_check_in_reminder_also_pushes(
         "body": "Time for your check-in, whenever you're ready.",
         "url": "/checkin/",
     }
+
+
+def test_a_research_prompt_also_pushes_and_opens_its_page(
+    alice: Any,
+    dana: Any,
+    alice_client: Client,
+    push_service: PushService,
+    browser: Browser,
+    mailoutbox: Any,
+) -> None:
+    from alongside.research import delivery
+    from alongside.research.models import Prompt
+    from alongside.research.tests.helpers import enrol, make_study, plan_prompt
+    from conftest import make_researcher
+
+    make_researcher(dana)
+    me = enrol(alice, make_study(dana, couple=False))
+    Prompt.objects.filter(participant=me).delete()
+    prompt = plan_prompt(me, timezone.now() - dt.timedelta(minutes=1))
+    subscribe(alice_client, browser, push_service.endpoint("phone"))
+    delivery.run()
+    run_worker()
+    assert len(mailoutbox) == 1
+    (request,) = push_service.received
+    payload = browser.decrypt(request.body)
+    assert payload["url"] == f"/research/prompts/{prompt.pk}/"
+    assert payload["title"] == "Alongside"
+    assert "questions for the study" in payload["body"]
