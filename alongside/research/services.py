@@ -484,3 +484,21 @@ def _prompt_closed_message() -> str:
         "This prompt closed before your answers arrived, so they were not kept for the "
         "study. That's all right: the next one will come at its time."
     )
+
+
+def account_moving(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """An account's time zone is about to change: each study that followed the old one
+    (the participant did not choose another zone for it) follows to the new one, and
+    what is still ahead is re-planned (docs/research.md, "Prompts")."""
+    if instance.pk is None or (update_fields is not None and "time_zone" not in update_fields):
+        return  # a new account, or a save of other fields (a sign-in's last_login)
+    old = type(instance).objects.filter(pk=instance.pk).values_list("time_zone", flat=True).first()
+    if old is None or old == instance.time_zone:
+        return
+    following = Participant.objects.filter(user_id=instance.pk, time_zone=old).exclude(
+        status="withdrawn"
+    )
+    for participant in following.select_related("study"):
+        participant.time_zone = instance.time_zone
+        participant.save(update_fields=["time_zone"])
+        transaction.on_commit(lambda p=participant: plan_quietly(p))

@@ -329,3 +329,19 @@ def test_a_partner_cannot_change_the_others_timing(
     assert ben_client.post(url, {"time_zone": "Asia/Tokyo"}).status_code == 404
     me.refresh_from_db()
     assert me.time_zone == "Europe/London"
+
+
+def test_moving_the_account_to_another_time_zone_moves_the_study_too(
+    solo: Any, alice: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    me = enrol(alice, solo)
+    chosen = enrol(alice, make_study(solo.researcher, couple=False, code="OTHER", id_prefix="OTH"))
+    chosen.time_zone = "Asia/Tokyo"  # chosen for that study on its page: stays
+    chosen.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        alice.time_zone = "America/Chicago"
+        alice.save()
+    me.refresh_from_db()
+    chosen.refresh_from_db()
+    assert me.time_zone == "America/Chicago" and chosen.time_zone == "Asia/Tokyo"
+    assert all(local.endswith(("-06:00", "-05:00")) for *_r, local in _times(me))
