@@ -508,6 +508,7 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "research:study_data": (lambda w: {"pk": w.study.pk, "layout": "long"}, OWNED_BY_ALICE),
     "research:study_data_zip": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
     "research:consent_new": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
+    "research:compliance": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
 }
 
 # (path template, method) from the OpenAPI schema.

@@ -232,6 +232,14 @@ class Participant(models.Model):
     def dyad(self) -> Dyad | None:
         return Dyad.objects.filter(Q(first=self) | Q(second=self)).first()
 
+    def identity_for_researcher(self, identity_versions: set[int]) -> str:
+        """Name and address for the researcher's eyes, only when the consent version this
+        participant accepted is one of ``identity_versions`` (those that say the
+        researcher sees them); otherwise nothing, and the study ID stands alone."""
+        if self.user is None or self.consent_version not in identity_versions:
+            return ""
+        return f"{self.user} <{self.user.email}>"
+
 
 class Consent(models.Model):
     """A participant accepted this consent version at this time."""
