@@ -15,7 +15,7 @@ from django.urls import reverse
 from alongside.research import services
 from alongside.research.compliance import Tally, study_compliance
 from alongside.research.models import Participant, Prompt, Study
-from alongside.research.tests.helpers import enrol, make_study, plan_prompt
+from alongside.research.tests.helpers import enrol, make_study, prompt_became
 from conftest import make_person, make_researcher
 
 NOW = dt.datetime(2030, 5, 10, 12, 0, tzinfo=dt.UTC)
@@ -23,19 +23,7 @@ HOUR = dt.timedelta(hours=1)
 
 
 def prompt(participant: Participant, status: str, *, day: int, hours_ago: float) -> Prompt:
-    """A prompt scheduled ``hours_ago`` before NOW (open for an hour) that became
-    ``status``: answered ones took 10 minutes from sending."""
-    at = NOW - dt.timedelta(hours=hours_ago)
-    fields: dict[str, Any] = {}
-    if status != "not_sent":
-        fields["sent_at"] = at
-    if status in ("answered", "expired"):
-        fields["opened_at"] = at + dt.timedelta(minutes=5)
-    if status == "answered":
-        fields["completed_at"] = at + dt.timedelta(minutes=10)
-    made = plan_prompt(participant, at, **fields)
-    Prompt.objects.filter(pk=made.pk).update(day=day)
-    return made
+    return prompt_became(participant, status, now=NOW, day=day, hours_ago=hours_ago)
 
 
 @pytest.fixture
@@ -116,8 +104,12 @@ def test_the_flag_follows_the_chosen_rate(
     for hours in (10, 9, 8):
         prompt(me, "answered", day=1, hours_ago=hours)
     prompt(me, "missed", day=1, hours_ago=7)  # alice: 75%
-    assert study_compliance(study, now=NOW, below=80).participants[0].flagged
-    assert not study_compliance(study, now=NOW, below=75).participants[0].flagged
+
+    def flagged(below: int) -> bool:
+        rows = study_compliance(study, now=NOW, below=below).participants
+        return next(r for r in rows if r.code == me.study_code).flagged
+
+    assert flagged(80) and not flagged(75)
     with pytest.raises(ValueError, match="below"):
         study_compliance(study, now=NOW, below=101)
 
