@@ -667,6 +667,25 @@ API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
         lambda w: {"note_id": _note(w).pk},
         OWNED_BY_ALICE,
     ),
+    # The research API: alice's study opens for alice alone (dana, another researcher,
+    # gets 404); the list is each researcher's own (empty for everyone else).
+    ("/api/v1/research/studies", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/research/studies/{study_id}", "get"): (
+        lambda w: {"study_id": w.study.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/research/studies/{study_id}/participants", "get"): (
+        lambda w: {"study_id": w.study.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/research/studies/{study_id}/schedule", "get"): (
+        lambda w: {"study_id": w.study.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/research/studies/{study_id}/compliance", "get"): (
+        lambda w: {"study_id": w.study.pk},
+        OWNED_BY_ALICE,
+    ),
     ("/api/v1/practice/prompts", "get"): (lambda w: {}, OPEN),
     ("/api/v1/practice/prompts/{prompt_key}", "get"): (
         lambda w: {"prompt_key": "fear-asking"},

@@ -19,7 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from alongside.lib.http import AuthedHttpRequest
 from alongside.research import exports, services
@@ -264,7 +264,6 @@ def consent_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @researcher_required
-@require_GET
 def compliance(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """How each participant and dyad answers: counts, rate, latency, and day by day.
 

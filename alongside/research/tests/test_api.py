@@ -1,0 +1,215 @@
+"""The research API: a researcher's own studies only (anyone else: 404), participants by
+study ID, the schedule page by page, and compliance with the page's numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+
+from alongside.research import services
+from alongside.research.compliance import study_compliance
+from alongside.research.models import ConsentVersion, Participant, Prompt, Study
+from alongside.research.tests.helpers import enrol, make_study, prompt_became
+from conftest import make_researcher
+
+NOW = dt.datetime(2030, 5, 10, 12, 0, tzinfo=dt.UTC)
+URL = "/api/v1/research"
+
+
+def prompt(participant: Participant, status: str, *, day: int, hours_ago: float) -> Prompt:
+    return prompt_became(participant, status, now=NOW, day=day, hours_ago=hours_ago)
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _as(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def study(dana: Any) -> Study:
+    make_researcher(dana)
+    return make_study(dana)
+
+
+@pytest.fixture
+def pair(study: Study, alice: Any, ben: Any) -> tuple[Participant, Participant]:
+    me, partner = enrol(alice, study), enrol(ben, study)
+    services.dyad_join(participant=partner, raw_code=services.dyad_start(participant=me).code)
+    return me, partner
+
+
+# ----------------------------------------------------------------- who may read
+
+
+def test_a_researcher_lists_their_own_studies(study: Study, eve: Any, dana: Any) -> None:
+    make_researcher(eve)
+    make_study(eve, code="EVESTUDY", id_prefix="EVE")
+    body = _as(dana).get(f"{URL}/studies").json()
+    assert [s["id"] for s in body] == [study.pk]
+    detail = _as(dana).get(f"{URL}/studies/{study.pk}").json()
+    assert detail["schedule"]["kind"] == "random" and detail["consent_versions"][0]["number"] == 1
+
+
+@pytest.mark.parametrize("tail", ["", "/participants", "/schedule", "/compliance"])
+def test_another_researchers_study_is_not_found(study: Study, eve: Any, tail: str) -> None:
+    make_researcher(eve)
+    assert _as(eve).get(f"{URL}/studies/{study.pk}{tail}").status_code == 404
+    assert _as(eve).get(f"{URL}/studies/987654{tail}").status_code == 404
+
+
+@pytest.mark.parametrize("tail", ["", "/participants", "/schedule", "/compliance"])
+def test_participants_and_strangers_reach_no_study(
+    study: Study, pair: tuple[Participant, Participant], alice: Any, eve: Any, tail: str
+) -> None:
+    for user in (alice, eve):
+        assert _as(user).get(f"{URL}/studies/{study.pk}{tail}").status_code == 404
+        assert _as(user).get(f"{URL}/studies").json() == []
+
+
+def test_losing_the_role_closes_the_api(study: Study, dana: Any) -> None:
+    from alongside.research.models import ResearcherProfile
+
+    ResearcherProfile.objects.filter(user=dana).delete()
+    assert _as(dana).get(f"{URL}/studies").json() == []
+    assert _as(dana).get(f"{URL}/studies/{study.pk}").status_code == 404
+
+
+def test_nobody_signed_in_gets_401(study: Study) -> None:
+    assert Client().get(f"{URL}/studies/{study.pk}/compliance").status_code == 401
+
+
+# ----------------------------------------------------------------- participants
+
+
+def test_participants_are_named_by_study_id_only(
+    study: Study, pair: tuple[Participant, Participant], dana: Any, alice: Any
+) -> None:
+    me, partner = pair
+    response = _as(dana).get(f"{URL}/studies/{study.pk}/participants")
+    assert alice.email not in response.content.decode()
+    rows = {r["study_code"]: r for r in response.json()}
+    dyad = me.dyad()
+    assert dyad is not None
+    assert rows[me.study_code]["dyad"] == rows[partner.study_code]["dyad"] == dyad.study_code
+    assert rows[me.study_code]["identity"] is None
+    assert rows[me.study_code]["consent_version"] == 1
+
+
+def test_identity_shows_when_the_accepted_consent_says_so(
+    study: Study, alice: Any, dana: Any
+) -> None:
+    ConsentVersion.objects.filter(study=study).update(researcher_sees_identity=True)
+    enrol(alice, study)
+    (row,) = _as(dana).get(f"{URL}/studies/{study.pk}/participants").json()
+    assert row["identity"] == {"name": "Alice", "email": alice.email}
+
+
+# ----------------------------------------------------------------- schedule
+
+
+def test_the_schedule_pages_through_every_prompt(
+    study: Study, pair: tuple[Participant, Participant], dana: Any
+) -> None:
+    me, partner = pair
+    for hours in (5, 4, 3):
+        prompt(me, "missed", day=1, hours_ago=hours)
+    prompt(partner, "answered", day=1, hours_ago=5)
+    client = _as(dana)
+    first = client.get(f"{URL}/studies/{study.pk}/schedule?limit=3").json()
+    assert first["schedule"]["kind"] == "random"
+    assert first["total"] == 4 and len(first["prompts"]) == 3
+    rest = client.get(f"{URL}/studies/{study.pk}/schedule?limit=3&offset=3").json()
+    assert len(rest["prompts"]) == 1
+    only = client.get(f"{URL}/studies/{study.pk}/schedule?participant={partner.study_code}")
+    (one,) = only.json()["prompts"]
+    assert one["participant"] == partner.study_code and one["status"] == "answered"
+
+
+def test_an_unknown_participant_is_named(study: Study, dana: Any) -> None:
+    response = _as(dana).get(f"{URL}/studies/{study.pk}/schedule?participant=EVN-999")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "participant"]
+
+
+def test_a_bad_limit_is_named(study: Study, dana: Any) -> None:
+    response = _as(dana).get(f"{URL}/studies/{study.pk}/schedule?limit=0")
+    assert response.status_code == 422
+    assert "limit" in response.json()["detail"][0]["loc"]
+
+
+# ----------------------------------------------------------------- compliance
+
+
+def test_compliance_has_the_pages_numbers(
+    study: Study, pair: tuple[Participant, Participant], dana: Any
+) -> None:
+    me, partner = pair
+    prompt(me, "answered", day=1, hours_ago=30)
+    prompt(me, "missed", day=1, hours_ago=28)
+    prompt(me, "expired", day=2, hours_ago=5)
+    prompt(me, "not_sent", day=2, hours_ago=4)
+    prompt(partner, "answered", day=1, hours_ago=30)
+    body = _as(dana).get(f"{URL}/studies/{study.pk}/compliance").json()
+    rows = {r["study_code"]: r for r in body["participants"]}
+    mine = rows[me.study_code]
+    assert (mine["answered"], mine["missed"], mine["expired"], mine["not_sent"]) == (1, 1, 1, 1)
+    assert mine["sent_and_closed"] == 3 and mine["rate"] == pytest.approx(1 / 3)
+    assert mine["median_latency_seconds"] == 600 and mine["flagged"]
+    assert [d["day"] for d in mine["by_day"]] == [1, 2]
+    assert mine["by_day"][1]["expired"] == 1 and mine["by_day"][1]["not_sent"] == 1
+    assert not rows[partner.study_code]["flagged"] and rows[partner.study_code]["rate"] == 1.0
+    (dyad,) = body["dyads"]
+    assert dyad["answered"] == 2 and dyad["members"] == [me.study_code, partner.study_code]
+    report = study_compliance(study, now=NOW)
+    assert body["total"] == report.total.to_dict() and body["flagged"] == report.flagged
+
+
+def test_compliance_flags_under_the_chosen_rate(
+    study: Study, pair: tuple[Participant, Participant], dana: Any
+) -> None:
+    me, partner = pair
+    prompt(me, "answered", day=1, hours_ago=5)
+    prompt(partner, "missed", day=1, hours_ago=5)
+    client = _as(dana)
+    body = client.get(f"{URL}/studies/{study.pk}/compliance?below=70&only_flagged=true").json()
+    assert body["below"] == 70
+    assert [r["study_code"] for r in body["participants"]] == [partner.study_code]
+    bad = client.get(f"{URL}/studies/{study.pk}/compliance?below=101")
+    assert bad.status_code == 422 and "below" in bad.json()["detail"][0]["loc"]
+
+
+def test_compliance_never_names_a_participant(
+    study: Study, pair: tuple[Participant, Participant], dana: Any, alice: Any
+) -> None:
+    ConsentVersion.objects.filter(study=study).update(researcher_sees_identity=True)
+    body = _as(dana).get(f"{URL}/studies/{study.pk}/compliance").content.decode()
+    assert alice.email not in body and "Alice" not in body
+
+
+def test_partner_cannot_see_partners_compliance(
+    study: Study, pair: tuple[Participant, Participant], alice: Any
+) -> None:
+    _me, partner = pair
+    prompt(partner, "answered", day=1, hours_ago=5)
+    client = _as(alice)
+    assert client.get(f"{URL}/studies/{study.pk}/compliance").status_code == 404
+    assert client.get(f"{URL}/studies/{study.pk}/schedule").status_code == 404
+
+
+def test_times_are_utc_instants(study: Study, alice: Any, dana: Any) -> None:
+    me = enrol(alice, study)
+    made = prompt(me, "open", day=1, hours_ago=0.5)
+    (row,) = _as(dana).get(f"{URL}/studies/{study.pk}/schedule").json()["prompts"]
+    assert dt.datetime.fromisoformat(row["scheduled_at"]) == made.scheduled_at
+    assert row["status"] == "open"
