@@ -686,6 +686,17 @@ API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
         lambda w: {"study_id": w.study.pk},
         OWNED_BY_ALICE,
     ),
+    # A participant's own prompts: alice's in rhea's study open for alice alone (ben, her
+    # partner in it, gets 404 as everyone else does).
+    ("/api/v1/research/prompts", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/research/prompts/{prompt_id}", "get"): (
+        lambda w: {"prompt_id": _prompt(w).pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/research/prompts/{prompt_id}/answers", "post"): (
+        lambda w: {"prompt_id": _prompt(w).pk},
+        OWNED_BY_ALICE,
+    ),
     ("/api/v1/practice/prompts", "get"): (lambda w: {}, OPEN),
     ("/api/v1/practice/prompts/{prompt_key}", "get"): (
         lambda w: {"prompt_key": "fear-asking"},

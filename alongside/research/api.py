@@ -1,5 +1,5 @@
 """The research API (``/api/v1/research``): a researcher's studies, participants, schedule
-and compliance.
+and compliance; and, for someone taking part, their own prompts and answering them.
 
 A researcher reads their own studies only: another researcher's study, or any study for
 someone without the role, answers 404 exactly like one that never existed. Participants
@@ -8,6 +8,10 @@ accepted says so, as on the pages (and only in the participants' list: join on t
 study ID). Compliance is the pages' computation
 (``research.compliance``), so both show the same numbers. Mistakes in a query answer
 422 naming the field.
+
+A participant reaches only their own prompts (anyone else's, or one not yet due, is 404),
+opened and answered through the same services and the same answer check as the prompt's
+page (``services.prompt_open``, ``services.prompt_answer``, ``answers.check_answers``).
 """
 
 from __future__ import annotations
@@ -15,13 +19,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
+from ninja.responses import Status
 from pydantic import Field
 
 from alongside.lib.http import AuthedHttpRequest
+from alongside.lib.schemas import Strict, documented, read_body
 from alongside.research import services
 from alongside.research.compliance import DEFAULT_BELOW, Tally, study_compliance
 from alongside.research.models import Dyad, Participant, Prompt, Study
@@ -359,3 +367,196 @@ def get_compliance(
             for d in report.dyads
         ],
     }
+
+
+# Taking part: the caller's own prompts --------------------------------------------------
+
+
+class PromptOut(Schema):
+    id: int
+    participation: int = Field(..., description="Your participation's id (its page's number).")
+    study: str = Field(..., description="The study's title.")
+    study_code: str = Field(..., description="Your study ID in that study.")
+    scheduled_at: dt.datetime
+    local_time: str = Field(..., description="Your local time then, with its offset.")
+    expires_at: dt.datetime = Field(..., description="Answers must arrive before this.")
+    status: str = Field(..., description="answered, expired, missed, not_sent, open or planned.")
+
+
+class QuestionOut(Schema):
+    id: str
+    wording: str
+    min: int
+    max: int
+
+
+class ItemOut(Schema):
+    id: str
+    type: str = Field(..., description="slider (0-100), scale (1-7), choice, text, instrument")
+    text: str = ""
+    low_label: str = ""
+    high_label: str = ""
+    options: list[str] = Field(default_factory=list, description="A choice's options.")
+    max_length: int | None = Field(None, description="A text's longest answer.")
+    instrument: str | None = None
+    questions: list[QuestionOut] = Field(
+        default_factory=list,
+        description="An instrument's questions: answer it as {question id: whole number}.",
+    )
+
+
+class PromptDetailOut(PromptOut):
+    items: list[ItemOut] = Field(..., description="The study's questions; each is optional.")
+
+
+class AnswersIn(Strict):
+    answers: dict[str, Any] = Field(
+        ...,
+        description="By item id: a whole number for a slider or scale, an option as written, "
+        "a text, or {question id: whole number} for an instrument. Leave out what you skip.",
+    )
+
+
+class AnswersOut(Schema):
+    prompt: int
+    completed_at: dt.datetime
+    answers: dict[str, Any] = Field(..., description="What was stored, by item id.")
+
+
+def _answerable(prompts: Any, now: dt.datetime) -> Any:
+    """Prompts one may answer now: due, and neither answered nor closed (sent, or due a
+    moment ago and on its way: the page opens those too)."""
+    return (
+        prompts.filter(scheduled_at__lte=now)
+        .with_status(now)
+        .filter(Q(status__in=("open", "planned")))
+    )
+
+
+def _prompt_out(prompt: Prompt, now: dt.datetime) -> dict[str, Any]:
+    participant = prompt.participant
+    return {
+        "id": prompt.pk,
+        "participation": participant.pk,
+        "study": participant.study.title,
+        "study_code": participant.study_code,
+        "scheduled_at": prompt.scheduled_at,
+        "local_time": prompt.local_time,
+        "expires_at": prompt.expires_at,
+        "status": prompt.status_at(now),
+    }
+
+
+def _item_out(item: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        key: item[key]
+        for key in ("id", "type", "text", "low_label", "high_label", "options", "max_length")
+        if key in item
+    }
+    if item["type"] == "instrument":
+        from alongside.assessments.spec import AssessmentError, get_instrument
+
+        out["instrument"] = item["instrument"]
+        try:
+            spec = get_instrument(item["instrument"])
+        except AssessmentError:
+            return out  # not installed here: answers to it are refused by name
+        out["text"] = out.get("text") or spec.title
+        out["questions"] = [
+            {
+                "id": q.id,
+                "wording": q.wording or _("Question %(n)s") % {"n": q.number},
+                "min": q.scale.min,
+                "max": q.scale.max,
+            }
+            for q in spec.items
+        ]
+    return out
+
+
+def _my_prompt(request: AuthedHttpRequest, prompt_id: int, now: dt.datetime) -> Prompt:
+    # A prompt not yet due is "not found", as on its page: nothing says when one comes.
+    return get_object_or_404(
+        Prompt.objects.select_related("participant__study"),
+        pk=prompt_id,
+        participant__user=request.user,
+        scheduled_at__lte=now,
+    )
+
+
+@router.get(
+    "/prompts",
+    response=list[PromptOut],
+    summary="Your prompts open now",
+    tags=["research: taking part"],
+)
+def list_prompts(request: AuthedHttpRequest) -> list[dict[str, Any]]:
+    now = timezone.now()
+    prompts = _answerable(
+        Prompt.objects.filter(participant__user=request.user, participant__status="active"), now
+    )
+    page = prompts.select_related("participant__study").order_by("expires_at", "pk")
+    return [_prompt_out(p, now) for p in page]
+
+
+@router.get(
+    "/prompts/{int:prompt_id}",
+    response=PromptDetailOut,
+    summary="One of your prompts, with its questions",
+    description="Reading a prompt that is open counts as opening it (as its page does).",
+    tags=["research: taking part"],
+)
+def get_prompt(request: AuthedHttpRequest, prompt_id: int) -> dict[str, Any]:
+    now = timezone.now()
+    prompt = _my_prompt(request, prompt_id, now)
+    services.prompt_open(prompt=prompt, now=now)
+    return {
+        **_prompt_out(prompt, now),
+        "items": [_item_out(item) for item in prompt.participant.study.items],
+    }
+
+
+def _answer_errors(errors: dict[str, str]) -> ValidationError:
+    # "closeness.q2" is a question inside the instrument item "closeness".
+    return ValidationError(
+        [
+            {
+                "loc": ["body", "payload", "answers", *(key.split(".") if key else [])],
+                "msg": message,
+                "type": "value_error",
+            }
+            for key, message in errors.items()
+        ]
+    )
+
+
+@router.post(
+    "/prompts/{int:prompt_id}/answers",
+    response={201: AnswersOut, 409: dict[str, str]},
+    summary="Answer one of your prompts",
+    description=(
+        "Answers are checked as on the prompt's page: a bad one answers 422 naming each "
+        "item (`loc` ends with the item id). A prompt that closed, was answered already, "
+        "or that you cannot answer now (paused, left, consent to read again) answers 409 "
+        "with a message to show."
+    ),
+    openapi_extra=documented(AnswersIn),
+    tags=["research: taking part"],
+)
+def answer_prompt(request: AuthedHttpRequest, prompt_id: int) -> Status[dict[str, Any]]:
+    from alongside.research.answers import AnswersInvalid
+
+    now = timezone.now()
+    prompt = _my_prompt(request, prompt_id, now)
+    # Read only once the prompt was found: someone else's id is 404 whatever is sent.
+    payload = read_body(request, AnswersIn)
+    try:
+        stored = services.prompt_answer(prompt=prompt, data=payload.answers, now=now)
+    except AnswersInvalid as invalid:
+        raise _answer_errors(invalid.errors) from None
+    except services.ResearchProblem as refused:
+        return Status(409, {"detail": str(refused)})
+    assert prompt.completed_at is not None
+    return Status(
+        201, {"prompt": prompt.pk, "completed_at": prompt.completed_at, "answers": stored}
+    )

@@ -1,9 +1,11 @@
 """The research API: a researcher's own studies only (anyone else: 404), participants by
-study ID, the schedule page by page, and compliance with the page's numbers."""
+study ID, the schedule page by page, and compliance with the page's numbers; a
+participant's own open prompts, reading and answering them (anyone else's: 404)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -12,8 +14,8 @@ from django.test import Client
 
 from alongside.research import services
 from alongside.research.compliance import study_compliance
-from alongside.research.models import ConsentVersion, Participant, Prompt, Study
-from alongside.research.tests.helpers import enrol, make_study, prompt_became
+from alongside.research.models import Answer, ConsentVersion, Participant, Prompt, Study
+from alongside.research.tests.helpers import enrol, make_study, plan_prompt, prompt_became
 from conftest import make_researcher
 
 NOW = dt.datetime(2030, 5, 10, 12, 0, tzinfo=dt.UTC)
@@ -122,6 +124,10 @@ def test_the_schedule_pages_through_every_prompt(
     study: Study, pair: tuple[Participant, Participant], dana: Any
 ) -> None:
     me, partner = pair
+    # The plan stored on pairing (all still planned), then a hand-built set instead.
+    planned = _as(dana).get(f"{URL}/studies/{study.pk}/schedule?limit=1000").json()
+    assert planned["total"] > 0 and {p["status"] for p in planned["prompts"]} == {"planned"}
+    Prompt.objects.all().delete()
     for hours in (5, 4, 3):
         prompt(me, "missed", day=1, hours_ago=hours)
     prompt(partner, "answered", day=1, hours_ago=5)
@@ -209,7 +215,146 @@ def test_partner_cannot_see_partners_compliance(
 
 def test_times_are_utc_instants(study: Study, alice: Any, dana: Any) -> None:
     me = enrol(alice, study)
+    Prompt.objects.all().delete()  # the plan stored on joining
     made = prompt(me, "open", day=1, hours_ago=0.5)
     (row,) = _as(dana).get(f"{URL}/studies/{study.pk}/schedule").json()["prompts"]
     assert dt.datetime.fromisoformat(row["scheduled_at"]) == made.scheduled_at
     assert row["status"] == "open"
+
+
+# ----------------------------------------------------------------- taking part
+
+
+def _open(participant: Participant, minutes_ago: int = 10) -> Prompt:
+    """A prompt sent ``minutes_ago`` before NOW, open for an hour from its time."""
+    at = NOW - dt.timedelta(minutes=minutes_ago)
+    return plan_prompt(participant, at, sent_at=at)
+
+
+def _answer(client: Client, prompt_id: int, answers: Any) -> Any:
+    return client.post(
+        f"{URL}/prompts/{prompt_id}/answers",
+        data=json.dumps({"answers": answers}),
+        content_type="application/json",
+    )
+
+
+def test_a_participant_lists_their_own_open_prompts(
+    study: Study, pair: tuple[Participant, Participant], alice: Any, eve: Any
+) -> None:
+    me, partner = pair
+    mine = _open(me)
+    prompt(me, "missed", day=1, hours_ago=5)  # closed
+    plan_prompt(me, NOW + dt.timedelta(hours=2))  # not due yet
+    _open(partner)
+    make_researcher(eve)
+    elsewhere = enrol(alice, make_study(eve, code="ELSEWHERE", id_prefix="ELS", couple=False))
+    other = _open(elsewhere, minutes_ago=20)
+    body = _as(alice).get(f"{URL}/prompts").json()
+    assert {p["id"] for p in body} == {mine.pk, other.pk}
+    assert {p["study_code"] for p in body} == {me.study_code, elsewhere.study_code}
+    assert all(p["status"] == "open" for p in body)
+
+
+def test_a_paused_participant_has_no_open_prompts(study: Study, alice: Any) -> None:
+    me = enrol(alice, study)
+    _open(me)
+    services.participant_pause(participant=me)
+    assert _as(alice).get(f"{URL}/prompts").json() == []
+
+
+def test_reading_a_prompt_gives_its_questions_and_opens_it(study: Study, alice: Any) -> None:
+    me = enrol(alice, study)
+    asked = _open(me)
+    body = _as(alice).get(f"{URL}/prompts/{asked.pk}").json()
+    items = {i["id"]: i for i in body["items"]}
+    assert items["where"]["options"] == ["Home", "Out"]
+    assert items["closeness"]["questions"][0] == {
+        "id": "closeness",
+        "wording": "Which picture best shows how close this relationship feels right now?",
+        "min": 1,
+        "max": 7,
+    }
+    asked.refresh_from_db()
+    assert asked.opened_at == NOW
+
+
+def test_partner_cannot_see_partners_prompts(
+    study: Study, pair: tuple[Participant, Participant], ben: Any, eve: Any
+) -> None:
+    me, _partner = pair
+    asked = _open(me)
+    for user in (ben, eve):
+        client = _as(user)
+        assert asked.pk not in {p["id"] for p in client.get(f"{URL}/prompts").json()}
+        assert client.get(f"{URL}/prompts/{asked.pk}").status_code == 404
+        # 404 whatever the body says: nothing is checked before the prompt is found.
+        assert _answer(client, asked.pk, {"close": 500}).status_code == 404
+    asked.refresh_from_db()
+    assert asked.opened_at is None and asked.completed_at is None
+
+
+def test_an_unknown_or_future_prompt_is_not_found(study: Study, alice: Any) -> None:
+    later = plan_prompt(enrol(alice, study), NOW + dt.timedelta(hours=2))
+    client = _as(alice)
+    assert client.get(f"{URL}/prompts/{later.pk}").status_code == 404
+    assert client.get(f"{URL}/prompts/987654").status_code == 404
+    assert _answer(client, later.pk, {"close": 50}).status_code == 404
+
+
+def test_answers_are_stored(study: Study, alice: Any) -> None:
+    asked = _open(enrol(alice, study))
+    response = _answer(
+        _as(alice), asked.pk, {"close": 70, "where": "Home", "closeness": {"closeness": 5}}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["answers"] == {
+        "close": 70,
+        "where": "Home",
+        "closeness": {"closeness": 5},
+    }
+    stored = dict(Answer.objects.filter(prompt=asked).values_list("item_id", "value"))
+    assert stored["close"] == 70
+    asked.refresh_from_db()
+    assert asked.status_at(NOW) == "answered"
+
+
+def test_an_answer_out_of_range_names_the_item(study: Study, alice: Any) -> None:
+    asked = _open(enrol(alice, study))
+    response = _answer(
+        _as(alice), asked.pk, {"close": 150, "calm": 3, "closeness": {"closeness": 9}}
+    )
+    assert response.status_code == 422
+    places = {tuple(e["loc"]) for e in response.json()["detail"]}
+    assert ("body", "payload", "answers", "close") in places
+    assert ("body", "payload", "answers", "closeness", "closeness") in places
+    assert not Answer.objects.filter(prompt=asked).exists()
+
+
+def test_an_unknown_field_in_the_body_is_named(study: Study, alice: Any) -> None:
+    asked = _open(enrol(alice, study))
+    response = _as(alice).post(
+        f"{URL}/prompts/{asked.pk}/answers",
+        data=json.dumps({"answer": {"close": 5}}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert ["body", "payload", "answer"] in [e["loc"] for e in response.json()["detail"]]
+
+
+def test_a_closed_prompt_is_refused_with_a_message(study: Study, alice: Any) -> None:
+    me = enrol(alice, study)
+    closed = prompt(me, "missed", day=1, hours_ago=2)
+    response = _answer(_as(alice), closed.pk, {"close": 50})
+    assert response.status_code == 409
+    assert "closed" in response.json()["detail"]
+    assert not Answer.objects.filter(prompt=closed).exists()
+
+
+def test_a_prompt_is_answered_once(study: Study, alice: Any) -> None:
+    asked = _open(enrol(alice, study))
+    client = _as(alice)
+    assert _answer(client, asked.pk, {"close": 50}).status_code == 201
+    again = _answer(client, asked.pk, {"close": 60})
+    assert again.status_code == 409 and "already" in again.json()["detail"]
+    assert Answer.objects.get(prompt=asked, item_id="close").value == 50
