@@ -686,6 +686,10 @@ API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
         lambda w: {"study_id": w.study.pk},
         OWNED_BY_ALICE,
     ),
+    ("/api/v1/research/studies/{study_id}/export", "get"): (
+        lambda w: {"study_id": w.study.pk},
+        OWNED_BY_ALICE,
+    ),
     # A participant's own prompts: alice's in rhea's study open for alice alone (ben, her
     # partner in it, gets 404 as everyone else does).
     ("/api/v1/research/prompts", "get"): (lambda w: {}, OPEN),

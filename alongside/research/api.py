@@ -1,5 +1,5 @@
-"""The research API (``/api/v1/research``): a researcher's studies, participants, schedule
-and compliance; and, for someone taking part, their own prompts and answering them.
+"""The research API (``/api/v1/research``): a researcher's studies, participants, schedule,
+compliance and answers (as CSV); and, for someone taking part, their own prompts and answering them.
 
 A researcher reads their own studies only: another researcher's study, or any study for
 someone without the role, answers 404 exactly like one that never existed. Participants
@@ -17,9 +17,10 @@ page (``services.prompt_open``, ``services.prompt_answer``, ``answers.check_answ
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -367,6 +368,48 @@ def get_compliance(
             for d in report.dyads
         ],
     }
+
+
+# Export -----------------------------------------------------------------------------------
+
+
+class ExportFilters(Schema):
+    layout: Literal["long", "dyadic", "pairwise"] = Field(
+        "long",
+        description="long: a row per participant and prompt; dyadic: a row per dyad and "
+        "occasion; pairwise: two rows per dyad and occasion (docs/research.md).",
+    )
+
+
+@router.get(
+    "/studies/{int:study_id}/export",
+    response={200: None},
+    summary="A study's answers as CSV, in one layout",
+    description=(
+        "The same file as the study page's download (`text/csv`). dyadic and pairwise "
+        "need a couple study with a formed dyad; otherwise 422 naming `layout`."
+    ),
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+)
+def get_export(
+    request: AuthedHttpRequest, study_id: int, filters: Query[ExportFilters]
+) -> HttpResponse:
+    from alongside.research import exports
+
+    study = _my_study(request, study_id)
+    try:
+        data = exports.table(study, filters.layout)
+    except exports.ExportProblem:
+        # Its own words are for the command line ("use --layout long").
+        raise _query_error(
+            "layout",
+            f"The {filters.layout} layout needs a couple study with at least one formed "
+            "dyad. The long layout has every answer.",
+        ) from None
+    response = HttpResponse(exports.csv_text(data), content_type="text/csv; charset=utf-8")
+    name = exports.file_name(study, filters.layout)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 # Taking part: the caller's own prompts --------------------------------------------------

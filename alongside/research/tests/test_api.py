@@ -63,14 +63,14 @@ def test_a_researcher_lists_their_own_studies(study: Study, eve: Any, dana: Any)
     assert detail["schedule"]["kind"] == "random" and detail["consent_versions"][0]["number"] == 1
 
 
-@pytest.mark.parametrize("tail", ["", "/participants", "/schedule", "/compliance"])
+@pytest.mark.parametrize("tail", ["", "/participants", "/schedule", "/compliance", "/export"])
 def test_another_researchers_study_is_not_found(study: Study, eve: Any, tail: str) -> None:
     make_researcher(eve)
     assert _as(eve).get(f"{URL}/studies/{study.pk}{tail}").status_code == 404
     assert _as(eve).get(f"{URL}/studies/987654{tail}").status_code == 404
 
 
-@pytest.mark.parametrize("tail", ["", "/participants", "/schedule", "/compliance"])
+@pytest.mark.parametrize("tail", ["", "/participants", "/schedule", "/compliance", "/export"])
 def test_participants_and_strangers_reach_no_study(
     study: Study, pair: tuple[Participant, Participant], alice: Any, eve: Any, tail: str
 ) -> None:
@@ -220,6 +220,35 @@ def test_times_are_utc_instants(study: Study, alice: Any, dana: Any) -> None:
     (row,) = _as(dana).get(f"{URL}/studies/{study.pk}/schedule").json()["prompts"]
     assert dt.datetime.fromisoformat(row["scheduled_at"]) == made.scheduled_at
     assert row["status"] == "open"
+
+
+# ----------------------------------------------------------------- export
+
+
+def test_the_export_is_the_pages_csv(
+    study: Study, pair: tuple[Participant, Participant], dana: Any
+) -> None:
+    from alongside.research import exports
+
+    me, _partner = pair
+    prompt(me, "answered", day=1, hours_ago=5)
+    client = _as(dana)
+    for layout in ("long", "dyadic", "pairwise"):
+        response = client.get(f"{URL}/studies/{study.pk}/export?layout={layout}")
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        assert response.content.decode() == exports.csv_text(exports.table(study, layout))
+        assert exports.file_name(study, layout) in response["Content-Disposition"]
+
+
+def test_an_export_that_cannot_be_made_names_the_layout(dana: Any) -> None:
+    make_researcher(dana)
+    single = make_study(dana, code="ALONE", id_prefix="ALN", couple=False)
+    client = _as(dana)
+    response = client.get(f"{URL}/studies/{single.pk}/export?layout=dyadic")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "layout"]
+    wrong = client.get(f"{URL}/studies/{single.pk}/export?layout=wide")
+    assert wrong.status_code == 422 and "layout" in wrong.json()["detail"][0]["loc"]
 
 
 # ----------------------------------------------------------------- taking part
