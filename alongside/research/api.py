@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -101,8 +101,6 @@ def _study_out(study: Study, participants: int) -> dict[str, Any]:
 
 @router.get("/studies", response=list[StudyOut], summary="Your studies")
 def list_studies(request: AuthedHttpRequest) -> list[dict[str, Any]]:
-    from django.db.models import Count
-
     studies = _my_studies(request).annotate(n=Count("participants")).order_by("pk")
     return [_study_out(s, s.n) for s in studies]
 
@@ -531,13 +529,15 @@ def _my_prompt(request: AuthedHttpRequest, prompt_id: int, now: dt.datetime) -> 
     "/prompts",
     response=list[PromptOut],
     summary="Your prompts open now",
+    description="Due and not closed, in the studies you take part in now (not paused, "
+    "the latest consent accepted); the soonest to close first.",
     tags=["research: taking part"],
 )
 def list_prompts(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     now = timezone.now()
-    prompts = _answerable(
-        Prompt.objects.filter(participant__user=request.user, participant__status="active"), now
-    )
+    # Only where they can answer now: taking part, with the latest consent accepted.
+    promptable = Participant.objects.of_user(request.user).promptable()
+    prompts = _answerable(Prompt.objects.filter(participant__in=promptable), now)
     page = prompts.select_related("participant__study").order_by("expires_at", "pk")
     return [_prompt_out(p, now) for p in page]
 

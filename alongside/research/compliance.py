@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, F, Q
@@ -99,7 +99,7 @@ def _median(latencies: list[dt.timedelta]) -> dt.timedelta | None:
     return dt.timedelta(seconds=statistics.median(lat.total_seconds() for lat in latencies))
 
 
-def minutes(latency: dt.timedelta | None) -> int | None:
+def _minutes(latency: dt.timedelta | None) -> int | None:
     """A latency in whole minutes (rounded), as the page shows it."""
     return None if latency is None else round(latency.total_seconds() / 60)
 
@@ -123,7 +123,7 @@ class ParticipantRow:
 
     @property
     def median_minutes(self) -> int | None:
-        return minutes(self.median_latency)
+        return _minutes(self.median_latency)
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ class DyadRow:
 
     @property
     def median_minutes(self) -> int | None:
-        return minutes(self.median_latency)
+        return _minutes(self.median_latency)
 
 
 @dataclass(frozen=True)
@@ -148,11 +148,11 @@ class Report:
     total: Tally
     days: int  # the strip's length: the last day with a settled prompt
     median_latency: dt.timedelta | None = None
-    flagged: int = field(default=0)
+    flagged: int = 0
 
     @property
     def median_minutes(self) -> int | None:
-        return minutes(self.median_latency)
+        return _minutes(self.median_latency)
 
 
 def study_compliance(study: Study, *, now: dt.datetime, below: int = DEFAULT_BELOW) -> Report:

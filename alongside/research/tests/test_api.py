@@ -292,6 +292,18 @@ def test_a_paused_participant_has_no_open_prompts(study: Study, alice: Any) -> N
     assert _as(alice).get(f"{URL}/prompts").json() == []
 
 
+def test_a_participant_asked_to_consent_again_has_no_open_prompts(study: Study, alice: Any) -> None:
+    _open(enrol(alice, study))
+    services.consent_publish(
+        study=study,
+        information_sheet="Now with a fourth question.",
+        text="I agree.",
+        researcher_sees_identity=False,
+        on_withdrawal="ask",
+    )
+    assert _as(alice).get(f"{URL}/prompts").json() == []
+
+
 def test_reading_a_prompt_gives_its_questions_and_opens_it(study: Study, alice: Any) -> None:
     me = enrol(alice, study)
     asked = _open(me)
