@@ -108,6 +108,7 @@ api.add_router("/v1/assessments", "alongside.assessments.api.router")
 api.add_router("/v1/practice", "alongside.practice.api_experiments.router")
 api.add_router("/v1/practice", "alongside.practice.api_growth.router")
 api.add_router("/v1/care", "alongside.care.api.router")
+api.add_router("/v1/research", "alongside.research.api.router")
 
 # Last, so it matches only what nothing above did (such as /v1/checkins/abc): a JSON 404
 # rather than the HTML page, after the same sign-in check as everything else (401).

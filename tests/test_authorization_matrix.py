@@ -508,6 +508,7 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "research:study_data": (lambda w: {"pk": w.study.pk, "layout": "long"}, OWNED_BY_ALICE),
     "research:study_data_zip": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
     "research:consent_new": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
+    "research:compliance": (lambda w: {"pk": w.study.pk}, OWNED_BY_ALICE),
 }
 
 # (path template, method) from the OpenAPI schema.
@@ -664,6 +665,40 @@ API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
     ),
     ("/api/v1/care/notes/{note_id}", "delete"): (
         lambda w: {"note_id": _note(w).pk},
+        OWNED_BY_ALICE,
+    ),
+    # The research API: alice's study opens for alice alone (dana, another researcher,
+    # gets 404); the list is each researcher's own (empty for everyone else).
+    ("/api/v1/research/studies", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/research/studies/{study_id}", "get"): (
+        lambda w: {"study_id": w.study.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/research/studies/{study_id}/participants", "get"): (
+        lambda w: {"study_id": w.study.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/research/studies/{study_id}/schedule", "get"): (
+        lambda w: {"study_id": w.study.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/research/studies/{study_id}/compliance", "get"): (
+        lambda w: {"study_id": w.study.pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/research/studies/{study_id}/export", "get"): (
+        lambda w: {"study_id": w.study.pk},
+        OWNED_BY_ALICE,
+    ),
+    # A participant's own prompts: alice's in rhea's study open for alice alone (ben, her
+    # partner in it, gets 404 as everyone else does).
+    ("/api/v1/research/prompts", "get"): (lambda w: {}, OPEN),
+    ("/api/v1/research/prompts/{prompt_id}", "get"): (
+        lambda w: {"prompt_id": _prompt(w).pk},
+        OWNED_BY_ALICE,
+    ),
+    ("/api/v1/research/prompts/{prompt_id}/answers", "post"): (
+        lambda w: {"prompt_id": _prompt(w).pk},
         OWNED_BY_ALICE,
     ),
     ("/api/v1/practice/prompts", "get"): (lambda w: {}, OPEN),

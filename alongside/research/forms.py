@@ -372,3 +372,28 @@ class TimingForm(forms.Form):
             "wakes_at": c["wakes_at"].strftime("%H:%M") if c.get("wakes_at") else "",
             "sleeps_at": c["sleeps_at"].strftime("%H:%M") if c.get("sleeps_at") else "",
         }
+
+
+class ComplianceForm(forms.Form):
+    """The compliance page's choices (a GET form): the rate to flag under, and whether to
+    show only those flagged. A bad value is named next to its field and the page goes on
+    with the default."""
+
+    _percent = _("Choose a whole number from 0 to 100.")
+    below = forms.IntegerField(
+        label=_("Flag anyone whose rate is below (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        error_messages={"invalid": _percent, "min_value": _percent, "max_value": _percent},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100}),
+    )
+    only_flagged = forms.BooleanField(label=_("Show only those flagged"), required=False)
+
+    def choices(self, default: int) -> tuple[int, bool]:
+        """(below, only_flagged), with ``default`` for a below left out or not usable."""
+        if not self.is_valid():
+            flag = self.fields["only_flagged"]
+            return default, bool(flag.to_python(self.data.get("only_flagged")))
+        below = self.cleaned_data["below"]
+        return (default if below is None else below), self.cleaned_data["only_flagged"]

@@ -232,6 +232,18 @@ class Participant(models.Model):
     def dyad(self) -> Dyad | None:
         return Dyad.objects.filter(Q(first=self) | Q(second=self)).first()
 
+    def researcher_sees_identity(self, identity_versions: set[int]) -> bool:
+        """The researcher may see this participant's name and address: the consent
+        version they accepted is one of ``identity_versions`` (those that say so)."""
+        return self.user is not None and self.consent_version in identity_versions
+
+    def identity_for_researcher(self, identity_versions: set[int]) -> str:
+        """ "Name <address>" when the researcher may see it; otherwise nothing, and the
+        study ID stands alone."""
+        if self.user is None or not self.researcher_sees_identity(identity_versions):
+            return ""
+        return f"{self.user} <{self.user.email}>"
+
 
 class Consent(models.Model):
     """A participant accepted this consent version at this time."""

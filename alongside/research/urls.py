@@ -35,4 +35,5 @@ urlpatterns = [
         "research/studies/<int:pk>/data.zip", views_researcher.study_data_zip, name="study_data_zip"
     ),
     path("research/studies/<int:pk>/consent/", views_researcher.consent_new, name="consent_new"),
+    path("research/studies/<int:pk>/compliance/", views_researcher.compliance, name="compliance"),
 ]

@@ -1,5 +1,5 @@
 """A researcher's pages: my studies, one study, creating, importing and editing a study,
-and a new consent version.
+a new consent version, and compliance.
 
 These pages read research tables only (never the circle, check-ins or anything else of
 a participant's), and name participants by study ID: a name or address appears only
@@ -23,10 +23,12 @@ from django.views.decorators.http import require_http_methods
 
 from alongside.lib.http import AuthedHttpRequest
 from alongside.research import exports, services
+from alongside.research.compliance import DEFAULT_BELOW, study_compliance
 from alongside.research.definition import DefinitionError, dump_yaml, load_yaml
 from alongside.research.forms import (
     ITEMS_EXAMPLE,
     SCHEDULE_EXAMPLE,
+    ComplianceForm,
     ConsentVersionForm,
     ImportForm,
     StudyForm,
@@ -81,12 +83,7 @@ def study(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "needs_consent": p.status != "withdrawn" and p.consent_version != current,
             "joined_at": p.joined_at,
             "data_deleted": p.data_deleted,
-            # Only when the version they accepted says so.
-            "identity": (
-                f"{p.user} <{p.user.email}>"
-                if p.user is not None and p.consent_version in identity
-                else ""
-            ),
+            "identity": p.identity_for_researcher(identity),
         }
         for p in participants
     ]
@@ -263,4 +260,31 @@ def consent_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return redirect("research:study", pk=found.pk)
     return render(
         request, "research/consent_form.html", {"form": form, "study": found, "current": current}
+    )
+
+
+@researcher_required
+def compliance(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """How each participant and dyad answers: counts, rate, latency, and day by day.
+
+    Worked out from the prompts on every request, so it is never stale."""
+    found = _my_study(request, pk)
+    data = request.GET.copy()
+    # Nothing chosen yet: the form shows the default it uses.
+    data.setdefault("below", str(DEFAULT_BELOW))
+    form = ComplianceForm(data)
+    below, only_flagged = form.choices(DEFAULT_BELOW)
+    report = study_compliance(found, now=timezone.now(), below=below)
+    rows = [r for r in report.participants if r.flagged or not only_flagged]
+    return render(
+        request,
+        "research/compliance.html",
+        {
+            "study": found,
+            "report": report,
+            "rows": rows,
+            "form": form,
+            "only_flagged": only_flagged,
+            "day_numbers": range(1, report.days + 1),
+        },
     )

@@ -69,7 +69,7 @@ def plan_prompt(participant: Participant, at: dt.datetime, **fields: Any) -> Pro
     """A planned prompt at ``at`` (open for an hour), as the schedule engine stores one."""
     return Prompt.objects.create(
         participant=participant,
-        day=1,
+        day=fields.pop("day", 1),
         window=1,
         number=1,
         scheduled_at=at,
@@ -77,3 +77,22 @@ def plan_prompt(participant: Participant, at: dt.datetime, **fields: Any) -> Pro
         expires_at=at + dt.timedelta(hours=1),
         **fields,
     )
+
+
+def prompt_became(
+    participant: Participant, status: str, *, now: dt.datetime, day: int, hours_ago: float
+) -> Prompt:
+    """A prompt scheduled ``hours_ago`` before ``now`` (open for an hour) that became
+    ``status`` (as ``Prompt.status_at(now)`` says, once it is closed): sent as planned,
+    opened 5 minutes later, and an answered one finished 10 minutes after sending."""
+    at = now - dt.timedelta(hours=hours_ago)
+    fields: dict[str, Any] = {"day": day}
+    if status != "not_sent":
+        fields["sent_at"] = at
+    if status in ("answered", "expired"):
+        fields["opened_at"] = at + dt.timedelta(minutes=5)
+    if status == "answered":
+        fields["completed_at"] = at + dt.timedelta(minutes=10)
+    made = plan_prompt(participant, at, **fields)
+    assert made.status_at(now) == status, (status, hours_ago)
+    return made

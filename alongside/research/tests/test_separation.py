@@ -46,6 +46,7 @@ def test_the_researcher_sees_study_ids_and_never_who(
         reverse("research:study_edit", args=[study.pk]),
         reverse("research:consent_new", args=[study.pk]),
         reverse("research:study_export", args=[study.pk]),
+        reverse("research:compliance", args=[study.pk]),
     ]
     study_page = researcher.get(pages[1]).content.decode()
     assert me.study_code in study_page and partner.study_code in study_page
