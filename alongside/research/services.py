@@ -498,7 +498,14 @@ def account_moving(sender: Any, instance: Any, update_fields: Any = None, **kwar
     following = Participant.objects.filter(user_id=instance.pk, time_zone=old).exclude(
         status="withdrawn"
     )
-    for participant in following.select_related("study"):
+    moved = list(following.select_related("study"))
+    for participant in moved:
         participant.time_zone = instance.time_zone
         participant.save(update_fields=["time_zone"])
-        transaction.on_commit(lambda p=participant: plan_quietly(p))
+
+    def replan() -> None:
+        for participant in moved:
+            plan_quietly(participant)
+
+    # Once the account's own change is saved too.
+    transaction.on_commit(replan)
