@@ -146,8 +146,10 @@ def _couple(study: Study, index: int, names: tuple[str, str], tz: str, make_pers
 def _backdate(study: Study, dyads: list[Dyad], start: dt.datetime) -> None:
     """Joining and pairing happened in the days before the first evening, as they would."""
     study.consent_versions.update(published_at=start - dt.timedelta(days=5))
-    participants, consents = [], []
+    participants: list[Participant] = []
+    consents: list[Consent] = []
     for index, dyad in enumerate(dyads):
+        assert dyad.second is not None  # every demo dyad is formed
         joined = start - dt.timedelta(days=3) + dt.timedelta(hours=5 * index)
         dyad.created_at = joined
         dyad.formed_at = joined + dt.timedelta(hours=2)
