@@ -153,3 +153,13 @@ def test_the_dyadic_export_pairs_both_partners_answers(study: Study) -> None:
     assert len(both) > 0.6 * DAYS_PAST * 2 * 10  # most past evenings, both partners
     # Partners' closeness moves together (the demo's shared evening mood).
     assert both["close_1"].astype(float).corr(both["close_2"].astype(float)) > 0.3
+
+
+def test_a_participant_opens_their_own_page_of_taking_part(study: Study) -> None:
+    participant = study.participants.get(user__email="p01@demo.alongside")
+    assert participant.user is not None
+    client = Client()
+    client.force_login(participant.user)
+    response = client.get(reverse("research:participation", args=[participant.pk]))
+    assert response.status_code == 200
+    assert participant.study_code in response.content.decode()
