@@ -8,14 +8,19 @@
 - Alice and Ben, a linked couple whose feelings are coupled (a VAR(1) with partner
   influence), sharing mood and needs with each other, with past weekly check-ins, a
   shared growth goal (steps by each, some checked) and one prompt both shared.
+- Dana, their therapist (care/demo.py), and Rhea, a researcher whose couple study has
+  ten couples two weeks in (research/demo.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from alongside.accounts.models import AccessLogEntry, User
@@ -28,13 +33,17 @@ ALICE = ("alice@demo.alongside", "Alice", "Europe/London")
 BEN = ("ben@demo.alongside", "Ben", "Europe/London")
 SAM = ("sam@demo.alongside", "Sam", "Europe/Berlin")
 DANA = ("dana@demo.alongside", "Dana", "Europe/London")
+RHEA = ("rhea@demo.alongside", "Dr Rhea Okafor", "Europe/London")
 DEMO_PEOPLE = [
     (*MIRA, "relearning to lean on others"),
     (*SAM, "Mira's friend; they share practice, and Sam answered how it was to be asked"),
     (*ALICE, "a couple with Ben; they check in together weekly"),
     (*BEN, "a couple with Alice"),
     (*DANA, "a verified therapist: Alice and Ben (side by side) and Mira are her clients"),
+    (*RHEA, 'a researcher: the couple study "Evenings together", ten couples two weeks in'),
 ]
+# The study's twenty participants (research/demo.py) sign in too, as p01 ... p20.
+PARTICIPANTS = "p01@demo.alongside ... p20@demo.alongside"
 _NOTES = [
     "Asked a friend to help me carry the shelf. It was fine. Strange how hard asking was.",
     "Quiet day. Walked by the river.",
@@ -44,8 +53,21 @@ _NOTES = [
 ]
 
 
+@functools.cache
+def _password_hash(hashers: tuple[str, ...]) -> str:
+    # A password hash takes about 0.3 s on purpose, and the demo makes some thirty
+    # accounts with the same password: one hash serves them all (per hasher setting, so
+    # a test that swaps the hashers gets a hash it can check).
+    return make_password(DEMO_PASSWORD)
+
+
 def _person(email: str, name: str, tz: str) -> User:
-    user = User.objects.create_user(email, DEMO_PASSWORD, display_name=name, time_zone=tz)
+    user = User.objects.create(
+        email=email,
+        password=_password_hash(tuple(settings.PASSWORD_HASHERS)),
+        display_name=name,
+        time_zone=tz,
+    )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
@@ -191,6 +213,10 @@ def seed(*, days: int = 56, seed: int = 7) -> None:
             ben=User.objects.get(email=BEN[0]),
             make_person=_person,
         )
+    if not User.objects.filter(email=RHEA[0]).exists():
+        from alongside.research.demo import seed_research
+
+        seed_research(researcher=_person(*RHEA), make_person=_person)
 
 
 def _seed_visits(alice: User, ben: User) -> None:
@@ -242,4 +268,5 @@ def _seed_growth(alice: User, ben: User) -> None:
 def logins_text() -> str:
     lines = ["", f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {email:<24} {name}: {about}" for email, name, _tz, about in DEMO_PEOPLE]
+    lines += [f"  {PARTICIPANTS}: the ten couples taking part in Rhea's study"]
     return "\n".join(lines) + "\n"
