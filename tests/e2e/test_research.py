@@ -1,6 +1,7 @@
 """A couple study, in three browsers: alice and ben (each on a phone) join with the
 enrolment code, consent, pair by the pair code, and alice answers a prompt opened from
-its e-mail; rhea (the researcher, at her desk) sees the compliance change.
+its e-mail; rhea (the researcher, at her desk) sees the compliance change on her next
+page load.
 
 The first planned prompt is made due by moving it to a minute ago (the schedule plans
 the study's days ahead); the real delivery sends its e-mail, whose link alice follows.
@@ -144,6 +145,15 @@ def test_a_couple_enrols_pairs_and_answers_and_the_researcher_sees_it(
     assert message["To"] == alice.email
     link = find_link(message, r"/research/prompts/\d+/")
 
+    # rhea, at her desk, looks at compliance before alice answers.
+    r = open_page(DESKTOP)
+    sign_in(r, rhea.email)
+    r.goto(f"/research/studies/{study.pk}/")
+    r.get_by_role("link", name="Compliance").first.click()
+    r.wait_for_url(f"**/research/studies/{study.pk}/compliance/")
+    row = r.get_by_test_id(f"participant-{alice_id}")
+    assert "none settled yet" in row.inner_text()
+
     a.goto(link)
     assert "A few questions for the study" in _main(a)
     a.locator("input[name=close]").fill("64")
@@ -159,8 +169,9 @@ def test_a_couple_enrols_pairs_and_answers_and_the_researcher_sees_it(
     b.reload()
     assert _main(b) == ben_before
 
-    r = open_page(DESKTOP)
-    sign_in(r, rhea.email)
-    r.goto(f"/research/studies/{study.pk}/")
-    assert alice_id in _main(r) and ben_id in _main(r)
-    assert "alice@example.org" not in _main(r)
+    # The researcher sees the change on the next load, by study ID only.
+    r.reload()
+    cells = r.get_by_test_id(f"participant-{alice_id}").locator("td").all_inner_texts()
+    assert cells[0] == "1" and cells[3].startswith("100%"), cells
+    assert ben_id in _main(r)
+    assert "alice@example.org" not in _main(r) and "Alice" not in _main(r)
