@@ -133,6 +133,40 @@ def _care_notes(page: Any) -> None:
 
 
 THERAPIST = "dana@demo.alongside"  # the demo's therapist (alongside/care/demo.py)
+RESEARCHER = "rhea@demo.alongside"  # the demo's researcher (alongside/research/demo.py)
+PARTICIPANT = "p01@demo.alongside"  # a partner in the demo's couple study
+
+
+def _research_participation(page: Any) -> None:
+    page.goto("/research/")
+    page.locator("[data-testid=my-studies] a").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def _research_timing(page: Any) -> None:
+    _research_participation(page)
+    page.get_by_role("link", name="Change time zone or waking hours").click()
+    page.wait_for_load_state("networkidle")
+
+
+def _research_prompt(page: Any) -> None:
+    """The prompt made due by ``_open_a_prompt``, from the study page."""
+    _research_participation(page)
+    page.locator("[data-testid=waiting] a").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def _research_study(page: Any) -> None:
+    page.goto("/research/studies/")
+    page.locator("main a", has_text="Evenings together").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def _research_compliance(page: Any) -> None:
+    _research_study(page)
+    page.get_by_role("link", name="Compliance").first.click()
+    page.wait_for_load_state("networkidle")
+
 
 SHOTS = [
     Shot("welcome", "/", signed_in=False),
@@ -161,6 +195,13 @@ SHOTS = [
     Shot("safety", "/settings/safety/"),
     Shot("sharing", "", prepare=_sharing_page),
     Shot("api-docs", "/api/docs", ready=".swagger-ui .info"),
+    Shot("research-index", "/research/", who=PARTICIPANT),
+    Shot("research-participation", "", prepare=_research_participation, who=PARTICIPANT),
+    Shot("research-timing", "", prepare=_research_timing, who=PARTICIPANT),
+    Shot("research-prompt", "", prepare=_research_prompt, who=PARTICIPANT),
+    Shot("research-studies", "/research/studies/", who=RESEARCHER),
+    Shot("research-study", "", prepare=_research_study, who=RESEARCHER),
+    Shot("research-compliance", "", prepare=_research_compliance, who=RESEARCHER),
     Shot("care-caseload", "/care/", who=THERAPIST),
     Shot("care-client", "", prepare=_care_client, who=THERAPIST),
     Shot("care-couple", "", prepare=_care_couple, who=THERAPIST),
@@ -191,6 +232,22 @@ def _wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 6
 
 def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def _open_a_prompt(env: dict[str, str]) -> None:
+    """Make the demo participant's next prompt come due now (in this throwaway data
+    directory), so the prompt page can be pictured whatever the time of day."""
+    code = (
+        "import datetime as dt, django; django.setup();"
+        "from django.utils import timezone;"
+        "from alongside.research.models import Prompt;"
+        "now = timezone.now();"
+        f"p = Prompt.objects.filter(participant__user__email={PARTICIPANT!r},"
+        " scheduled_at__gt=now).order_by('scheduled_at').first();"
+        "p and Prompt.objects.filter(pk=p.pk).update("
+        "scheduled_at=now - dt.timedelta(minutes=2), expires_at=now + dt.timedelta(minutes=28))"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
 
 
 def _demo_login(env: dict[str, str]) -> tuple[str, str]:
@@ -251,6 +308,7 @@ def take(args: argparse.Namespace) -> int:
         env.pop("DATABASE_URL", None)  # a throwaway SQLite, never a real database
         _manage(env, "migrate", "--no-input", "-v", "0")
         _manage(env, "demo", "--quiet-logins")
+        _open_a_prompt(env)
         email, password = _demo_login(env)
         email = args.as_ or email
         port = _free_port()
