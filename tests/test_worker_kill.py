@@ -82,14 +82,14 @@ def _recipients(outbox: Path) -> Counter[str]:
     return sent
 
 
-@pytest.mark.parametrize("kills", [4])
-def test_killing_the_worker_mid_batch_sends_each_reminder_once(tmp_path: Path, kills: int) -> None:
-    import json
-
-    data_dir = tmp_path / "data"
+def _kill_workers_mid_batch(data_dir: Path, seed: str, kills: int, what: str) -> Counter[str]:
+    """Migrate a fresh data directory, seed it, start the worker and kill -9 it ``kills``
+    times as it works through the batch; then let one worker finish what is left, with
+    the stale limit at 0 s (no other worker is alive). Returns who got how many e-mails,
+    having checked that none got two and everyone got one."""
     env = _env(data_dir)
     subprocess.run([ALONGSIDE, "manage", "migrate", "-v", "0"], env=env, check=True)
-    subprocess.run([sys.executable, "-c", SEED], env=env, check=True)
+    subprocess.run([sys.executable, "-c", seed], env=env, check=True)
     outbox = data_dir / "outbox"
     quiet = _env(data_dir, EMAIL_OUTBOX_QUIET="1")
     killed_with_work_left = 0
@@ -105,7 +105,7 @@ def test_killing_the_worker_mid_batch_sends_each_reminder_once(tmp_path: Path, k
         deadline = time.monotonic() + 60
         before = sum(_recipients(outbox).values()) if outbox.exists() else 0
         while time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.02)
             now_sent = sum(_recipients(outbox).values()) if outbox.exists() else 0
             if now_sent >= before + 10 + 7 * n:
                 break
@@ -114,8 +114,6 @@ def test_killing_the_worker_mid_batch_sends_each_reminder_once(tmp_path: Path, k
         if sum(_recipients(outbox).values()) < PEOPLE:
             killed_with_work_left += 1
     assert killed_with_work_left >= 2, "the kills came too late to test anything"
-    # A worker that starts finds what the dead ones left RUNNING (stale after 0 s here,
-    # since no other worker is alive) and runs it again.
     subprocess.run(
         [ALONGSIDE, "worker", "--batch"],
         env=_env(data_dir, EMAIL_OUTBOX_QUIET="1", TASK_STALE_AFTER_SECONDS="0"),
@@ -126,12 +124,28 @@ def test_killing_the_worker_mid_batch_sends_each_reminder_once(tmp_path: Path, k
     sent = _recipients(outbox)
     twice = {to: n for to, n in sent.items() if n > 1}
     assert not twice, f"sent more than once: {twice}"
-    assert len(sent) == PEOPLE, f"{PEOPLE - len(sent)} reminders were never sent"
-    state = json.loads(
-        subprocess.run(
-            [sys.executable, "-c", CHECK], env=env, check=True, capture_output=True, text=True
-        ).stdout
+    assert len(sent) == PEOPLE, f"{PEOPLE - len(sent)} {what} were never sent"
+    return sent
+
+
+def _state(data_dir: Path, check: str) -> dict[str, int]:
+    import json
+
+    run = subprocess.run(
+        [sys.executable, "-c", check],
+        env=_env(data_dir),
+        check=True,
+        capture_output=True,
+        text=True,
     )
+    return dict(json.loads(run.stdout))
+
+
+@pytest.mark.parametrize("kills", [4])
+def test_killing_the_worker_mid_batch_sends_each_reminder_once(tmp_path: Path, kills: int) -> None:
+    data_dir = tmp_path / "data"
+    _kill_workers_mid_batch(data_dir, SEED, kills, "reminders")
+    state = _state(data_dir, CHECK)
     assert state == {
         "schedules": PEOPLE,
         "next_in_future": PEOPLE,
@@ -183,55 +197,7 @@ print(json.dumps({
 def test_killing_the_worker_mid_batch_sends_each_prompt_once(tmp_path: Path) -> None:
     """Issue 12: prompt delivery claims each prompt with a conditional update and sends it
     under its key, so kill -9 in the middle of a batch never sends one twice or loses one."""
-    import json
-
     data_dir = tmp_path / "data"
-    env = _env(data_dir)
-    subprocess.run([ALONGSIDE, "manage", "migrate", "-v", "0"], env=env, check=True)
-    subprocess.run([sys.executable, "-c", PROMPT_SEED], env=env, check=True)
-    outbox = data_dir / "outbox"
-    quiet = _env(data_dir, EMAIL_OUTBOX_QUIET="1")
-    killed_with_work_left = 0
-    for n in range(4):
-        worker = subprocess.Popen(
-            [ALONGSIDE, "worker"],
-            env=quiet,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        before = sum(_recipients(outbox).values()) if outbox.exists() else 0
-        while time.monotonic() < deadline:
-            time.sleep(0.02)
-            now_sent = sum(_recipients(outbox).values()) if outbox.exists() else 0
-            if now_sent >= before + 10 + 7 * n:
-                break
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=30)
-        if sum(_recipients(outbox).values()) < PEOPLE:
-            killed_with_work_left += 1
-    assert killed_with_work_left >= 2, "the kills came too late to test anything"
-    # A worker that starts with the stale limit at 0 s (no other worker is alive) sends
-    # again what the dead ones claimed but may not have sent.
-    subprocess.run(
-        [ALONGSIDE, "worker", "--batch"],
-        env=_env(data_dir, EMAIL_OUTBOX_QUIET="1", TASK_STALE_AFTER_SECONDS="0"),
-        check=True,
-        stdout=subprocess.DEVNULL,
-        timeout=600,
-    )
-    sent = _recipients(outbox)
-    twice = {to: n for to, n in sent.items() if n > 1}
-    assert not twice, f"sent more than once: {twice}"
-    assert len(sent) == PEOPLE, f"{PEOPLE - len(sent)} prompts were never sent"
-    state = json.loads(
-        subprocess.run(
-            [sys.executable, "-c", PROMPT_CHECK],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
+    _kill_workers_mid_batch(data_dir, PROMPT_SEED, 4, "prompts")
+    state = _state(data_dir, PROMPT_CHECK)
     assert state == {"prompts": PEOPLE, "unsent": 0, "running": 0, "failed": 0}

@@ -38,6 +38,7 @@ from alongside.assessments.spec import (
     parse_spec,
 )
 from alongside.lib.csvsafe import safe_cell, unescape_cell
+from alongside.lib.numbers import whole_number
 
 __all__ = [
     "REDCAP_COLUMNS",
@@ -468,16 +469,6 @@ def _find(base: Path, reference: str) -> Path | None:
     return None
 
 
-def _whole(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
-
-
 def _read_reproschema(path: str | Path, *, language: str) -> _Form:
     activity_path = Path(path).resolve()
     shown = activity_path.name
@@ -610,7 +601,7 @@ def _reproschema_item(
             raise ImportFileError(
                 "must be an object with name and value", file=options_file, field=where
             )
-        value = _whole(choice.get("value"))
+        value = whole_number(choice.get("value"))
         if value is None:
             raise ImportFileError(
                 f"{choice.get('value')!r} is not a whole number (only numbered answers can be scored)",
@@ -625,17 +616,17 @@ def _reproschema_item(
         options.append(ScaleOption(value, label.strip() if label else None))
     low = raw_options.get("minValue")
     high = raw_options.get("maxValue")
-    if low is not None and _whole(low) is None:
+    if low is not None and whole_number(low) is None:
         raise ImportFileError(
             f"{low!r} is not a whole number", file=options_file, field=spot("minValue")
         )
-    if high is not None and _whole(high) is None:
+    if high is not None and whole_number(high) is None:
         raise ImportFileError(
             f"{high!r} is not a whole number", file=options_file, field=spot("maxValue")
         )
     values = sorted(o.value for o in options)
-    minimum = _whole(low) if low is not None else (values[0] if values else None)
-    maximum = _whole(high) if high is not None else (values[-1] if values else None)
+    minimum = whole_number(low) if low is not None else (values[0] if values else None)
+    maximum = whole_number(high) if high is not None else (values[-1] if values else None)
     if minimum is None or maximum is None:
         raise ImportFileError(
             "needs choices or minValue and maxValue",

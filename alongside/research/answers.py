@@ -16,6 +16,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from alongside.lib.numbers import whole_number
+
 __all__ = ["RANGES", "AnswersInvalid", "check_answers"]
 
 # The project's own item types, and the whole numbers each accepts.
@@ -28,16 +30,6 @@ class AnswersInvalid(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{k}: {v}" if k else v for k, v in errors.items()))
-
-
-def _whole(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
 
 
 def _check_instrument(item: Mapping[str, Any], value: Any, errors: dict[str, str]) -> Any:
@@ -69,7 +61,7 @@ def _check_one(item: Mapping[str, Any], value: Any, errors: dict[str, str]) -> A
         return None
     if kind in RANGES:
         low, high = RANGES[kind]
-        number = _whole(value)
+        number = whole_number(value)
         if number is None or not low <= number <= high:
             errors[key] = _("choose a whole number from %(low)s to %(high)s") % {
                 "low": low,

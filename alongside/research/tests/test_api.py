@@ -38,19 +38,6 @@ def _as(user: Any) -> Client:
     return client
 
 
-@pytest.fixture
-def study(dana: Any) -> Study:
-    make_researcher(dana)
-    return make_study(dana)
-
-
-@pytest.fixture
-def pair(study: Study, alice: Any, ben: Any) -> tuple[Participant, Participant]:
-    me, partner = enrol(alice, study), enrol(ben, study)
-    services.dyad_join(participant=partner, raw_code=services.dyad_start(participant=me).code)
-    return me, partner
-
-
 # ----------------------------------------------------------------- who may read
 
 

@@ -12,10 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from alongside.research import services
 from alongside.research.compliance import Tally, study_compliance
 from alongside.research.models import Participant, Prompt, Study
-from alongside.research.tests.helpers import enrol, make_study, prompt_became
+from alongside.research.tests.helpers import enrol, prompt_became
 from conftest import make_person, make_researcher
 
 NOW = dt.datetime(2030, 5, 10, 12, 0, tzinfo=dt.UTC)
@@ -35,20 +34,6 @@ def _at_now() -> Any:
 
 def prompt(participant: Participant, status: str, *, day: int, hours_ago: float) -> Prompt:
     return prompt_became(participant, status, now=NOW, day=day, hours_ago=hours_ago)
-
-
-@pytest.fixture
-def study(dana: Any) -> Study:
-    make_researcher(dana)
-    return make_study(dana)
-
-
-@pytest.fixture
-def pair(study: Study, alice: Any, ben: Any) -> tuple[Participant, Participant]:
-    """alice and ben take part in dana's couple study as a dyad."""
-    me, partner = enrol(alice, study), enrol(ben, study)
-    services.dyad_join(participant=partner, raw_code=services.dyad_start(participant=me).code)
-    return me, partner
 
 
 def _hand_built(me: Participant, partner: Participant) -> None:

@@ -5,19 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
 from alongside.research.models import Consent, Participant
-from alongside.research.tests.helpers import enrol, make_study
-from conftest import make_researcher
-
-
-@pytest.fixture
-def study(dana: Any) -> Any:
-    make_researcher(dana)
-    return make_study(dana)
+from alongside.research.tests.helpers import enrol
 
 
 def _publish(client: Client, study: Any, **changes: Any) -> Any:

@@ -14,14 +14,8 @@ from django.utils import timezone
 
 from alongside.research import delivery, services
 from alongside.research.models import Prompt
-from alongside.research.tests.helpers import enrol, make_study, plan_prompt
-from conftest import make_researcher, run_worker
-
-
-@pytest.fixture
-def solo(dana: Any) -> Any:
-    make_researcher(dana)
-    return make_study(dana, couple=False, code="ALONE", id_prefix="ALN")
+from alongside.research.tests.helpers import enrol, plan_prompt
+from conftest import run_worker
 
 
 def _mail(outbox: Path) -> list[email.message.Message]:

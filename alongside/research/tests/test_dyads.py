@@ -17,12 +17,6 @@ from conftest import make_researcher
 WRONG = "That pair code doesn&#x27;t work here."
 
 
-@pytest.fixture
-def study(dana: Any) -> Any:
-    make_researcher(dana)
-    return make_study(dana)
-
-
 def test_enrol_consent_and_pair(
     study: Any, alice: Any, ben: Any, reauthed: Callable[..., Client]
 ) -> None:

@@ -15,19 +15,6 @@ from alongside.research.answers import AnswersInvalid, check_answers
 from alongside.research.models import Answer, Prompt
 from alongside.research.schedule import ScheduleError
 from alongside.research.tests.helpers import definition, enrol, make_study, plan_prompt
-from conftest import make_researcher
-
-
-@pytest.fixture
-def study(dana: Any) -> Any:
-    make_researcher(dana)
-    return make_study(dana)
-
-
-@pytest.fixture
-def solo(dana: Any) -> Any:
-    make_researcher(dana)
-    return make_study(dana, couple=False, code="ALONE", id_prefix="ALN")
 
 
 def _times(participant: Any) -> list[tuple[int, int, int, dt.datetime, str]]:
