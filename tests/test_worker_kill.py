@@ -201,3 +201,48 @@ def test_killing_the_worker_mid_batch_sends_each_prompt_once(tmp_path: Path) -> 
     _kill_workers_mid_batch(data_dir, PROMPT_SEED, 4, "prompts")
     state = _state(data_dir, PROMPT_CHECK)
     assert state == {"prompts": PEOPLE, "unsent": 0, "running": 0, "failed": 0}
+
+
+SIGTERM_CHECK = """
+import json
+import django
+django.setup()
+from django_tasks_db.models import DBTaskResult
+from alongside.research.models import Prompt
+print(json.dumps({
+    "unsent": Prompt.objects.filter(sent_at__isnull=True).count(),
+    "running": DBTaskResult.objects.filter(status="RUNNING").count(),
+    "dispatches_done": DBTaskResult.objects.filter(
+        status="SUCCESSFUL", task_path="alongside.research.delivery.dispatch"
+    ).count(),
+}))
+"""
+
+
+def test_sigterm_lets_the_worker_finish_its_task_first(tmp_path: Path) -> None:
+    """Issue 13 point 3: asked to stop (SIGTERM, as a supervisor or systemd does), the
+    worker finishes the task in hand — here the batch of 200 due prompts — and exits
+    cleanly, leaving nothing RUNNING."""
+    data_dir = tmp_path / "data"
+    env = _env(data_dir)
+    subprocess.run([ALONGSIDE, "manage", "migrate", "-v", "0"], env=env, check=True)
+    subprocess.run([sys.executable, "-c", PROMPT_SEED], env=env, check=True)
+    outbox = data_dir / "outbox"
+    worker = subprocess.Popen(
+        [ALONGSIDE, "worker"],
+        env=_env(data_dir, EMAIL_OUTBOX_QUIET="1"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        if outbox.exists() and sum(_recipients(outbox).values()) >= 10:
+            break
+    stopped_at = sum(_recipients(outbox).values())
+    assert stopped_at < PEOPLE, "the batch finished before the signal: nothing tested"
+    os.killpg(worker.pid, signal.SIGTERM)
+    assert worker.wait(timeout=120) == 0
+    assert len(_recipients(outbox)) == PEOPLE  # the batch in hand was finished
+    assert _state(data_dir, SIGTERM_CHECK) == {"unsent": 0, "running": 0, "dispatches_done": 1}
