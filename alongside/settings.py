@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "alongside.accounts.middleware.UserTimeZoneMiddleware",
+    "alongside.accounts.middleware.UserLanguageMiddleware",
     "alongside.safety.discreet.SafetyMiddleware",
 ]
 
@@ -251,7 +252,12 @@ WEB_PUSH_ALLOW_LOCAL_HTTP = False
 
 # --- internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Each language is named in itself, so someone who cannot read the current one still
+# finds theirs. LocaleMiddleware picks from the browser (Accept-Language) for everyone;
+# UserLanguageMiddleware then applies a signed-in person's own choice from the profile.
+# No language prefixes in URLs: a shared link must not reveal a language (or a page) more
+# than it has to, and every URL stays the same in both languages.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,9 +19,18 @@ class ProfileForm(forms.ModelForm[User]):
         error_messages={"invalid_choice": _("Pick a time zone from the list.")},
     )
 
+    language = forms.ChoiceField(
+        label=_("Language"),
+        # Each language in its own name (from settings), after "as my browser says".
+        choices=lambda: [("", _("As my browser says")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("The words Alongside uses with you, on every device."),
+        error_messages={"invalid_choice": _("Pick a language from the list.")},
+    )
+
     class Meta:
         model = User
-        fields = ["display_name", "time_zone"]
+        fields = ["display_name", "time_zone", "language"]
 
 
 def lifetime_choices() -> list[tuple[str, str]]:

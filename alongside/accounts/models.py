@@ -49,6 +49,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("How you'd like to be called. Only people you link with will see it."),
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # Empty means "as my browser says" (Accept-Language), so nobody has to choose.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+    )
     # Discreet mode: a neutral name ("Notes") for tabs, the installed app, e-mails and the
     # export, for people who worry someone might see they use Alongside. Only they see it.
     discreet = models.BooleanField(_("discreet mode"), default=False)

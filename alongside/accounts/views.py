@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.dateformat import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -63,6 +64,11 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
             schedule = ReminderSchedule.objects.filter(owner=request.user).first()
             if schedule:
                 schedule.reschedule()
+        # Say "saved" in the language just chosen, not the one the form was filled in.
+        if "language" in form.changed_data:
+            translation.activate(
+                request.user.language or translation.get_language_from_request(request)
+            )
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(
