@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alongside.lib.crypto import EncryptedCharField, EncryptedTextField
 
@@ -59,7 +60,8 @@ BODY_AREAS: list[tuple[str, Any]] = [
     ("shoulders", _("Neck, shoulders")),
     ("chest", _("Chest")),
     ("stomach", _("Stomach")),
-    ("back", _("Back")),
+    # "Back" is also the button to the previous page; German needs two words (Rücken).
+    ("back", pgettext_lazy("part of the body", "Back")),
     ("hands", _("Arms, hands")),
     ("legs", _("Legs")),
 ]
