@@ -13,7 +13,7 @@ export UV_PYTHON := $(FOUND_PYTHON)
 endif
 endif
 
-.PHONY: run test lint fmt install demo worker screenshots fhir-schema
+.PHONY: run test lint fmt install demo worker screenshots fhir-schema messages messages-check
 
 $(UV):
 	@echo "uv not found: installing it into .tools/ (once)"
@@ -45,3 +45,20 @@ lint: install
 fmt: install
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
+
+# The catalogue's sources: the app's Python and templates, never tests or the virtualenv.
+MAKEMESSAGES := $(PY) manage.py makemessages -l de --add-location file --no-obsolete \
+	-i "tests/*" -i "*/tests/*" -i "var/*" -i "bench/*" -i "scripts/*" -i ".tools/*"
+
+## messages: collect new strings into the German catalogue and compile it (needs gettext)
+messages: install
+	$(MAKEMESSAGES)
+	$(PY) manage.py compilemessages -l de -i .venv -i .tools
+	@LC_ALL=C msgfmt --statistics -o /dev/null alongside/locale/de/LC_MESSAGES/django.po
+
+## messages-check: fail when a string in the code has no German yet (leaves the .po as it was)
+messages-check: install
+	@po=alongside/locale/de/LC_MESSAGES/django.po; cp $$po $$po.keep; \
+	$(MAKEMESSAGES) >/dev/null; \
+	stats=$$(LC_ALL=C msgfmt --statistics -o /dev/null $$po 2>&1); mv $$po.keep $$po; \
+	echo "German catalogue: $$stats"; ! echo "$$stats" | grep -Eq 'fuzzy|untranslated'
