@@ -1,0 +1,73 @@
+"""The language: the browser's by default, or the one chosen in the profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+
+def test_a_signed_out_page_follows_the_browser() -> None:
+    response = Client().get("/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9,en;q=0.5")
+    html = response.content.decode()
+    assert '<html lang="de">' in html
+    assert "Deinen privaten Raum anlegen" in html
+    assert response["Content-Language"] == "de"
+
+
+def test_a_browser_without_german_gets_english() -> None:
+    html = Client().get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9").content.decode()
+    assert "Create your private space" in html
+
+
+def test_the_home_and_check_in_pages_speak_the_language_chosen(
+    alice_client: Client, alice: Any
+) -> None:
+    alice.language = "de"
+    alice.save(update_fields=["language"])
+    home = alice_client.get("/").content.decode()
+    assert '<html lang="de">' in home
+    assert "Hallo, Alice" in home
+    assert "Jetzt einchecken" in home
+    checkin = alice_client.get("/checkin/").content.decode()
+    assert "Wie geht es dir heute?" in checkin
+    assert "Wo spürst du es im Körper? (optional)" in checkin
+    assert "Check-in speichern" in checkin
+    assert "How are you today?" not in checkin
+
+
+def test_the_choice_wins_over_the_browser(alice_client: Client, alice: Any) -> None:
+    alice.language = "en"
+    alice.save(update_fields=["language"])
+    html = alice_client.get("/checkin/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "How are you today?" in html
+
+
+def test_no_choice_follows_the_browser_when_signed_in(alice_client: Client) -> None:
+    html = alice_client.get("/checkin/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Wie geht es dir heute?" in html
+
+
+def test_choosing_german_says_saved_in_german(alice_client: Client, alice: Any) -> None:
+    form = alice_client.get("/settings/profile/").content.decode()
+    # Each language is offered in its own name, after "as my browser says".
+    assert '<option value="" selected>As my browser says</option>' in form
+    assert '<option value="de">Deutsch</option>' in form
+    response = alice_client.post(
+        "/settings/profile/",
+        {"display_name": "Alice", "time_zone": "Europe/London", "language": "de"},
+        follow=True,
+    )
+    alice.refresh_from_db()
+    assert alice.language == "de"
+    assert "Dein Profil ist gespeichert." in response.content.decode()
+
+
+def test_an_unknown_language_is_refused(alice_client: Client, alice: Any) -> None:
+    response = alice_client.post(
+        "/settings/profile/",
+        {"display_name": "Alice", "time_zone": "Europe/London", "language": "xx"},
+    )
+    assert "Pick a language from the list." in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.language == ""
