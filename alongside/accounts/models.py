@@ -81,6 +81,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo("UTC")
 
+    @property
+    def messages_language(self) -> str:
+        """The language of e-mails and notifications the worker sends, outside a request.
+
+        The browser's language is only known during a request, so without a choice in the
+        profile these are in the site's default language.
+        """
+        return self.language or settings.LANGUAGE_CODE
+
     def local_now(self) -> Any:
         return timezone.now().astimezone(self.tz)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alongside.care.models import LAPSED, OPEN, CareLink, Due
 from alongside.lib import mail
@@ -49,17 +49,18 @@ def open_due(due_id: int) -> str:
         schedule = ReminderSchedule.objects.filter(owner=client).first()
         if schedule is not None and not schedule.enabled:
             return "quiet: reminders are off"
-        mail.send(
-            "care_due",
-            client.email,
-            {
-                "name": client.display_name,
-                "asked_by": str(due.assignment.care_link.therapist),
-                "questionnaire": due.assignment.title,
-                "last_day": due.last_day(client.tz),
-            },
-            discreet=client.discreet,
-        )
+        with translation.override(client.messages_language):
+            mail.send(
+                "care_due",
+                client.email,
+                {
+                    "name": client.display_name,
+                    "asked_by": str(due.assignment.care_link.therapist),
+                    "questionnaire": due.assignment.title,
+                    "last_day": due.last_day(client.tz),
+                },
+                discreet=client.discreet,
+            )
         due.reminded_at = now
         due.save(update_fields=["reminded_at"])
     return "sent"

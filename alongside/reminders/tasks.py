@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alongside import push
@@ -61,22 +61,23 @@ def deliver(schedule_id: int, key: str) -> bool:
     if schedule is None or schedule.pending_day is None:
         return False
     owner = schedule.owner
-    mail.send(
-        "reminder",
-        owner.email,
-        {"name": owner.display_name, "day": schedule.pending_day},
-        discreet=owner.discreet,
-        key=key,
-    )
-    # Also on the person's devices, if they turned notifications on (queued, and made
-    # neutral in discreet mode, by alongside.push). A reminder sent again after a crash
-    # may be pushed twice: a second notification is harmless, a missing one is not.
-    push.send(
-        owner,
-        "Alongside",
-        _("Time for your check-in, whenever you're ready."),
-        reverse("checkins:today"),
-    )
+    with translation.override(owner.messages_language):
+        mail.send(
+            "reminder",
+            owner.email,
+            {"name": owner.display_name, "day": schedule.pending_day},
+            discreet=owner.discreet,
+            key=key,
+        )
+        # Also on the person's devices, if they turned notifications on (queued, and made
+        # neutral in discreet mode, by alongside.push). A reminder sent again after a crash
+        # may be pushed twice: a second notification is harmless, a missing one is not.
+        push.send(
+            owner,
+            "Alongside",
+            _("Time for your check-in, whenever you're ready."),
+            reverse("checkins:today"),
+        )
     ReminderSchedule.objects.filter(pk=schedule_id, pending_key=key).update(
         pending_key="", pending_day=None, pending_since=None
     )

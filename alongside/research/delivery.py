@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
@@ -90,19 +90,20 @@ def deliver(pk: int, *, reminder: int = 0) -> bool:
     url = reverse("research:prompt", args=[found.pk])
     closes = time_format(found.expires_at.astimezone(person.tz), "H:i")
     key = f"research-prompt-{found.pk}" + (f"-r{reminder}" if reminder else "")
-    mail.send(
-        "research_prompt",
-        person.email,
-        {"url": url, "closes": closes, "reminder": reminder},
-        discreet=person.discreet,
-        key=key,
-    )
-    push.send(
-        person,
-        "Alongside",
-        _("A few questions for the study, open until %(t)s.") % {"t": closes},
-        url,
-    )
+    with translation.override(person.messages_language):
+        mail.send(
+            "research_prompt",
+            person.email,
+            {"url": url, "closes": closes, "reminder": reminder},
+            discreet=person.discreet,
+            key=key,
+        )
+        push.send(
+            person,
+            "Alongside",
+            _("A few questions for the study, open until %(t)s.") % {"t": closes},
+            url,
+        )
     return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.test import Client
@@ -71,3 +72,20 @@ def test_an_unknown_language_is_refused(alice_client: Client, alice: Any) -> Non
     assert "Pick a language from the list." in response.content.decode()
     alice.refresh_from_db()
     assert alice.language == ""
+
+
+def test_a_reminder_from_the_worker_speaks_the_language_chosen(
+    alice: Any, mailoutbox: list[Any]
+) -> None:
+    # The worker has no browser to ask: e-mails follow the profile, else the default.
+    from alongside.reminders.models import ReminderSchedule
+    from alongside.reminders.tasks import deliver
+
+    alice.language = "de"
+    alice.save(update_fields=["language"])
+    schedule = ReminderSchedule.objects.create(
+        owner=alice, weekdays=[0], pending_key="k", pending_day=dt.date(2026, 3, 2)
+    )
+    assert deliver(schedule.pk, "k")
+    assert mailoutbox[0].subject == "Eine Minute für dich"
+    assert "Wenn du eine Minute hast: Wie geht es dir heute?" in mailoutbox[0].body
