@@ -263,7 +263,8 @@ LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first, so it wins; then allauth's strings in our voice ("du", not allauth's "Sie").
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 
 # --- static -----------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -18,6 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "alongside" / "templates"
 CATALOGUE = ROOT / "alongside" / "locale" / "de" / "LC_MESSAGES" / "django"
+# django-allauth's own German says "Sie"; these are its strings in our "du", kept by hand.
+ALLAUTH_VOICE = ROOT / "alongside" / "locale_allauth" / "de" / "LC_MESSAGES" / "django"
 
 # Words that are the same in every language; each needs a reason.
 ALLOWED_WORDS = {
@@ -81,9 +83,10 @@ def test_the_german_catalogue_translates_every_message() -> None:
     assert not empty, f"{len(empty)} untranslated in the German catalogue, like {empty[:5]}"
 
 
-def test_german_keeps_every_placeholder() -> None:
+@pytest.mark.parametrize("catalogue", [CATALOGUE, ALLAUTH_VOICE], ids=["ours", "allauth"])
+def test_german_keeps_every_placeholder(catalogue: Path) -> None:
     wrong = []
-    for e in read_po(CATALOGUE.with_suffix(".po")):
+    for e in read_po(catalogue.with_suffix(".po")):
         for string in e.strings:
             # A plural form may leave the number out ("Ein Tag"), never add or rename one.
             if not set(placeholders(string)) <= set(placeholders(e.msgid + e.plural)):
@@ -93,13 +96,14 @@ def test_german_keeps_every_placeholder() -> None:
     assert not wrong, f"Placeholders differ from the English: {wrong}"
 
 
-def test_the_committed_mo_is_the_compiled_po() -> None:
+@pytest.mark.parametrize("catalogue", [CATALOGUE, ALLAUTH_VOICE], ids=["ours", "allauth"])
+def test_the_committed_mo_is_the_compiled_po(catalogue: Path) -> None:
     # The .mo is committed so that a clone runs without gettext installed; this catches a
     # .po edited without `manage.py compilemessages`.
-    with CATALOGUE.with_suffix(".mo").open("rb") as mo:
+    with catalogue.with_suffix(".mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     stale = []
-    for e in read_po(CATALOGUE.with_suffix(".po")):
+    for e in read_po(catalogue.with_suffix(".po")):
         key = f"{e.context}\x04{e.msgid}" if e.context else e.msgid
         if e.plural:
             got = compiled.npgettext(e.context, e.msgid, e.plural, 1) if e.context else None
@@ -109,6 +113,15 @@ def test_the_committed_mo_is_the_compiled_po() -> None:
         elif compiled._catalog.get(key) != e.strings[0]:  # type: ignore[attr-defined]
             stale.append(e.msgid)
     assert not stale, f"Run `manage.py compilemessages`: the .mo lacks {stale[:5]}…"
+
+
+def test_allauth_speaks_with_du_too() -> None:
+    from django.utils import translation
+
+    with translation.override("de"):
+        assert translation.gettext("Are you sure?") == "Bist du sicher?"
+        # and our own catalogue still loads beside it.
+        assert translation.gettext("Check in") == "Einchecken"
 
 
 def untranslated_text(source: str, *, html: bool) -> list[str]:
