@@ -131,7 +131,10 @@ def _decide(frame: pd.DataFrame) -> pd.DataFrame:
     )
     frame["excludes_zero"] = excludes
     # Empty (not False) without a band: nothing was compared.
-    frame["beyond_baseline"] = beyond.astype("boolean").where(has_band & estimated, pd.NA)
+    compared = (has_band & estimated).to_numpy()
+    frame["beyond_baseline"] = pd.array(
+        [bool(v) if c else None for v, c in zip(beyond, compared, strict=True)], dtype="boolean"
+    )
     clear = excludes & (~has_band | beyond)
     frame["clear"] = clear
     frame["direction"] = np.where(
