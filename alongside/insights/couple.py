@@ -280,6 +280,7 @@ def _needs(
     notes: list[str] = []
     numbers: list[str] = []
     waiting = False
+    read_any = False
     for key, label in NEEDS:
         averages: list[float | None] = []
         counts: list[int] = []
@@ -306,6 +307,7 @@ def _needs(
         enough = [n >= MIN_RATINGS for n in counts]
         if any(v is not None for v in averages) and not all(enough):
             waiting = True
+        read_any = read_any or any(enough)
         for name, value, ok in zip((me, them), averages, enough, strict=True):
             if ok and value is not None and value <= LOW_NEED:
                 notes.append(
@@ -318,13 +320,17 @@ def _needs(
             )
     if not any(v is not None for _label, values in rows for v in values):
         return Finding(title, "", not_yet=_("No needs rated on shared days in the last 30 days."))
-    sentence = " ".join(notes) or _("No need ran low for either of you lately.")
+    sentence = " ".join(notes)
+    if not notes and read_any:
+        sentence = _("No need ran low for either of you lately.")
     if waiting:
         sentence += " " + _(
             "Some needs have fewer than %(n)d ratings from one of you, so they are drawn "
             "but not read yet."
         ) % {"n": MIN_RATINGS}
-    sentence += " " + _("Worth a gentle word when you check in together, not a verdict.")
+    sentence = (
+        sentence.strip() + " " + _("Worth a gentle word when you check in together, not a verdict.")
+    )
     numbers.append(_("Averages out of 5 over the last 30 days."))
     svg = paired_bars(rows, names=[me, them], low=0, high=5, title=title, desc=sentence)
     return Finding(title, sentence, svg=svg, details=numbers)
