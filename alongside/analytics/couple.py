@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import networks_from_arrays  # through the package, which keeps its names right
 from ._checks import require_level
-from .networks import networks_from_arrays
 
 __all__ = ["couple_links", "same_day_link", "scale_share"]
 
