@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside.checkins.models import NEEDS, CheckIn
 from alongside.circle import access
@@ -143,6 +144,15 @@ def same_day_link(a: np.ndarray, b: np.ndarray) -> SameDayLink:
     return _link(link_of(a, b, min_days=MIN_SHARED_DAYS).iloc[0])
 
 
+# Module-level strings are translated when the page is drawn (gettext_lazy).
+_STRICTER = gettext_lazy(
+    "%(level)s rather than the usual 95%%: this page makes three readings (the same day, "
+    "and carry-over each way), and each is held to a stricter standard so that together "
+    "they rarely find what is not there."
+)
+_NO_BAND = gettext_lazy("Too few days yet to compare with your days paired whole weeks apart.")
+
+
 def _band_words(band: tuple[float, float] | None) -> str:
     if band is None:
         return ""
@@ -203,6 +213,7 @@ def _same_day(link: SameDayLink) -> Finding:
     ]
     if link.band is not None:
         numbers.append(_band_words(link.band))
+    numbers.append(str(_STRICTER) % {"level": _percent(link.level)})
     svg = interval_chart(
         [(_("Same-day link"), link.r, link.low, link.high, link.band)],
         low=-1,
@@ -256,8 +267,7 @@ def _carry_over(rows: Any, me: str, them: str) -> Finding:
             "hi": hi,
             "level": _percent(float(row["level"])),
         }
-        if band is not None:
-            line += " " + _band_words(band)
+        line += " " + (_band_words(band) if band is not None else str(_NO_BAND))
         numbers.append(line)
         chart.append((_("%(a)s → %(b)s") % words, est, lo, hi, band))
     sentences.append(
@@ -293,16 +303,15 @@ def _needs(
             averages.append(float(np.mean(rated)) if rated else None)
             counts.append(len(rated))
         rows.append((str(label), averages))
-        if any(averages):
+        if any(v is not None for v in averages):
+            each = [
+                _("%(name)s %(v).1f (%(n)d ratings)") % {"name": name, "v": value, "n": n}
+                if value is not None
+                else _("%(name)s not rated") % {"name": name}
+                for name, value, n in zip((me, them), averages, counts, strict=True)
+            ]
             numbers.append(
-                _("%(need)s: %(a)s from %(na)d ratings, %(b)s from %(nb)d.")
-                % {
-                    "need": str(label),
-                    "a": _("not rated") if averages[0] is None else f"{averages[0]:.1f}",
-                    "na": counts[0],
-                    "b": _("not rated") if averages[1] is None else f"{averages[1]:.1f}",
-                    "nb": counts[1],
-                }
+                _("%(need)s: %(a)s, %(b)s.") % {"need": str(label), "a": each[0], "b": each[1]}
             )
         enough = [n >= MIN_RATINGS for n in counts]
         if any(v is not None for v in averages) and not all(enough):
