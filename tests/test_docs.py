@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from pathlib import Path
 
@@ -33,3 +35,13 @@ def test_every_command_explains_itself() -> None:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert len(result.output.strip().splitlines()) >= 3, name
+
+
+def test_the_couple_statistics_example_prints_what_the_guide_shows() -> None:
+    guide = (ROOT / "docs" / "analytics.md").read_text(encoding="utf-8")
+    section = guide.split("## One couple's page", 1)[1].split("\n## ", 1)[0]
+    code, shown = re.findall(r"```(?:python)?\n(.*?)```", section, flags=re.DOTALL)[:2]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, "docs/analytics.md", "exec"), {})  # noqa: S102 - our own guide
+    assert printed.getvalue() == shown

@@ -8,6 +8,9 @@ Plain functions on DataFrames with keyword options that return tidy DataFrames:
 * per-couple emotional networks (VAR(1)), synchrony and the pseudo-couple baseline:
   :func:`networks`, :func:`networks_from_arrays`, :func:`synchrony`,
   :func:`pseudo_couple_baseline`;
+* what one couple's page may claim (same-day link, carry-over, chance bands, all
+  allowing for moods that carry over): :func:`couple_links`, :func:`same_day_link`,
+  :func:`scale_share`;
 * the Actor-Partner Interdependence Model: :func:`apim`; and its lagged, multilevel
   form for diaries: :func:`lagged_apim`;
 * simulated diaries with known coefficients: :func:`simulate_diary`.
@@ -18,12 +21,14 @@ See ``docs/analytics.md`` for a guide with examples.
 from __future__ import annotations
 
 import importlib as _importlib
+from types import ModuleType as _ModuleType
 from typing import TYPE_CHECKING
 from typing import Any as _Any
 
 if TYPE_CHECKING:
     from ._simulate import simulate_diary
     from .apim import apim
+    from .couple import couple_links, same_day_link, scale_share
     from .lagged import lagged_apim
     from .networks import networks, networks_from_arrays, pseudo_couple_baseline, synchrony
     from .prep import (
@@ -40,6 +45,9 @@ if TYPE_CHECKING:
 _WHERE = {
     "simulate_diary": "._simulate",
     "apim": ".apim",
+    "couple_links": ".couple",
+    "same_day_link": ".couple",
+    "scale_share": ".couple",
     "lagged_apim": ".lagged",
     "networks": ".networks",
     "networks_from_arrays": ".networks",
@@ -59,6 +67,11 @@ def __getattr__(name: str) -> _Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(_importlib.import_module(_WHERE[name], __name__), name)
     globals()[name] = value  # the next lookup is an ordinary attribute
+    # A module that imports another (``couple`` uses ``networks``) makes Python bind that
+    # module on the package under its own name, hiding the function of the same name.
+    for public in _WHERE:
+        if isinstance(globals().get(public), _ModuleType):
+            globals()[public] = getattr(globals()[public], public)
     return value
 
 
@@ -69,6 +82,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "apim",
     "center_within",
+    "couple_links",
     "couple_wide_from_long",
     "lag_consecutive",
     "lagged_apim",
@@ -78,6 +92,8 @@ __all__ = [
     "networks_from_arrays",
     "pairwise_from_long",
     "pseudo_couple_baseline",
+    "same_day_link",
+    "scale_share",
     "simulate_diary",
     "synchrony",
 ]

@@ -858,15 +858,22 @@ def same_day(days: CoupleDays) -> SameDay | None:
         )
     if found.status != "estimated":
         return SameDay(found, "", _("Their moods have not varied enough to tell yet."))
-    if found.low > 0:
+    if found.direction == "positive":
         sentence = _(
             "On the same day, %(a)s's and %(b)s's moods tend to move together (r = %(r).2f, "
             "likely between %(lo).2f and %(hi).2f, over %(n)d days both shared)."
         )
-    elif found.high < 0:
+    elif found.direction == "negative":
         sentence = _(
             "On the same day, %(a)s's and %(b)s's moods tend to go opposite ways (r = %(r).2f, "
             "likely between %(lo).2f and %(hi).2f, over %(n)d days both shared)."
+        )
+    elif found.only_rhythm:
+        sentence = _(
+            "On the same day, %(a)s's and %(b)s's moods rise and fall together (r = %(r).2f, "
+            "likely between %(lo).2f and %(hi).2f, over %(n)d days both shared), but no more "
+            "than their days re-paired across other weeks (pseudo couples) do: more a shared "
+            "weekly rhythm than one moving with the other."
         )
     else:
         sentence = _(
@@ -875,17 +882,15 @@ def same_day(days: CoupleDays) -> SameDay | None:
             "shared). Many couples are like this; it says nothing about how close they are."
         )
     sentence %= words
-    if found.is_clear and found.percentile is not None:
-        if found.percentile >= 95:
-            sentence += " " + _(
-                "That is more than chance would give: re-pairing their days across other "
-                "weeks rarely gives a link this strong."
-            )
-        else:
-            sentence += " " + _(
-                "That is within what chance alone could give: re-pairing their days across "
-                "other weeks often gives a link this strong."
-            )
+    if found.is_clear and found.band is not None:
+        sentence += " " + _(
+            "That is more than chance would give: re-pairing their days across other weeks "
+            "(pseudo couples) rarely gives a link this strong."
+        )
+    sentence += " " + _(
+        "The interval allows for moods carrying over from one day to the next (about "
+        "%(eff).0f independent days)."
+    ) % {"eff": found.n_eff}
     svg = interval_chart(
         [(_("Same-day link"), found.r, found.low, found.high, found.band)],
         low=-1,

@@ -2,10 +2,12 @@
 
 Built only from what both people share with each other: a person's mood counts only if
 they share "mood" with the other, their needs only if they share "needs", and days kept
-private never count — for either of them. The statistics come from
-``alongside.analytics`` (Sels et al. 2016); the chance comparison re-pairs one partner's
-days with the other's days from other weeks (time-shifted pseudo couples), so no other
-couple's data is ever read.
+private never count — for either of them. Every number comes from
+``alongside.analytics.couple_links`` and ``scale_share``; this module reads the shared
+check-ins through ``circle.access`` and words what the library returns: plain words
+first, the numbers behind a "details" disclosure. The chance comparison re-pairs one
+partner's days with the other's days whole weeks apart, so no other couple's data is
+ever read.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside.checkins.models import NEEDS, CheckIn
 from alongside.circle import access
@@ -24,6 +27,9 @@ from alongside.lib.charts import interval_chart, lines_chart, paired_bars
 WINDOW_DAYS = 90
 MIN_SHARED_DAYS = 14  # same-day correlation
 MIN_PAIRS = 21  # consecutive shared days for carry-over
+# A need's average is read (ran low, felt differently) only from this many ratings in
+# the last 30 days: two low days are a hard week, not a pattern.
+MIN_RATINGS = 7
 LOW_NEED = 2.5
 
 
@@ -33,6 +39,7 @@ class Finding:
     sentence: str
     svg: Any = None
     not_yet: str = ""
+    details: list[str] = field(default_factory=list)  # the numbers, for those who want them
 
 
 @dataclass
@@ -65,28 +72,20 @@ def _series(rows: list[CheckIn], days: list[dt.date], attr: str) -> np.ndarray:
     return np.array([np.nan if by_day.get(d) is None else float(by_day[d]) for d in days])
 
 
-def _shifted(values: np.ndarray) -> np.ndarray:
-    """The partner's series shifted by every whole number of weeks and more (circular)."""
-    n = len(values)
-    shifts = [s for s in range(7, n - 6)]
-    return np.stack([np.roll(values, s) for s in shifts]) if shifts else np.empty((0, n))
-
-
-def _chance_words(percentile: float) -> str:
-    if percentile >= 95:
-        return _("That is more than chance would give.")
-    return _("That is within what chance alone could give.")
+def _percent(level: float) -> str:
+    return f"{100 * level:.0f}%"
 
 
 @dataclass(frozen=True)
 class SameDayLink:
     """How two people's daily values move together on the same day, against chance.
 
+    What :func:`alongside.analytics.same_day_link` returned, for a page to word:
     ``status`` is "not_enough" (fewer than ``MIN_SHARED_DAYS`` days with both values),
-    "no_variation" (too little movement to tell) or "estimated". ``band`` is the 5th to
-    95th percentile of the same correlation in time-shifted pseudo couples (the partner's
-    days re-paired with the other's days from other weeks), and ``percentile`` where the
-    real one falls among them; both are None without enough pseudo couples.
+    "no_variation" (too little movement to tell) or "estimated"; ``band`` the chance
+    band (the same two people's days re-paired whole weeks apart) at the interval's
+    ``level``, None without enough such pseudo couples; ``direction`` "positive",
+    "negative" or "none" (no clear link).
     """
 
     days: int
@@ -95,56 +94,75 @@ class SameDayLink:
     low: float = 0.0
     high: float = 0.0
     band: tuple[float, float] | None = None
-    percentile: float | None = None
+    level: float = 0.95
+    n_eff: float = 0.0
+    direction: str = "none"
 
     @property
     def is_clear(self) -> bool:
-        """The likely range lies wholly on one side of zero."""
-        return self.status == "estimated" and (self.low > 0 or self.high < 0)
+        """The likely range leaves out zero and the link stands out from chance."""
+        return self.direction != "none"
+
+    @property
+    def only_rhythm(self) -> bool:
+        """Clearly not zero, but no more than their days from other weeks give."""
+        return not self.is_clear and self.status == "estimated" and (self.low > 0 or self.high < 0)
+
+
+_STATUS = {"estimated": "estimated", "not enough": "not_enough", "no variation": "no_variation"}
+
+
+def _link(row: Any) -> SameDayLink:
+    if row["status"] != "estimated":
+        return SameDayLink(days=int(row["n"]), status=_STATUS[str(row["status"])])
+    band = None
+    if not np.isnan(row["baseline_low"]):
+        band = (float(row["baseline_low"]), float(row["baseline_high"]))
+    return SameDayLink(
+        days=int(row["n"]),
+        status="estimated",
+        r=float(row["estimate"]),
+        low=float(row["ci_low"]),
+        high=float(row["ci_high"]),
+        band=band,
+        level=float(row["level"]),
+        n_eff=float(row["n_eff"]) if not np.isnan(row["n_eff"]) else 0.0,
+        direction=str(row["direction"]),
+    )
 
 
 def same_day_link(a: np.ndarray, b: np.ndarray) -> SameDayLink:
-    """The same-day correlation of two daily series (NaN: no value that day).
+    """The same-day link of two daily series (NaN: no value that day), on its own.
 
     Whose series they are does not matter here: a partner's page and a therapist's page
     word the same numbers for their own reader.
     """
-    both = ~np.isnan(a) & ~np.isnan(b)
-    n = int(both.sum())
-    if n < MIN_SHARED_DAYS:
-        return SameDayLink(days=n, status="not_enough")
     # pandas and scipy load only when a couple page is drawn: every other page (and each
     # worker's first request) stays quick.
-    import pandas as pd
+    from alongside.analytics import same_day_link as link_of
 
-    from alongside.analytics import synchrony
-
-    frame = pd.DataFrame({"dyad": 1, "day": np.arange(len(a)), "a": a, "b": b}).dropna()
-    result = synchrony(frame, dyad="dyad", time="day", a="a", b="b", min_pairs=MIN_SHARED_DAYS)
-    row = result[result["term"] == "concurrent_correlation"].iloc[0]
-    if row["status"] != "estimated":
-        return SameDayLink(days=n, status="no_variation")
-    r, lo, hi = float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"])
-    chance = []
-    for shifted in _shifted(b):
-        ok = ~np.isnan(a) & ~np.isnan(shifted)
-        if ok.sum() >= MIN_SHARED_DAYS and np.std(a[ok]) > 0 and np.std(shifted[ok]) > 0:
-            chance.append(float(np.corrcoef(a[ok], shifted[ok])[0, 1]))
-    if not chance:
-        return SameDayLink(days=n, status="estimated", r=r, low=lo, high=hi)
-    return SameDayLink(
-        days=n,
-        status="estimated",
-        r=r,
-        low=lo,
-        high=hi,
-        band=(float(np.percentile(chance, 5)), float(np.percentile(chance, 95))),
-        percentile=float(np.mean(np.array(chance) < r) * 100),
-    )
+    return _link(link_of(a, b, min_days=MIN_SHARED_DAYS).iloc[0])
 
 
-def _same_day(a: np.ndarray, b: np.ndarray, me: str, them: str) -> Finding:
-    link = same_day_link(a, b)
+# Module-level strings are translated when the page is drawn (gettext_lazy).
+_STRICTER = gettext_lazy(
+    "%(level)s rather than the usual 95%%: this page makes three readings (the same day, "
+    "and carry-over each way), and each is held to a stricter standard so that together "
+    "they rarely find what is not there."
+)
+_NO_BAND = gettext_lazy("Too few days yet to compare with your days paired whole weeks apart.")
+
+
+def _band_words(band: tuple[float, float] | None) -> str:
+    if band is None:
+        return ""
+    return _(
+        "Your days paired with each other's days from other weeks gave between %(lo).2f and "
+        "%(hi).2f: about what chance and a shared weekly rhythm give."
+    ) % {"lo": band[0], "hi": band[1]}
+
+
+def _same_day(link: SameDayLink) -> Finding:
     n = link.days
     title = _("Moving together on the same day")
     if link.status == "not_enough":
@@ -156,110 +174,102 @@ def _same_day(a: np.ndarray, b: np.ndarray, me: str, them: str) -> Finding:
         )
     if link.status != "estimated":
         return Finding(title, "", not_yet=_("Your moods have not varied enough to tell yet."))
-    r, lo, hi = link.r, link.low, link.high
-    if lo > 0:
+    if link.direction == "positive":
         sentence = _(
             "On the same day your moods tend to move together: when one of you has a better "
-            "day, the other often does too (r = %(r).2f, likely between %(lo).2f and %(hi).2f, "
-            "over %(n)d shared days)."
-        ) % {"r": r, "lo": lo, "hi": hi, "n": n}
-    elif hi < 0:
+            "day, the other often does too."
+        )
+    elif link.direction == "negative":
         sentence = _(
-            "On the same day your moods tend to go opposite ways (r = %(r).2f, likely between "
-            "%(lo).2f and %(hi).2f, over %(n)d shared days)."
-        ) % {"r": r, "lo": lo, "hi": hi, "n": n}
+            "On the same day your moods tend to go opposite ways: when one of you has a "
+            "lighter day, the other's is often heavier. Some couples balance each other "
+            "like this."
+        )
+    elif link.only_rhythm:
+        sentence = _(
+            "Your moods rise and fall on the same days of the week, about as much as your "
+            "days from other weeks do: more a rhythm you share than one of you moving with "
+            "the other."
+        )
     else:
         sentence = _(
-            "So far your moods don't clearly move together on the same day (r = %(r).2f, "
-            "likely between %(lo).2f and %(hi).2f, over %(n)d shared days). Many couples are "
-            "like this; it says nothing about how close you are."
-        ) % {"r": r, "lo": lo, "hi": hi, "n": n}
-    # Compare with chance only when there is something to compare: a clear link.
-    if link.percentile is not None and link.is_clear:
-        sentence += " " + _chance_words(link.percentile)
+            "So far your moods don't clearly move together on the same day. Many couples "
+            "are like this; it says nothing about how close you are."
+        )
+    numbers = [
+        _(
+            "r = %(r).2f over %(n)d shared days, likely between %(lo).2f and %(hi).2f "
+            "(%(level)s interval). Moods carry over from one day to the next, so these days "
+            "count as about %(eff).0f independent ones."
+        )
+        % {
+            "r": link.r,
+            "n": n,
+            "lo": link.low,
+            "hi": link.high,
+            "level": _percent(link.level),
+            "eff": link.n_eff,
+        }
+    ]
+    if link.band is not None:
+        numbers.append(_band_words(link.band))
+    numbers.append(str(_STRICTER) % {"level": _percent(link.level)})
     svg = interval_chart(
-        [(_("Same-day link"), r, lo, hi, link.band)],
+        [(_("Same-day link"), link.r, link.low, link.high, link.band)],
         low=-1,
         high=1,
         title=title,
         desc=sentence,
     )
-    return Finding(title, sentence, svg=svg)
+    return Finding(title, sentence, svg=svg, details=numbers)
 
 
-def _carry_over(a: np.ndarray, b: np.ndarray, me: str, them: str) -> Finding:
-    from alongside.analytics import networks_from_arrays
-
+def _carry_over(rows: Any, me: str, them: str) -> Finding:
     title = _("Carrying over to the next day")
-    result = networks_from_arrays(a[None, :], b[None, :], min_pairs=MIN_PAIRS)
-    n_pairs = int(result["n_pairs"].iloc[0])
-    if (result["status"] != "estimated").any():
+    n_pairs = int(rows["n"].iloc[0])
+    if (rows["status"] != "estimated").any():
         return Finding(
             title,
             "",
             not_yet=_("Not enough shared days in a row yet (%(n)d of %(need)d).")
             % {"n": n_pairs, "need": MIN_PAIRS},
         )
-    shifted = _shifted(b)
-    bands: dict[str, tuple[float, float] | None] = {}
-    percentiles: dict[str, float] = {}
-    terms = {"carryover_a_to_b": (me, them), "carryover_b_to_a": (them, me)}
-    real = {
-        str(term): (float(est), float(lo), float(hi))
-        for term, est, lo, hi in zip(
-            result["term"].astype(str),
-            result["estimate"].to_numpy(dtype=float),
-            result["ci_low"].to_numpy(dtype=float),
-            result["ci_high"].to_numpy(dtype=float),
-            strict=True,
-        )
-    }
-    chance = result.iloc[0:0]
-    if len(shifted):
-        chance = networks_from_arrays(
-            np.repeat(a[None, :], len(shifted), axis=0), shifted, min_pairs=MIN_PAIRS
-        )
-        chance = chance[chance["status"] == "estimated"]
-    for term in terms:
-        values: np.ndarray = chance.loc[chance["term"] == term, "estimate"].to_numpy(dtype=float)
-        if len(values) >= 5:
-            bands[term] = (float(np.percentile(values, 5)), float(np.percentile(values, 95)))
-            percentiles[term] = float(np.mean(np.abs(values) < abs(real[term][0])) * 100)
-        else:
-            bands[term] = None
     sentences = []
-    rows = []
+    numbers = []
+    chart = []
+    terms = {"carryover_a_to_b": (me, them), "carryover_b_to_a": (them, me)}
     for term, (source, target) in terms.items():
-        est, lo, hi = real[term]
-        words = {"a": source, "b": target, "est": est, "lo": lo, "hi": hi}
-        if lo > 0:
-            text = (
-                _(
-                    "When %(a)s has a better or harder day, %(b)s's next day tends to follow a "
-                    "little (%(est).2f, likely between %(lo).2f and %(hi).2f)."
-                )
-                % words
+        row = rows[rows["term"] == term].iloc[0]
+        est, lo, hi = float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"])
+        band = None
+        if not np.isnan(row["baseline_low"]):
+            band = (float(row["baseline_low"]), float(row["baseline_high"]))
+        words = {"a": source, "b": target}
+        if row["direction"] == "positive":
+            text = _(
+                "When %(a)s has a better or harder day, %(b)s's next day tends to follow a little."
             )
-        elif hi < 0:
-            text = (
-                _(
-                    "When %(a)s has a better day, %(b)s's next day tends to go a little the other "
-                    "way (%(est).2f, likely between %(lo).2f and %(hi).2f)."
-                )
-                % words
+        elif row["direction"] == "negative":
+            text = _(
+                "When %(a)s has a better day, %(b)s's next day tends to go a little the other way."
             )
         else:
-            text = (
-                _(
-                    "No clear carry-over from %(a)s to %(b)s yet (%(est).2f, likely between "
-                    "%(lo).2f and %(hi).2f)."
-                )
-                % words
-            )
-        if term in percentiles and (lo > 0 or hi < 0):
-            text += " " + _chance_words(percentiles[term])
-        sentences.append(text)
-        rows.append((_("%(a)s → %(b)s") % words, est, lo, hi, bands[term]))
+            text = _("No clear carry-over from %(a)s to %(b)s yet.")
+        sentences.append(text % words)
+        line = _(
+            "%(a)s → %(b)s: %(est).2f over %(n)d pairs of days, likely between %(lo).2f and "
+            "%(hi).2f (%(level)s interval)."
+        ) % {
+            **words,
+            "est": est,
+            "n": int(row["n"]),
+            "lo": lo,
+            "hi": hi,
+            "level": _percent(float(row["level"])),
+        }
+        line += " " + (_band_words(band) if band is not None else str(_NO_BAND))
+        numbers.append(line)
+        chart.append((_("%(a)s → %(b)s") % words, est, lo, hi, band))
     sentences.append(
         _(
             "Many couples show little carry-over from one partner to the other (about two in "
@@ -268,8 +278,8 @@ def _carry_over(a: np.ndarray, b: np.ndarray, me: str, them: str) -> Finding:
         )
     )
     sentence = " ".join(sentences)
-    svg = interval_chart(rows, low=-1, high=1, title=title, desc=sentence)
-    return Finding(title, sentence, svg=svg)
+    svg = interval_chart(chart, low=-1, high=1, title=title, desc=sentence)
+    return Finding(title, sentence, svg=svg, details=numbers)
 
 
 def _needs(
@@ -278,8 +288,12 @@ def _needs(
     title = _("Needs, side by side (last 30 days)")
     rows: list[tuple[str, list[float | None]]] = []
     notes: list[str] = []
+    numbers: list[str] = []
+    waiting = False
+    read_any = False
     for key, label in NEEDS:
         averages: list[float | None] = []
+        counts: list[int] = []
         for person_rows in (mine, theirs):
             rated = [
                 getattr(c, f"need_{key}")
@@ -287,61 +301,119 @@ def _needs(
                 if c.day >= since and getattr(c, f"need_{key}") is not None
             ]
             averages.append(float(np.mean(rated)) if rated else None)
+            counts.append(len(rated))
         rows.append((str(label), averages))
-        for name, value in zip((me, them), averages, strict=True):
-            if value is not None and value <= LOW_NEED:
+        if any(v is not None for v in averages):
+            each = [
+                _("%(name)s %(v).1f (%(n)d ratings)") % {"name": name, "v": value, "n": n}
+                if value is not None
+                else _("%(name)s not rated") % {"name": name}
+                for name, value, n in zip((me, them), averages, counts, strict=True)
+            ]
+            numbers.append(
+                _("%(need)s: %(a)s, %(b)s.") % {"need": str(label), "a": each[0], "b": each[1]}
+            )
+        enough = [n >= MIN_RATINGS for n in counts]
+        if any(v is not None for v in averages) and not all(enough):
+            waiting = True
+        read_any = read_any or any(enough)
+        for name, value, ok in zip((me, them), averages, enough, strict=True):
+            if ok and value is not None and value <= LOW_NEED:
                 notes.append(
-                    _("%(need)s ran low for %(name)s (%(v).1f of 5).")
-                    % {"need": str(label), "name": name, "v": value}
+                    _("%(need)s ran low for %(name)s lately.") % {"need": str(label), "name": name}
                 )
-        if None not in averages and abs(averages[0] - averages[1]) >= 1.5:  # type: ignore[operator]
+        if all(enough) and None not in averages and abs(averages[0] - averages[1]) >= 1.5:  # type: ignore[operator]
             notes.append(
-                _("You experience %(need)s quite differently (%(a).1f and %(b).1f).")
-                % {"need": str(label).lower(), "a": averages[0], "b": averages[1]}
+                _("You experience %(need)s quite differently lately.")
+                % {"need": str(label).lower()}
             )
     if not any(v is not None for _label, values in rows for v in values):
         return Finding(title, "", not_yet=_("No needs rated on shared days in the last 30 days."))
-    sentence = " ".join(notes) or _("No need ran low for either of you lately.")
-    sentence += " " + _("Worth a gentle word when you check in together, not a verdict.")
+    sentence = " ".join(notes)
+    if not notes and read_any:
+        sentence = _("No need ran low for either of you lately.")
+    if waiting:
+        sentence += " " + _(
+            "Some needs have fewer than %(n)d ratings from one of you, so they are drawn "
+            "but not read yet."
+        ) % {"n": MIN_RATINGS}
+    sentence = (
+        sentence.strip() + " " + _("Worth a gentle word when you check in together, not a verdict.")
+    )
+    numbers.append(_("Averages out of 5 over the last 30 days."))
     svg = paired_bars(rows, names=[me, them], low=0, high=5, title=title, desc=sentence)
-    return Finding(title, sentence, svg=svg)
+    return Finding(title, sentence, svg=svg, details=numbers)
 
 
 def _balance(
     mine: list[CheckIn], theirs: list[CheckIn], me: str, them: str, since: dt.date
 ) -> Finding:
     """Feeling close (0-4) and autonomy met (1-5), both as a share of their scale."""
+    from alongside.analytics import scale_share
+
     title = _("Closeness and autonomy")
     rows: list[tuple[str, list[float | None]]] = [
         (_("feeling close"), []),
         (_("own space met"), []),
     ]
     words: list[str] = []
+    numbers: list[str] = []
     for name, person_rows in ((me, mine), (them, theirs)):
-        close = [c.close for c in person_rows if c.day >= since and c.close is not None]
-        own = [
-            c.need_autonomy for c in person_rows if c.day >= since and c.need_autonomy is not None
-        ]
-        close_share = 100 * float(np.mean(close)) / 4 if close else None
-        own_share = 100 * (float(np.mean(own)) - 1) / 4 if own else None
-        rows[0][1].append(close_share)
-        rows[1][1].append(own_share)
-        if close_share is not None and own_share is not None:
-            if close_share >= 60 and own_share < 40:
-                words.append(
-                    _("%(n)s feels close, with less room of their own lately.") % {"n": name}
-                )
-            elif own_share >= 60 and close_share < 40:
-                words.append(
-                    _("%(n)s has room of their own, and has felt less close lately.") % {"n": name}
-                )
-            else:
-                words.append(
-                    _("%(n)s has a fair balance of closeness and room of their own.") % {"n": name}
-                )
-    if not words:
+        recent = [c for c in person_rows if c.day >= since]
+        close = scale_share(
+            [c.close for c in recent if c.close is not None],
+            low=0,
+            high=4,
+            min_ratings=MIN_RATINGS,
+        ).iloc[0]
+        own = scale_share(
+            [c.need_autonomy for c in recent if c.need_autonomy is not None],
+            low=1,
+            high=5,
+            min_ratings=MIN_RATINGS,
+        ).iloc[0]
+        ready = close["status"] == "estimated" and own["status"] == "estimated"
+        rows[0][1].append(float(close["share"]) if ready else None)
+        rows[1][1].append(float(own["share"]) if ready else None)
+        if not ready:
+            words.append(
+                _("Not enough yet for %(n)s (%(have)d of %(need)d days with both).")
+                % {"n": name, "have": min(int(close["n"]), int(own["n"])), "need": MIN_RATINGS}
+            )
+            continue
+        numbers.append(
+            _(
+                "%(n)s: feeling close %(c).0f%% of the scale (likely between %(cl).0f and %(ch).0f%%), "
+                "own space met %(o).0f%% (likely between %(ol).0f and %(oh).0f%%)."
+            )
+            % {
+                "n": name,
+                "c": close["share"],
+                "cl": close["ci_low"],
+                "ch": close["ci_high"],
+                "o": own["share"],
+                "ol": own["ci_low"],
+                "oh": own["ci_high"],
+            }
+        )
+        # Read a leaning only when its whole likely range is on that side: a few days
+        # either way should not tip the words.
+        if close["ci_low"] >= 50 and own["ci_high"] < 50:
+            words.append(_("%(n)s feels close, with less room of their own lately.") % {"n": name})
+        elif own["ci_low"] >= 50 and close["ci_high"] < 50:
+            words.append(
+                _("%(n)s has room of their own, and has felt less close lately.") % {"n": name}
+            )
+        else:
+            words.append(
+                _("%(n)s has a fair balance of closeness and room of their own.") % {"n": name}
+            )
+    if not numbers:
         return Finding(
-            title, "", not_yet=_("Not enough shared days with both feelings and needs yet.")
+            title,
+            "",
+            not_yet=_("Not enough shared days with both feelings and needs yet (%(need)d each).")
+            % {"need": MIN_RATINGS},
         )
     sentence = (
         " ".join(words)
@@ -351,7 +423,7 @@ def _balance(
         )
     )
     svg = paired_bars(rows, names=[me, them], low=0, high=100, title=title, desc=sentence)
-    return Finding(title, sentence, svg=svg)
+    return Finding(title, sentence, svg=svg, details=numbers)
 
 
 def couple_insights(viewer: Any, partner: Any) -> CoupleInsights:
@@ -394,8 +466,13 @@ def couple_insights(viewer: Any, partner: Any) -> CoupleInsights:
                 ),
             )
         )
-        result.findings.append(_same_day(a, b, me, them))
-        result.findings.append(_carry_over(a, b, me, them))
+        from alongside.analytics import couple_links
+
+        # One family of claims: the library holds the three readings to a stricter
+        # level together, so the page as a whole rarely claims what is not there.
+        links = couple_links(a, b, min_days=MIN_SHARED_DAYS, min_pairs=MIN_PAIRS)
+        result.findings.append(_same_day(_link(links[links["term"] == "same_day"].iloc[0])))
+        result.findings.append(_carry_over(links[links["term"] != "same_day"], me, them))
     recent = today - dt.timedelta(days=29)
     if needs_me and needs_them:
         result.findings.append(_needs(needs_me, needs_them, me, them, recent))

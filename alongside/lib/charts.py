@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,9 @@ def interval_chart(
 ) -> SafeString:
     """Estimates with their likely range, against zero and an optional 'chance' band.
 
-    ``rows`` holds (label, estimate, range low, range high, chance band or None).
+    ``rows`` holds (label, estimate, range low, range high, chance band or None). A range
+    that runs past ``low`` or ``high`` ends in an arrow, and its label and the
+    description say so: the picture never hides how wide a range really is.
     """
     width, left, right, row_h, top = 420, 8, 12, 54, 8
     height = top + row_h * len(rows) + 22
@@ -169,10 +172,22 @@ def interval_chart(
     parts: list[str] = [
         f'<line class="zero" x1="{x(0):.1f}" x2="{x(0):.1f}" y1="{top}" y2="{height - 20}"/>'
     ]
+    cut_any = False
     for i, (label, estimate, lo, hi, band) in enumerate(rows):
         base = top + i * row_h
+        cut = lo < low or hi > high
+        if cut:
+            cut_any = True
+            label = _("%(label)s (range runs past the edge)") % {"label": label}
         parts.append(f'<text class="axis label" x="{left}" y="{base + 12}">{escape(label)}</text>')
         mid = base + 32
+        for edge, past, step in ((low, lo < low, 6), (high, hi > high, -6)):
+            if past:
+                tip = x(edge)
+                parts.append(
+                    f'<path class="cut" d="M{tip + step:.1f},{mid - 5} L{tip:.1f},{mid} '
+                    f'L{tip + step:.1f},{mid + 5}"/>'
+                )
         if band is not None:
             parts.append(
                 f'<rect class="band" x="{x(band[0]):.1f}" y="{mid - 9}" '
@@ -186,6 +201,8 @@ def interval_chart(
         parts.append(
             f'<text class="axis" x="{x(value):.1f}" y="{height - 6}" text-anchor="{anchor}">{value:g}</text>'
         )
+    if cut_any:
+        desc = f"{desc} " + _("A likely range runs past the edge of the picture.")
     return _frame(width, height, title, desc, "".join(parts), "chart-interval")
 
 

@@ -16,6 +16,7 @@ import alongside.analytics as analytics
 PUBLIC = {
     "apim",
     "center_within",
+    "couple_links",
     "couple_wide_from_long",
     "lag_consecutive",
     "lagged_apim",
@@ -25,6 +26,8 @@ PUBLIC = {
     "networks_from_arrays",
     "pairwise_from_long",
     "pseudo_couple_baseline",
+    "same_day_link",
+    "scale_share",
     "simulate_diary",
     "synchrony",
 }
@@ -56,7 +59,16 @@ def test_every_public_function_is_documented(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["apim", "lagged_apim", "networks", "synchrony", "pseudo_couple_baseline"]
+    "name",
+    [
+        "apim",
+        "lagged_apim",
+        "networks",
+        "synchrony",
+        "pseudo_couple_baseline",
+        "same_day_link",
+        "couple_links",
+    ],
 )
 def test_every_estimator_gives_its_formula_and_references(name: str) -> None:
     doc = inspect.getdoc(getattr(analytics, name)) or ""

@@ -125,3 +125,72 @@ def test_someone_elses_couple_page_is_not_found(
     client: Client = request.getfixturevalue(persona)
     response = client.get(f"/insights/couple/{link.pk}/")
     assert response.status_code == (404 if persona == "eve_client" else 302)
+
+
+def _opposite(n: int, seed: int = 4) -> tuple[list[int], list[int]]:
+    """Two mood series that go opposite ways on the same day."""
+    rng = np.random.default_rng(seed)
+    shared = rng.normal(0, 1.8, n)
+    a = np.clip(np.round(5 + shared + rng.normal(0, 0.5, n)), 0, 10).astype(int)
+    b = np.clip(np.round(5 - shared + rng.normal(0, 0.5, n)), 0, 10).astype(int)
+    return a.tolist(), b.tolist()
+
+
+def test_a_clear_negative_link_reads_as_going_opposite_ways(
+    alice: Any, ben: Any, alice_client: Client
+) -> None:
+    link = _link(alice, ben, ["mood"], ["mood"])
+    a, b = _opposite(60)
+    _days(alice, a)
+    _days(ben, b)
+    body = alice_client.get(f"/insights/couple/{link.pk}/").content.decode()
+    assert "On the same day your moods tend to go opposite ways" in body
+    assert "within what chance" not in body
+
+
+def test_the_numbers_wait_behind_a_details_disclosure(
+    alice: Any, ben: Any, alice_client: Client
+) -> None:
+    link = _link(alice, ben, ["mood", "needs"], ["mood", "needs"])
+    a, b = _coupled(40)
+    _days(alice, a)
+    _days(ben, b)
+    body = alice_client.get(f"/insights/couple/{link.pk}/").content.decode()
+    same_day = body[body.index("Moving together on the same day") :].split("</section>")[0]
+    summary = same_day.split('<p class="summary">', 1)[1].split("</p>")[0]
+    assert "r = " not in summary
+    numbers = same_day.split('<details class="numbers">', 1)[1]
+    assert "r = " in numbers and "interval" in numbers and "independent ones" in numbers
+
+
+def test_a_need_is_not_read_from_a_few_ratings(alice: Any, ben: Any) -> None:
+    _link(alice, ben, ["mood", "needs"], ["mood", "needs"])
+    _days(alice, [5, 6, 5], needs=1)
+    _days(ben, [5, 6, 5], needs=4)
+    result = couple_insights(alice, ben)
+    needs = next(f for f in result.findings if f.title.startswith("Needs"))
+    assert "ran low" not in needs.sentence and "quite differently" not in needs.sentence
+    assert "drawn but not read yet" in needs.sentence
+    balance = next(f for f in result.findings if f.title == "Closeness and autonomy")
+    assert balance.not_yet.startswith("Not enough shared days with both feelings and needs")
+
+
+def test_a_need_that_runs_low_for_a_while_is_named(alice: Any, ben: Any) -> None:
+    _link(alice, ben, ["mood", "needs"], ["mood", "needs"])
+    _days(alice, [5, 6, 5, 6, 5, 6, 5, 6], needs=1)
+    _days(ben, [5, 6, 5, 6, 5, 6, 5, 6], needs=4)
+    result = couple_insights(alice, ben)
+    needs = next(f for f in result.findings if f.title.startswith("Needs"))
+    assert f"Trust ran low for {alice} lately." in needs.sentence
+    balance = next(f for f in result.findings if f.title == "Closeness and autonomy")
+    assert "likely between" in " ".join(balance.details)
+
+
+def test_an_interval_chart_says_when_a_range_runs_past_its_edge() -> None:
+    from alongside.lib.charts import interval_chart
+
+    svg = interval_chart([("A → B", 0.8, 0.1, 1.6, None)], low=-1, high=1, title="t", desc="d")
+    assert "range runs past the edge" in svg
+    assert 'class="cut"' in svg
+    inside = interval_chart([("A → B", 0.2, -0.1, 0.5, None)], low=-1, high=1, title="t", desc="d")
+    assert "past the edge" not in inside
