@@ -323,6 +323,10 @@ if not isinstance(HELP_RESOURCES, list) or not all(
         'HELP_RESOURCES_JSON: expected a list like [{"name": ..., "phone": ..., "url": ...}]'
     )
 
+# What "Help now" says where no helplines are listed: a deployment may say it in its own
+# words (one paragraph, plain text); empty keeps the shipped, translated text.
+HELP_FALLBACK_TEXT = env_str("HELP_FALLBACK_TEXT")
+
 # Crisis words (alongside/safety/crisis.py): a folder of <language>.yaml phrase files that
 # take the place of the shipped ones, for a deployment to adjust the lists.
 CRISIS_PHRASES_DIR = env_str("CRISIS_PHRASES_DIR")

@@ -18,7 +18,11 @@ from alongside.safety.forms import SafetyForm
 
 def help_now(request: HttpRequest) -> HttpResponse:
     """Help resources, open to everyone (no sign-in: someone may need them urgently)."""
-    return render(request, "safety/help.html", {"resources": settings.HELP_RESOURCES})
+    return render(
+        request,
+        "safety/help.html",
+        {"resources": settings.HELP_RESOURCES, "fallback": settings.HELP_FALLBACK_TEXT},
+    )
 
 
 @require_POST

@@ -133,7 +133,7 @@ def test_a_worrying_check_in_note_shows_help_on_the_very_next_page(alice_client:
     assert "Thank you for checking in." in shown
     assert BLOCK in shown
     assert "It sounds like things may be really hard right now." in shown
-    assert "Night Line" in shown and 'href="tel:0800 000 000"' in shown
+    assert "Night Line" in shown and 'href="tel:0800000000"' in shown
     assert 'href="https://safe-homes.example.org"' in shown
     assert 'href="/help/"' in shown
     # Once: the next page is ordinary again.
@@ -445,3 +445,21 @@ def test_ben_sees_no_trace_when_alice_writes_worrying_words(
     calm = _what_ben_sees(couple, ben_client, ben_api)
     for name in worrying:
         assert worrying[name].replace(WORRYING, CALM) == calm[name], name
+
+
+def test_help_now_without_helplines_is_still_warm_and_says_what_the_hosts_chose(
+    client: Client, settings: Any
+) -> None:
+    settings.HELP_RESOURCES = []
+    page = client.get("/help/").content.decode()
+    assert "Your local emergency number works everywhere" in page
+    settings.HELP_FALLBACK_TEXT = "Call our front desk on 0123 456 789, day or night."
+    page = client.get("/help/").content.decode()
+    assert "Call our front desk on 0123 456 789" in page
+    assert "Your local emergency number works everywhere" not in page
+
+
+def test_helpline_numbers_are_links_a_phone_can_call(client: Client, settings: Any) -> None:
+    settings.HELP_RESOURCES = [{"name": "Samaritans", "phone": "116 123"}]
+    page = client.get("/help/").content.decode()
+    assert '<a href="tel:116123">116 123</a>' in page  # a tel: link has no spaces

@@ -99,7 +99,7 @@ def test_help_lists_the_resources_the_deployment_configures(
     ]
     html = client.get("/help/").content.decode()
     assert "Lifeline Example" in html
-    assert 'href="tel:0800 123 456"' in html
+    assert 'href="tel:0800123456"' in html
     assert 'href="https://lifeline.example.org"' in html
     assert "Free, 24 hours." in html
     assert "Text Line &lt;Example&gt;" in html
