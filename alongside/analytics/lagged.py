@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._checks import require_choice, require_level
+from ._checks import attach_warnings, require_choice, require_level, require_variation
 from ._lmm import GroupMoments, MixedFit, fit_mixed
 from ._series import CoupleSeries, couple_series, lag_moments
 
@@ -39,6 +41,10 @@ _F_SLOPES = (
     np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]], float),
 )
 _RANDOM_NAMES = ("intercept_a", "intercept_b", "actor", "partner")
+# lme4::isSingular's default tolerance: a fit is singular ("boundary (singular) fit")
+# when a diagonal element of the relative covariance factor Lambda (the elements of
+# theta whose lower bound is 0) is below 1e-4 (see ?isSingular; Bates et al., 2015).
+_SINGULAR_TOLERANCE = 1e-4
 # In the lag-moment vector z = (1, a[t-1], b[t-1], a[t], b[t]): role a's (d, y), role b's.
 _ROLE_INDEX = (([0, 1, 2], 3), ([0, 2, 1], 4))
 
@@ -97,6 +103,49 @@ def _random_rows(fit: MixedFit, names: tuple[str, ...]) -> list[dict[str, object
     return rows
 
 
+def _singular_parts(fit: MixedFit, names: tuple[str, ...]) -> list[str]:
+    """What makes the random-effect covariance singular, in the output's term names.
+
+    A zero on the diagonal of the Cholesky factor means either that term's standard
+    deviation is 0, or that the term is an exact combination of the terms before it
+    (for two terms: a correlation of +1 or -1).
+    """
+    lam = fit.lam
+    cov = fit.random_cov
+    sd = np.sqrt(np.diag(cov))
+    parts: list[str] = []
+    for j in np.flatnonzero(np.abs(np.diag(lam)) < _SINGULAR_TOLERANCE):
+        if np.linalg.norm(lam[j]) < _SINGULAR_TOLERANCE:
+            parts.append(f"sd({names[j]}) is 0")
+            continue
+        with np.errstate(all="ignore"):
+            r = cov[j, :j] / (sd[j] * sd[:j])
+        r = np.where(sd[:j] < _SINGULAR_TOLERANCE * fit.sigma, 0.0, r)
+        i = int(np.argmax(np.abs(r)))
+        if abs(r[i]) > 0.99:
+            parts.append(f"cor({names[i]}, {names[j]}) is {r[i]:+.2f}")
+        else:
+            parts.append(f"{names[j]} is a combination of the other random effects")
+    return parts
+
+
+def _fit_warnings(fit: MixedFit, names: tuple[str, ...], random_slopes: bool) -> list[str]:
+    messages: list[str] = []
+    parts = _singular_parts(fit, names)
+    if parts:
+        fewer = " (try without random slopes)" if random_slopes else ""
+        messages.append(
+            f"boundary (singular) fit: {', '.join(parts)}; the data do not support this "
+            f"many random effects{fewer}, so read the standard errors with caution"
+        )
+    if not fit.converged:
+        messages.append(
+            f"the fit did not converge (after {fit.iterations} iterations): the estimates "
+            "may not be the maximum of the likelihood"
+        )
+    return messages
+
+
 def lagged_apim(
     data: pd.DataFrame,
     *,
@@ -107,6 +156,7 @@ def lagged_apim(
     random_slopes: bool = False,
     method: str = "reml",
     ci: float = 0.95,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
     """Stability and influence in couples' diaries: the lagged APIM as a multilevel model.
 
@@ -134,6 +184,9 @@ def lagged_apim(
         Restricted or full maximum likelihood.
     ci : float, default 0.95
         Confidence level of the Wald intervals.
+    ranges : dict, optional
+        Declared range of ``a`` and/or ``b``, e.g. ``{"close_a": (0, 100)}``: a score
+        outside it (a code such as 99) is an error naming the column and the row.
 
     Returns
     -------
@@ -144,8 +197,18 @@ def lagged_apim(
         ``actor_a``, ``actor_b`` (stability), ``partner_b_to_a``, ``partner_a_to_b``
         (influence). Random terms: ``sd(...)`` and ``cor(..., ...)`` of the random
         effects, and ``sigma``, the residual standard deviation (no standard errors).
-        ``attrs`` holds ``n_obs``, ``n_couples``, ``log_likelihood``, ``converged``
-        and the equivalent lme4 ``formula``.
+        ``attrs`` holds ``n_obs``, ``n_couples``, ``log_likelihood``, ``converged``,
+        the equivalent lme4 ``formula`` and ``warnings``: a tuple of sentences, empty
+        for a clean fit, naming a singular (boundary) fit or a failed convergence;
+        each is also issued as a ``RuntimeWarning``.
+
+    Raises
+    ------
+    ValueError
+        Besides wrong columns: infinite scores, scores outside ``ranges``, a partner
+        whose scores never vary (no variance to model), and a model with no more
+        partner-days than random effects (e.g. one pair of days per couple), which is
+        not identified (lme4 refuses it too).
 
     Notes
     -----
@@ -205,7 +268,9 @@ def lagged_apim(
     """
     require_choice("method", method, ("reml", "ml"))
     require_level(ci)
-    series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align="compact")
+    series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align="compact", ranges=ranges)
+    require_variation(series.a, a)
+    require_variation(series.b, b)
     moments = lagged_apim_moments(series, random_slopes=bool(random_slopes))
     if moments.n_obs < 2 * moments.p + moments.q:
         raise ValueError(
@@ -217,6 +282,18 @@ def lagged_apim(
         raise ValueError(
             f"only {n_couples} couple has consecutive occasions; a multilevel model "
             "needs several couples"
+        )
+    # lme4's check.nobs.vs.nRE: with no more observations than random effects, the
+    # random effects and the residual variance cannot be told apart.
+    n_random = moments.q * n_couples
+    if moments.n_obs <= n_random:
+        fewer = " (or fit without random slopes)" if random_slopes else ""
+        pairs = "one pair" if moments.q == 2 else f"{moments.q // 2} pairs"
+        raise ValueError(
+            f"the model is not identified: {moments.n_obs} partner-days have a previous "
+            f"day, but there are {n_random} random effects ({moments.q} per couple, "
+            f"{n_couples} couples); each couple needs more than {pairs} of consecutive "
+            f"days on average{fewer}"
         )
     scale = np.sqrt(np.diag(moments.xtx))
     centred = moments.xtx / np.outer(scale, scale)
@@ -253,4 +330,5 @@ def lagged_apim(
     result.attrs["formula"] = (
         f"y ~ 0 + role + role:actor_lag + role:partner_lag + ({random_part} | couple)"
     )
+    attach_warnings(result, _fit_warnings(fit, names, bool(random_slopes)), emit=True)
     return result
