@@ -503,17 +503,20 @@ def apim(
     result.attrs["n_obs"] = dyads.n_obs
     result.attrs["n_dyads"] = dyads.n_complete + sum(dyads.n_single)
     result.attrs["log_likelihood"] = -0.5 * criterion
-    messages = []
+    messages: list[str] = []
     if abs(z) >= _AT_BOUND:
         messages.append(
             f"boundary fit: the within-dyad correlation rho is at its limit ({rho:.5f}); "
             "one member's residual (almost) fixes the other's, so the "
             "standard errors and intervals cannot be trusted"
         )
-    if not np.all(np.isfinite(np.diag(vcov_theta))) or np.any(np.diag(vcov_theta) < 0):
+    derived_terms = result["term"].isin(["rho", "sigma"])
+    no_interval = derived_terms & (result["ci_low"].isna() | result["ci_high"].isna())
+    if no_interval.any():
+        terms = " and ".join(dict.fromkeys(result.loc[no_interval, "term"]))
         messages.append(
-            "the likelihood is flat or not at a maximum around the estimates of rho and "
-            "sigma: their intervals are not available"
+            f"the likelihood is flat or not at a maximum around {terms}: the interval "
+            "needs its curvature and is missing"
         )
     attach_warnings(result, messages, emit=True)
     return result
