@@ -236,7 +236,8 @@ def _baseline(command: Callable[..., None]) -> Callable[..., None]:
 
 @click.group(name="analyze")
 def analyze() -> None:
-    """Dyadic analyses of a CSV file; results go to stdout as CSV or JSON records."""
+    """Dyadic analyses of a CSV file; results go to stdout as CSV or JSON records, and
+    warnings about a fit (a singular or boundary fit, say) to stderr."""
 
 
 @analyze.command(name="apim", short_help="Actor-Partner Interdependence Model (pairwise data).")
