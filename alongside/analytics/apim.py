@@ -204,6 +204,16 @@ def _prepare(
     keep = np.isfinite(y) & np.isfinite(x_a) & np.isfinite(x_p)
     codes, y, x_a, x_p, role = codes[keep], y[keep], x_a[keep], x_p[keep], role[keep]
     require_variation(y, outcome)
+    # Distinguishable members have a residual variance each: one role's constant
+    # outcome is as empty as everyone's (sigma 0, standard errors 0, p = 0).
+    for k, label in enumerate(roles):
+        values = y[role == k]
+        if len(values) > 0 and bool(np.all(values == values[0])):
+            raise ValueError(
+                f"column {outcome!r} has the same value ({show(values[0])}) in every row "
+                f"used with {distinguish_by} = {show(label)}; a constant outcome has no "
+                "variance to model"
+            )
     if distinguish_by is None:
         x = np.column_stack([np.ones_like(y), x_a, x_p])
         names = ["intercept", "actor", "partner"]
@@ -251,14 +261,18 @@ def _prepare(
             "actor and partner effects (the design is singular)"
         )
     # An outcome the predictors reproduce exactly leaves no residual variance: the same
-    # nonsense as a constant outcome (zero standard errors, rho at its bound).
-    centred = w[:, p] - w[:, p].mean()
+    # nonsense as a constant outcome (zero standard errors, rho at its bound). With
+    # distinguishable members each role has its own coefficients, so each role in turn.
     residual = w[:, p] - w[:, :p] @ beta0
-    if float(residual @ residual) <= 1e-20 * float(centred @ centred):
-        raise ValueError(
-            f"{outcome!r} is an exact linear function of {actor!r} and {partner!r}; "
-            "with no residual variance there is nothing to model"
-        )
+    for k in range(len(roles) or 1):
+        mine = (role == k) if roles else np.ones(len(role), dtype=bool)
+        centred = w[mine, p] - w[mine, p].mean()
+        if float(residual[mine] @ residual[mine]) <= 1e-20 * float(centred @ centred):
+            which = f" for {distinguish_by} = {show(roles[k])}" if roles else ""
+            raise ValueError(
+                f"{outcome!r} is an exact linear function of {actor!r} and {partner!r}"
+                f"{which}; with no residual variance there is nothing to model"
+            )
     return dyads, roles if distinguish_by else names, (float(np.arctanh(r)), ratio)
 
 

@@ -228,6 +228,21 @@ def test_an_outcome_the_predictors_reproduce_exactly_is_refused() -> None:
         apim(data, **PAIRS)
 
 
+def test_one_roles_constant_or_exactly_predicted_outcome_is_refused() -> None:
+    # Before: sigma 0 and standard errors 0 for that role, p = 0, and no warning.
+    data = _pairwise().assign(role=lambda d: np.where(d.index % 2 == 0, "carer", "patient"))
+    carer = data["role"] == "carer"
+    with pytest.raises(ValueError) as raised:
+        apim(data.assign(happy=data["happy"].where(~carer, 3.0)), **PAIRS, distinguish_by="role")
+    assert str(raised.value) == (
+        "column 'happy' has the same value (3) in every row used with role = 'carer'; a "
+        "constant outcome has no variance to model"
+    )
+    exact = data["happy"].where(~carer, 1.0 + data["warmth_A"] - 0.5 * data["warmth_P"])
+    with pytest.raises(ValueError, match=r"exact linear function .* for role = 'carer'"):
+        apim(data.assign(happy=exact), **PAIRS, distinguish_by="role")
+
+
 def test_a_constant_partner_in_networks_is_not_estimated_and_counted() -> None:
     # Per couple, a partner who never changes is already a "not estimated" row with its
     # reason (the couple pages rely on it); the warning counts those couples.
