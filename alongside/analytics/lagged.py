@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from ._checks import attach_warnings, require_choice, require_level, require_variation
-from ._lmm import GroupMoments, MixedFit, fit_mixed
+from ._lmm import GroupMoments, MixedFit, fit_mixed, fit_warnings
 from ._series import CoupleSeries, couple_series, lag_moments
 
 __all__ = ["lagged_apim"]
@@ -41,10 +41,6 @@ _F_SLOPES = (
     np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]], float),
 )
 _RANDOM_NAMES = ("intercept_a", "intercept_b", "actor", "partner")
-# lme4::isSingular's default tolerance: a fit is singular ("boundary (singular) fit")
-# when a diagonal element of the relative covariance factor Lambda (the elements of
-# theta whose lower bound is 0) is below 1e-4 (see ?isSingular; Bates et al., 2015).
-_SINGULAR_TOLERANCE = 1e-4
 # In the lag-moment vector z = (1, a[t-1], b[t-1], a[t], b[t]): role a's (d, y), role b's.
 _ROLE_INDEX = (([0, 1, 2], 3), ([0, 2, 1], 4))
 
@@ -101,49 +97,6 @@ def _random_rows(fit: MixedFit, names: tuple[str, ...]) -> list[dict[str, object
             rows.append({"term": f"cor({names[i]}, {names[j]})", "effect": "random", "estimate": r})
     rows.append({"term": "sigma", "effect": "random", "estimate": fit.sigma})
     return rows
-
-
-def _singular_parts(fit: MixedFit, names: tuple[str, ...]) -> list[str]:
-    """What makes the random-effect covariance singular, in the output's term names.
-
-    A zero on the diagonal of the Cholesky factor means either that term's standard
-    deviation is 0, or that the term is an exact combination of the terms before it
-    (for two terms: a correlation of +1 or -1).
-    """
-    lam = fit.lam
-    cov = fit.random_cov
-    sd = np.sqrt(np.diag(cov))
-    parts: list[str] = []
-    for j in np.flatnonzero(np.abs(np.diag(lam)) < _SINGULAR_TOLERANCE):
-        if np.linalg.norm(lam[j]) < _SINGULAR_TOLERANCE:
-            parts.append(f"sd({names[j]}) is 0")
-            continue
-        with np.errstate(all="ignore"):
-            r = cov[j, :j] / (sd[j] * sd[:j])
-        r = np.where(sd[:j] < _SINGULAR_TOLERANCE * fit.sigma, 0.0, r)
-        i = int(np.argmax(np.abs(r)))
-        if abs(r[i]) > 0.99:
-            parts.append(f"cor({names[i]}, {names[j]}) is {r[i]:+.2f}")
-        else:
-            parts.append(f"{names[j]} is a combination of the other random effects")
-    return parts
-
-
-def _fit_warnings(fit: MixedFit, names: tuple[str, ...], random_slopes: bool) -> list[str]:
-    messages: list[str] = []
-    parts = _singular_parts(fit, names)
-    if parts:
-        fewer = " (try without random slopes)" if random_slopes else ""
-        messages.append(
-            f"boundary (singular) fit: {', '.join(parts)}; the data do not support this "
-            f"many random effects{fewer}, so read the standard errors with caution"
-        )
-    if not fit.converged:
-        messages.append(
-            f"the fit did not converge (after {fit.iterations} iterations): the estimates "
-            "may not be the maximum of the likelihood"
-        )
-    return messages
 
 
 def lagged_apim(
@@ -330,5 +283,6 @@ def lagged_apim(
     result.attrs["formula"] = (
         f"y ~ 0 + role + role:actor_lag + role:partner_lag + ({random_part} | couple)"
     )
-    attach_warnings(result, _fit_warnings(fit, names, bool(random_slopes)), emit=True)
+    simpler = "without random slopes" if random_slopes else ""
+    attach_warnings(result, fit_warnings(fit, names, simpler=simpler), emit=True)
     return result

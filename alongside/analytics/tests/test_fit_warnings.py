@@ -25,9 +25,8 @@ from alongside.analytics import (
     simulate_diary,
     synchrony,
 )
-from alongside.analytics._lmm import MixedFit
+from alongside.analytics._lmm import MixedFit, singular_terms
 from alongside.analytics.cli import analyze
-from alongside.analytics.lagged import _singular_parts
 
 # Any: unpacked into keyword options of several types, which mypy cannot follow.
 DIARY: dict[str, Any] = {"dyad": "dyad", "time": "day", "a": "a", "b": "b"}
@@ -168,12 +167,10 @@ def _fit_with_factor(lam: np.ndarray) -> MixedFit:
 def test_singular_means_a_cholesky_diagonal_below_lme4s_tolerance() -> None:
     names = ("intercept_a", "intercept_b")
     # lme4::isSingular(tol = 1e-4): any diagonal element of the relative factor < 1e-4.
-    assert _singular_parts(_fit_with_factor(np.diag([0.5, 2e-4])), names) == []
-    assert _singular_parts(_fit_with_factor(np.diag([0.5, 5e-5])), names) == [
-        "sd(intercept_b) is 0"
-    ]
+    assert singular_terms(_fit_with_factor(np.diag([0.5, 2e-4])), names) == []
+    assert singular_terms(_fit_with_factor(np.diag([0.5, 5e-5])), names) == ["sd(intercept_b) is 0"]
     correlated = np.array([[0.5, 0.0], [-0.3, 5e-5]])
-    assert _singular_parts(_fit_with_factor(correlated), names) == [
+    assert singular_terms(_fit_with_factor(correlated), names) == [
         "cor(intercept_a, intercept_b) is -1.00"
     ]
 
