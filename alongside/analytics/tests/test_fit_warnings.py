@@ -25,7 +25,7 @@ from alongside.analytics import (
     simulate_diary,
     synchrony,
 )
-from alongside.analytics._lmm import MixedFit, singular_terms
+from alongside.analytics._lmm import MixedFit, fit_warnings, singular_terms
 from alongside.analytics.cli import analyze
 
 # Any: unpacked into keyword options of several types, which mypy cannot follow.
@@ -151,7 +151,7 @@ def test_a_random_slope_with_no_variance_is_flagged() -> None:
     assert "(try without random slopes)" in message
 
 
-def _fit_with_factor(lam: np.ndarray) -> MixedFit:
+def _fit_with_factor(lam: np.ndarray, *, converged: bool = True) -> MixedFit:
     return MixedFit(
         beta=np.zeros(6),
         vcov=np.eye(6),
@@ -159,8 +159,8 @@ def _fit_with_factor(lam: np.ndarray) -> MixedFit:
         lam=lam,
         deviance=0.0,
         reml=True,
-        converged=True,
-        iterations=1,
+        converged=converged,
+        iterations=2000,
     )
 
 
@@ -173,6 +173,15 @@ def test_singular_means_a_cholesky_diagonal_below_lme4s_tolerance() -> None:
     assert singular_terms(_fit_with_factor(correlated), names) == [
         "cor(intercept_a, intercept_b) is -1.00"
     ]
+
+
+def test_a_fit_that_did_not_converge_says_so() -> None:
+    unfinished = _fit_with_factor(np.diag([0.5, 0.4]), converged=False)
+    assert fit_warnings(unfinished, ("intercept_a", "intercept_b")) == [
+        "the fit did not converge (after 2000 iterations): the estimates may not be the "
+        "maximum of the likelihood"
+    ]
+    assert fit_warnings(_fit_with_factor(np.diag([0.5, 0.4])), ("a", "b")) == []
 
 
 def test_an_apim_with_rho_at_its_bound_is_flagged() -> None:
