@@ -62,6 +62,7 @@ if (task == "lagged") {
   out$n_obs <- nrow(long)
   out$criterion <- if (reml) REMLcrit(m) else deviance(m)
   out$warning <- gsub("[\r\n]", " ", warned)
+  out$singular <- isSingular(m, tol = 1e-4)  # the rule lagged_apim follows
   write.csv(out, output, row.names = FALSE)
 } else if (task == "apim") {
   suppressMessages(library(nlme))

@@ -13,12 +13,17 @@ V^-1 = (I - Z K Z') / sigma^2 with K = Lambda M^-1 Lambda', and log|V / sigma^2|
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
+# lme4::isSingular's default tolerance: a fit is singular ("boundary (singular) fit")
+# when a diagonal element of the relative covariance factor Lambda (the elements of
+# theta whose lower bound is 0) is below 1e-4 (see ?isSingular; Bates et al., 2015).
+SINGULAR_TOLERANCE = 1e-4
 
 
 @dataclass(frozen=True)
@@ -227,3 +232,51 @@ def fit_mixed(
         converged=bool(result.success) or float(np.max(np.abs(result.jac))) < 1e-3,
         iterations=int(result.nit),
     )
+
+
+def singular_terms(fit: MixedFit, names: Sequence[str]) -> list[str]:
+    """What makes the random-effect covariance singular, in the output's term names.
+
+    A zero on the diagonal of the Cholesky factor Lambda means either that the term's
+    standard deviation is 0, or that the term is an exact combination of the terms
+    before it (for two terms: a correlation of +1 or -1).
+    """
+    lam = fit.lam
+    cov = fit.random_cov
+    sd = np.sqrt(np.diag(cov))
+    parts: list[str] = []
+    for j in (int(k) for k in np.flatnonzero(np.abs(np.diag(lam)) < SINGULAR_TOLERANCE)):
+        if np.linalg.norm(lam[j]) < SINGULAR_TOLERANCE:
+            parts.append(f"sd({names[j]}) is 0")
+            continue
+        with np.errstate(all="ignore"):
+            r = cov[j, :j] / (sd[j] * sd[:j])
+        # A term with no variance correlates with nothing.
+        r = np.where(sd[:j] < SINGULAR_TOLERANCE * fit.sigma, 0.0, r)
+        i = int(np.argmax(np.abs(r)))
+        if abs(r[i]) > 0.99:
+            parts.append(f"cor({names[i]}, {names[j]}) is {r[i]:+.2f}")
+        else:
+            parts.append(f"{names[j]} is a combination of the other random effects")
+    return parts
+
+
+def fit_warnings(fit: MixedFit, names: Sequence[str], *, simpler: str = "") -> list[str]:
+    """Sentences on what makes a fit doubtful: singular, or not converged.
+
+    ``simpler`` names a smaller model worth trying (``"without random slopes"``).
+    """
+    messages: list[str] = []
+    parts = singular_terms(fit, names)
+    if parts:
+        hint = f" (try {simpler})" if simpler else ""
+        messages.append(
+            f"boundary (singular) fit: {', '.join(parts)}; the data do not support this "
+            f"many random effects{hint}, so read the standard errors with caution"
+        )
+    if not fit.converged:
+        messages.append(
+            f"the fit did not converge (after {fit.iterations} iterations): the estimates "
+            "may not be the maximum of the likelihood"
+        )
+    return messages

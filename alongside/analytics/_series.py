@@ -10,7 +10,7 @@ is a contiguous row reduction (fast, and easy to split across threads).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
@@ -21,8 +21,11 @@ import pandas as pd
 from ._checks import (
     numeric_values,
     require_columns,
+    require_finite,
     require_frame,
     require_ids,
+    require_in_range,
+    require_ranges,
     show,
     time_values,
 )
@@ -74,6 +77,7 @@ def couple_series(
     a: str,
     b: str,
     align: Literal["compact", "time"] = "compact",
+    ranges: Mapping[str, tuple[float, float]] | None = None,
 ) -> CoupleSeries:
     """Turn couple-wide rows into a grid.
 
@@ -82,12 +86,20 @@ def couple_series(
     never grows wider than twice the longest diary). ``align="time"`` places each
     occasion at its time since the couple's first occasion, which is what pairing
     partners from different couples by diary day needs.
+
+    Infinite scores, and scores outside a column's declared range
+    (``ranges={column: (low, high)}``), are refused with the column and the row.
     """
     frame = require_frame(data)
     require_columns(frame, [dyad, time, a, b])
     require_ids(frame, dyad)
+    declared = require_ranges(ranges, [a, b])
     va = numeric_values(frame, a)
     vb = numeric_values(frame, b)
+    for column, values in ((a, va), (b, vb)):
+        require_finite(values, column)
+        if column in declared:
+            require_in_range(values, column, *declared[column])
     if va.dtype != vb.dtype:
         va = va.astype(np.float64)
         vb = vb.astype(np.float64)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,11 +10,16 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ._checks import (
+    attach_warnings,
     numeric_values,
     require_columns,
+    require_finite,
     require_frame,
     require_ids,
+    require_in_range,
     require_level,
+    require_ranges,
+    require_variation,
     show,
 )
 
@@ -22,6 +27,9 @@ __all__ = ["apim"]
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 _Z_BOUND = 6.0  # |rho| < tanh(6) = 0.99999
+# An estimate of artanh(rho) this close to the bound is on the boundary: the optimiser
+# was stopped by the bound, not by the likelihood.
+_AT_BOUND = _Z_BOUND - 1e-3
 
 
 @dataclass(frozen=True)
@@ -137,12 +145,18 @@ def _prepare(
     actor: str,
     partner: str,
     distinguish_by: str | None,
+    ranges: Mapping[str, tuple[float, float]] | None,
 ) -> tuple[_Dyads, list[str], tuple[float, float]]:
     require_columns(frame, [dyad, outcome, actor, partner, distinguish_by])
     require_ids(frame, dyad)
+    declared = require_ranges(ranges, [outcome, actor, partner])
     y = numeric_values(frame, outcome).astype(np.float64)
     x_a = numeric_values(frame, actor).astype(np.float64)
     x_p = numeric_values(frame, partner).astype(np.float64)
+    for column, values in ((outcome, y), (actor, x_a), (partner, x_p)):
+        require_finite(values, column)
+        if column in declared:
+            require_in_range(values, column, *declared[column])
     codes, labels = pd.factorize(frame[dyad])
     sizes = np.bincount(codes)
     if np.any(sizes > 2):
@@ -189,6 +203,17 @@ def _prepare(
 
     keep = np.isfinite(y) & np.isfinite(x_a) & np.isfinite(x_p)
     codes, y, x_a, x_p, role = codes[keep], y[keep], x_a[keep], x_p[keep], role[keep]
+    require_variation(y, outcome)
+    # Distinguishable members have a residual variance each: one role's constant
+    # outcome is as empty as everyone's (sigma 0, standard errors 0, p = 0).
+    for k, label in enumerate(roles):
+        values = y[role == k]
+        if len(values) > 0 and bool(np.all(values == values[0])):
+            raise ValueError(
+                f"column {outcome!r} has the same value ({show(values[0])}) in every row "
+                f"used with {distinguish_by} = {show(label)}; a constant outcome has no "
+                "variance to model"
+            )
     if distinguish_by is None:
         x = np.column_stack([np.ones_like(y), x_a, x_p])
         names = ["intercept", "actor", "partner"]
@@ -235,6 +260,19 @@ def _prepare(
             f"the predictors {actor!r} and {partner!r} do not vary enough to estimate "
             "actor and partner effects (the design is singular)"
         )
+    # An outcome the predictors reproduce exactly leaves no residual variance: the same
+    # nonsense as a constant outcome (zero standard errors, rho at its bound). With
+    # distinguishable members each role has its own coefficients, so each role in turn.
+    residual = w[:, p] - w[:, :p] @ beta0
+    for k in range(len(roles) or 1):
+        mine = (role == k) if roles else np.ones(len(role), dtype=bool)
+        centred = w[mine, p] - w[mine, p].mean()
+        if float(residual[mine] @ residual[mine]) <= 1e-20 * float(centred @ centred):
+            which = f" for {distinguish_by} = {show(roles[k])}" if roles else ""
+            raise ValueError(
+                f"{outcome!r} is an exact linear function of {actor!r} and {partner!r}"
+                f"{which}; with no residual variance there is nothing to model"
+            )
     return dyads, roles if distinguish_by else names, (float(np.arctanh(r)), ratio)
 
 
@@ -247,6 +285,7 @@ def apim(
     partner: str,
     distinguish_by: str | None = None,
     ci: float = 0.95,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
     """Actor-Partner Interdependence Model for cross-sectional dyadic data.
 
@@ -271,6 +310,10 @@ def apim(
         Column with exactly two values telling the members apart (e.g. ``"Gender_A"``).
     ci : float, default 0.95
         Confidence level.
+    ranges : dict, optional
+        Declared ranges of ``outcome``, ``actor`` and/or ``partner``, e.g.
+        ``{"Satisfaction_A": (1, 5)}``: a value outside (a code such as 99) is an
+        error naming the column and the row.
 
     Returns
     -------
@@ -280,8 +323,17 @@ def apim(
         ``ci_low``, ``ci_high``. Terms: ``intercept``, ``actor``, ``partner`` (fixed
         effects), ``k`` (partner / actor), ``rho`` (the non-independence: the
         within-dyad residual correlation) and ``sigma`` (residual standard deviation,
-        per role when distinguishable). ``attrs`` holds ``n_obs``, ``n_dyads`` and
-        ``log_likelihood`` (REML).
+        per role when distinguishable). ``attrs`` holds ``n_obs``, ``n_dyads``,
+        ``log_likelihood`` (REML) and ``warnings``: a tuple of sentences, empty for a
+        clean fit, naming a boundary fit (``rho`` at +1 or -1) or missing intervals;
+        each is also issued as a ``RuntimeWarning``.
+
+    Raises
+    ------
+    ValueError
+        Besides wrong columns and shapes: infinite values, values outside ``ranges``,
+        and an outcome that is constant or an exact function of the predictors (no
+        variance to model).
 
     Notes
     -----
@@ -354,6 +406,7 @@ def apim(
         actor=actor,
         partner=partner,
         distinguish_by=distinguish_by,
+        ranges=ranges,
     )
     z, log_ratio = _fit(dyads, distinguishable, start)
     criterion, beta, a_inv, prss = _profile(dyads, z, log_ratio)
@@ -464,4 +517,20 @@ def apim(
     result.attrs["n_obs"] = dyads.n_obs
     result.attrs["n_dyads"] = dyads.n_complete + sum(dyads.n_single)
     result.attrs["log_likelihood"] = -0.5 * criterion
+    messages: list[str] = []
+    if abs(z) >= _AT_BOUND:
+        messages.append(
+            f"boundary fit: the within-dyad correlation rho is at its limit ({rho:.5f}); "
+            "one member's residual (almost) fixes the other's, so the "
+            "standard errors and intervals cannot be trusted"
+        )
+    derived_terms = result["term"].isin(["rho", "sigma"])
+    no_interval = derived_terms & (result["ci_low"].isna() | result["ci_high"].isna())
+    if no_interval.any():
+        terms = " and ".join(dict.fromkeys(result.loc[no_interval, "term"]))
+        messages.append(
+            f"the likelihood is flat or not at a maximum around {terms}: the interval "
+            "needs its curvature and is missing"
+        )
+    attach_warnings(result, messages, emit=True)
     return result

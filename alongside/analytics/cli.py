@@ -37,9 +37,66 @@ def _read(path: str) -> pd.DataFrame:
         raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
 
 
+class _BadOption(click.ClickException):
+    """A malformed option value: one line naming the option, and click's usage status."""
+
+    exit_code = 2
+
+
+Range = tuple[str | None, float, float]
+
+
+def _parse_ranges(
+    context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
+) -> list[Range]:
+    import math
+
+    parsed: list[Range] = []
+    for text in values:
+        # The last "=" ends the column name: a name may hold "=" or ":", a range not.
+        column, _, bounds = text.rpartition("=")
+        low_text, colon, high_text = bounds.partition(":")
+        try:
+            low, high = float(low_text), float(high_text)
+        except ValueError:
+            low = high = math.nan
+        if not colon or not (math.isfinite(low) and math.isfinite(high)):
+            raise _BadOption(
+                f"--range {text}: expected LOW:HIGH or COLUMN=LOW:HIGH, such as 1:7 or close=0:100"
+            )
+        if low > high:
+            raise _BadOption(f"--range {text}: the low end is above the high end")
+        parsed.append((column or None, low, high))
+    return parsed
+
+
+def _declared_ranges(
+    ranges: list[Range], scores: tuple[str, ...]
+) -> dict[str, tuple[float, float]] | None:
+    """``--range`` values as the ``ranges`` option: a bare LOW:HIGH applies to every
+    score column, and a COLUMN=LOW:HIGH overrides it for that column."""
+    declared: dict[str, tuple[float, float]] = {}
+    for column, low, high in sorted(ranges, key=lambda r: r[0] is not None):
+        if column is not None and column not in scores:
+            names = ", ".join(scores)
+            raise _BadOption(
+                f"--range {column}={low:g}:{high:g}: {column!r} is not analysed here "
+                f"(the columns are {names})"
+            )
+        for name in scores if column is None else (column,):
+            declared[name] = (low, high)
+    return declared or None
+
+
 def _emit(result: pd.DataFrame, output_format: str) -> None:
     from alongside.lib.csvsafe import safe_cell
 
+    # What makes the fit doubtful goes to stderr, where a reader sees it and a pipe into
+    # another program does not trip over it, and into every output row, so that it
+    # travels with the numbers.
+    messages: tuple[str, ...] = tuple(result.attrs.get("warnings", ()))
+    for message in messages:
+        click.echo(f"Warning: {message}", err=True)
     if output_format == "json":
         import json
         import math
@@ -59,10 +116,12 @@ def _emit(result: pd.DataFrame, output_format: str) -> None:
             for key, value in full.items():
                 if isinstance(value, float) and math.isfinite(value):
                     row[key] = value
+            row["warnings"] = list(messages)
         click.echo(json.dumps(records))
     else:
         # Labels come from someone's data file: none may reach a spreadsheet as a formula.
-        click.echo(result.map(safe_cell).to_csv(index=False), nl=False)
+        table = result.assign(warnings=" | ".join(messages))
+        click.echo(table.map(safe_cell).to_csv(index=False), nl=False)
 
 
 def _days_from_dates(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -82,22 +141,49 @@ def _days_from_dates(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame.assign(**{column: days.astype("int64")})
 
 
-def _run(output_format: str, analysis_name: str, **options: Any) -> None:
+def _run(
+    output_format: str,
+    analysis_name: str,
+    *,
+    ranges: list[Range],
+    scores: tuple[str, ...],
+    **options: Any,
+) -> None:
+    import warnings
+
     from alongside import analytics
 
     analysis: Callable[..., pd.DataFrame] = getattr(analytics, analysis_name)
+    declared = _declared_ranges(ranges, scores)
     path = options.pop("data")
     frame = _read(path)
     if options.get("time"):
         frame = _days_from_dates(frame, options["time"])
     try:
-        result = analysis(frame, **options)
+        # The fit's own warnings come back in attrs["warnings"] and are printed once by
+        # _emit; Python's copies (and numpy's arithmetic notes) would only repeat them
+        # with a file name and line number.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = analysis(frame, ranges=declared, **options)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     _emit(result, output_format)
 
 
 def _common(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
+        "--range",
+        "ranges",
+        multiple=True,
+        callback=_parse_ranges,
+        metavar="[COLUMN=]LOW:HIGH",
+        help=(
+            "Declared range of a score column (close=0:100), or of every score column "
+            "analysed (1:7). A value outside it, such as a 99 'no answer' code, is an "
+            "error naming the column, the count and a row. Repeatable."
+        ),
+    )(command)
     command = click.option(
         "--ci", type=float, default=0.95, show_default=True, help="Confidence level."
     )(command)
@@ -150,7 +236,8 @@ def _baseline(command: Callable[..., None]) -> Callable[..., None]:
 
 @click.group(name="analyze")
 def analyze() -> None:
-    """Dyadic analyses of a CSV file; results go to stdout as CSV or JSON records."""
+    """Dyadic analyses of a CSV file; results go to stdout as CSV or JSON records, and
+    warnings about a fit (a singular or boundary fit, say) to stderr."""
 
 
 @analyze.command(name="apim", short_help="Actor-Partner Interdependence Model (pairwise data).")
@@ -174,6 +261,7 @@ def apim_command(
     actor: str,
     partner: str,
     distinguish_by: str | None,
+    ranges: list[Range],
 ) -> None:
     """Actor-Partner Interdependence Model: how a person's outcome depends on their own
     and their partner's predictor, with correlated errors within dyad (pairwise data,
@@ -181,6 +269,8 @@ def apim_command(
     _run(
         output_format,
         "apim",
+        ranges=ranges,
+        scores=(outcome, actor, partner),
         data=data,
         ci=ci,
         dyad=dyad,
@@ -214,6 +304,7 @@ def lagged_apim_command(
     b: str,
     random_slopes: bool,
     method: str,
+    ranges: list[Range],
 ) -> None:
     """Stability and influence: a multilevel model of each partner's score from their
     own and their partner's score on the previous day (couple-wide diary data, one
@@ -221,6 +312,8 @@ def lagged_apim_command(
     _run(
         output_format,
         "lagged_apim",
+        ranges=ranges,
+        scores=(a, b),
         data=data,
         ci=ci,
         dyad=dyad,
@@ -247,6 +340,7 @@ def networks_command(
     min_pairs: int,
     pseudo_couples: int,
     seed: int | None,
+    ranges: list[Range],
 ) -> None:
     """Per-couple emotional networks: a VAR(1) for every couple giving each partner's
     inertia, the carry-over from one partner to the other in each direction, and
@@ -254,6 +348,8 @@ def networks_command(
     _run(
         output_format,
         "networks",
+        ranges=ranges,
+        scores=(a, b),
         data=data,
         ci=ci,
         dyad=dyad,
@@ -281,12 +377,15 @@ def synchrony_command(
     min_pairs: int,
     pseudo_couples: int,
     seed: int | None,
+    ranges: list[Range],
 ) -> None:
     """Per-couple synchrony: how much both partners' feelings move together at the same
     moment, raw and after removing yesterday's carry-over (couple-wide diary data)."""
     _run(
         output_format,
         "synchrony",
+        ranges=ranges,
+        scores=(a, b),
         data=data,
         ci=ci,
         dyad=dyad,

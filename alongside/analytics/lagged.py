@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._checks import require_choice, require_level
-from ._lmm import GroupMoments, MixedFit, fit_mixed
+from ._checks import attach_warnings, require_choice, require_level, require_variation
+from ._lmm import GroupMoments, MixedFit, fit_mixed, fit_warnings
 from ._series import CoupleSeries, couple_series, lag_moments
 
 __all__ = ["lagged_apim"]
@@ -107,6 +109,7 @@ def lagged_apim(
     random_slopes: bool = False,
     method: str = "reml",
     ci: float = 0.95,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
     """Stability and influence in couples' diaries: the lagged APIM as a multilevel model.
 
@@ -134,6 +137,9 @@ def lagged_apim(
         Restricted or full maximum likelihood.
     ci : float, default 0.95
         Confidence level of the Wald intervals.
+    ranges : dict, optional
+        Declared range of ``a`` and/or ``b``, e.g. ``{"close_a": (0, 100)}``: a score
+        outside it (a code such as 99) is an error naming the column and the row.
 
     Returns
     -------
@@ -144,8 +150,18 @@ def lagged_apim(
         ``actor_a``, ``actor_b`` (stability), ``partner_b_to_a``, ``partner_a_to_b``
         (influence). Random terms: ``sd(...)`` and ``cor(..., ...)`` of the random
         effects, and ``sigma``, the residual standard deviation (no standard errors).
-        ``attrs`` holds ``n_obs``, ``n_couples``, ``log_likelihood``, ``converged``
-        and the equivalent lme4 ``formula``.
+        ``attrs`` holds ``n_obs``, ``n_couples``, ``log_likelihood``, ``converged``,
+        the equivalent lme4 ``formula`` and ``warnings``: a tuple of sentences, empty
+        for a clean fit, naming a singular (boundary) fit or a failed convergence;
+        each is also issued as a ``RuntimeWarning``.
+
+    Raises
+    ------
+    ValueError
+        Besides wrong columns: infinite scores, scores outside ``ranges``, a partner
+        whose scores never vary (no variance to model), and a model with no more
+        partner-days than random effects (e.g. one pair of days per couple), which is
+        not identified (lme4 refuses it too).
 
     Notes
     -----
@@ -205,7 +221,9 @@ def lagged_apim(
     """
     require_choice("method", method, ("reml", "ml"))
     require_level(ci)
-    series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align="compact")
+    series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align="compact", ranges=ranges)
+    require_variation(series.a, a)
+    require_variation(series.b, b)
     moments = lagged_apim_moments(series, random_slopes=bool(random_slopes))
     if moments.n_obs < 2 * moments.p + moments.q:
         raise ValueError(
@@ -217,6 +235,18 @@ def lagged_apim(
         raise ValueError(
             f"only {n_couples} couple has consecutive occasions; a multilevel model "
             "needs several couples"
+        )
+    # lme4's check.nobs.vs.nRE: with no more observations than random effects, the
+    # random effects and the residual variance cannot be told apart.
+    n_random = moments.q * n_couples
+    if moments.n_obs <= n_random:
+        fewer = " (or fit without random slopes)" if random_slopes else ""
+        pairs = "one pair" if moments.q == 2 else f"{moments.q // 2} pairs"
+        raise ValueError(
+            f"the model is not identified: {moments.n_obs} partner-days have a previous "
+            f"day, but there are {n_random} random effects ({moments.q} per couple, "
+            f"{n_couples} couples); each couple needs more than {pairs} of consecutive "
+            f"days on average{fewer}"
         )
     scale = np.sqrt(np.diag(moments.xtx))
     centred = moments.xtx / np.outer(scale, scale)
@@ -253,4 +283,6 @@ def lagged_apim(
     result.attrs["formula"] = (
         f"y ~ 0 + role + role:actor_lag + role:partner_lag + ({random_part} | couple)"
     )
+    simpler = "without random slopes" if random_slopes else ""
+    attach_warnings(result, fit_warnings(fit, names, simpler=simpler), emit=True)
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ._checks import require_level
+from ._checks import attach_warnings, require_level
 from ._series import CoupleSeries, LagMoments, couple_series, in_blocks, lag_moments
 from ._simulate import _rng
 
@@ -339,6 +340,28 @@ def _frame(labels: np.ndarray, terms: tuple[str, ...], fits: list[_Fit]) -> pd.D
     return result
 
 
+def _not_estimated(result: pd.DataFrame, fits: list[_Fit]) -> None:
+    """Say in ``attrs["warnings"]`` how many couples were not estimated.
+
+    Each couple's rows already carry ``status`` and ``reason``; the summary is for a
+    reader who looks at a few couples, or at the command line's output, and would not
+    otherwise notice that some are missing. It is not issued as a Python warning: the
+    couple pages call these functions for a single couple that may simply be new.
+    """
+    missing = np.zeros(len(fits[0].ok), dtype=bool)
+    for fit in fits:
+        missing |= ~fit.ok
+    count = int(missing.sum())
+    messages = []
+    if count:
+        total = len(missing)
+        noun = "couple was" if total == 1 else "couples were"
+        messages.append(
+            f"{count} of {total} {noun} not estimated; their rows say why (status, reason)"
+        )
+    attach_warnings(result, messages, emit=False)
+
+
 def _as_grid(values: object, name: str) -> np.ndarray:
     array = np.asarray(values)
     if array.ndim != 2:
@@ -347,6 +370,16 @@ def _as_grid(values: object, name: str) -> np.ndarray:
         raise ValueError(f"{name} must hold numbers, not {array.dtype}")
     if array.dtype != np.float32:
         array = array.astype(np.float64, copy=False)
+    infinite = np.isinf(array)
+    if infinite.any():
+        # Refused rather than treated as missing, like infinite values in a data frame.
+        count = int(infinite.sum())
+        couple, occasion = (int(i[0]) for i in np.nonzero(infinite))
+        noun = "value" if count == 1 else "values"
+        raise ValueError(
+            f"{name} has {count} infinite {noun} (the first for couple {couple} at "
+            f"occasion {occasion}); use NaN for a missing occasion"
+        )
     return array
 
 
@@ -404,7 +437,9 @@ def networks_from_arrays(
     if len(labels) != grid_a.shape[0]:
         raise ValueError(f"dyads has {len(labels)} labels for {grid_a.shape[0]} couples")
     fit = _var1(lag_moments(grid_a, grid_b), min_pairs=min_pairs, level=ci)
-    return _frame(labels, NETWORK_TERMS, [fit])
+    result = _frame(labels, NETWORK_TERMS, [fit])
+    _not_estimated(result, [fit])
+    return result
 
 
 def _add_baseline(
@@ -495,6 +530,7 @@ def networks(
     ci: float = 0.95,
     pseudo_couples: int = 0,
     random_state: int | np.random.Generator | None = None,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
     """Per-couple emotional networks: a VAR(1) for every couple at once.
 
@@ -523,6 +559,10 @@ def networks(
         ``baseline_mean``, ``baseline_sd`` and ``percentile`` columns.
     random_state : int, numpy.random.Generator or None
         Seed for the pseudo-couple re-pairing.
+    ranges : dict, optional
+        Declared range of ``a`` and/or ``b``, e.g. ``{"M_Anx.": (0, 4)}``: a score
+        outside it (a code such as 99) is an error naming the column and the row.
+        Infinite scores are always an error.
 
     Returns
     -------
@@ -532,6 +572,8 @@ def networks(
         ``n_pairs``, ``status`` (``"estimated"`` or ``"not estimated"``) and ``reason``.
         Terms: ``intercept_a``, ``intercept_b``, ``inertia_a``, ``inertia_b``,
         ``carryover_b_to_a``, ``carryover_a_to_b``, ``synchrony``.
+        ``attrs["warnings"]`` is a tuple of sentences, empty when every couple was
+        estimated, else saying how many were not.
 
     Notes
     -----
@@ -589,7 +631,7 @@ def networks(
     min_pairs = _check_min_pairs(min_pairs)
     require_level(ci)
     align: Literal["compact", "time"] = "time" if pseudo_couples else "compact"
-    series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align=align)
+    series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align=align, ranges=ranges)
     fit = _var1(lag_moments(series.a, series.b), min_pairs=min_pairs, level=ci)
     result = _frame(series.labels, NETWORK_TERMS, [fit])
     if pseudo_couples:
@@ -601,6 +643,7 @@ def networks(
             concurrent=False,
         )
         result = _add_baseline(result, NETWORK_TERMS, distribution)
+    _not_estimated(result, [fit])
     return result
 
 
@@ -615,6 +658,7 @@ def synchrony(
     ci: float = 0.95,
     pseudo_couples: int = 0,
     random_state: int | np.random.Generator | None = None,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
     """How much each couple's feelings move together at the same moment.
 
@@ -640,13 +684,16 @@ def synchrony(
         of partners (``baseline_mean``, ``baseline_sd``, ``percentile``).
     random_state : int, numpy.random.Generator or None
         Seed for the pseudo-couple re-pairing.
+    ranges : dict, optional
+        Declared range of ``a`` and/or ``b``, as in :func:`networks`.
 
     Returns
     -------
     pandas.DataFrame
         Two rows per couple (terms ``concurrent_correlation`` and ``synchrony``) with
         the columns of :func:`networks`; ``n_pairs`` counts the shared occasions for
-        the first and the consecutive pairs for the second.
+        the first and the consecutive pairs for the second. ``attrs["warnings"]`` as in
+        :func:`networks`.
 
     Notes
     -----
@@ -673,7 +720,7 @@ def synchrony(
     min_pairs = _check_min_pairs(min_pairs)
     require_level(ci)
     align: Literal["compact", "time"] = "time" if pseudo_couples else "compact"
-    series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align=align)
+    series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align=align, ranges=ranges)
     var1 = _var1(lag_moments(series.a, series.b), min_pairs=min_pairs, level=ci)
     residual = _columns(var1, slice(6, 7))
     concurrent = _concurrent(series, min_pairs=min_pairs, level=ci)
@@ -687,6 +734,7 @@ def synchrony(
             concurrent=True,
         )
         result = _add_baseline(result, SYNCHRONY_TERMS, distribution)
+    _not_estimated(result, [concurrent, residual])
     return result
 
 
