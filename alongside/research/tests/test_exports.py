@@ -374,10 +374,10 @@ def test_the_exports_load_straight_into_alongside_analyze(study: Study, tmp_path
     ]
     apim = runner.invoke(cli, apim_args)
     assert apim.exit_code == 0, apim.output
-    estimates = {row["term"]: row for row in json.loads(apim.output)}
+    estimates = {row["term"]: row for row in json.loads(apim.stdout)}
     two_roles = runner.invoke(cli, [*apim_args, "--distinguish-by", "member"])
     assert two_roles.exit_code == 0, two_roles.output
-    assert {row["role"] for row in json.loads(two_roles.output)} >= {"1", "2"}
+    assert {row["role"] for row in json.loads(two_roles.stdout)} >= {"1", "2"}
     # Simulated with actor effect 6 and partner effect 3 (noise sd 6).
     assert 5 < estimates["actor"]["estimate"] < 7
     assert 2 < estimates["partner"]["estimate"] < 4
@@ -386,7 +386,7 @@ def test_the_exports_load_straight_into_alongside_analyze(study: Study, tmp_path
     for command in ("networks", "lagged-apim"):
         result = runner.invoke(cli, ["analyze", command, *diary, "--b", "close_2"])
         assert result.exit_code == 0, (command, result.output)
-        header = result.output.splitlines()[0].split(",")
+        header = result.stdout.splitlines()[0].split(",")  # warnings go to stderr
         assert "term" in header and "estimate" in header, (command, result.output)
 
 
