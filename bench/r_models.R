@@ -2,10 +2,15 @@
 # bench/lagged_apim_bench.py. Installs nothing; needs lme4 and nlme.
 #
 # Usage: Rscript bench/r_models.R TASK INPUT.csv OUTPUT.csv [name=value ...]
-#   lagged    dyad= time= a= b= [slopes=yes] [method=reml|ml] [tight=yes]
+#   lagged    dyad= time= a= b= [slopes=no|yes|by-role] [method=reml|ml] [tight=yes]
+#   lagged_nlme  dyad= time= a= b= [slopes=no|yes|by-role] [method=reml|ml]
+#             [residuals=independent|by-role|by-role-correlated]
 #   apim      dyad= outcome= actor= partner= [distinguish=COLUMN]
 #   networks  dyad= time= a= b= [min_pairs=10]
-# OUTPUT.csv gets one row per term: term, estimate, std_error (+ extra columns).
+# OUTPUT.csv gets one row per term: term, estimate, std_error (+ extra columns). The
+# lagged tasks add the variance components as rows without a standard error: re_sd_i
+# and re_cor_i_j of the random effects (in the model matrix's order), sigma, and for
+# nlme sigma_ratio and residual_cor.
 
 args <- commandArgs(trailingOnly = TRUE)
 task <- args[1]
@@ -25,21 +30,40 @@ previous_row <- function(d, dyad, time) {
   match(paste(d[[dyad]], d[[time]] - 1), paste(d[[dyad]], d[[time]]))
 }
 
-if (task == "lagged") {
-  suppressMessages(library(lme4))
+# The stacked lagged data: two rows per couple and day with a previous day.
+stacked <- function(d) {
   a <- opt("a"); b <- opt("b")
   prev <- previous_row(d, opt("dyad"), opt("time"))
   long <- rbind(
-    data.frame(couple = d[[opt("dyad")]], role = "a", y = d[[a]],
+    data.frame(couple = d[[opt("dyad")]], day = d[[opt("time")]], role = "a", y = d[[a]],
                actor_lag = d[[a]][prev], partner_lag = d[[b]][prev]),
-    data.frame(couple = d[[opt("dyad")]], role = "b", y = d[[b]],
+    data.frame(couple = d[[opt("dyad")]], day = d[[opt("time")]], role = "b", y = d[[b]],
                actor_lag = d[[b]][prev], partner_lag = d[[a]][prev]))
   long <- long[complete.cases(long), ]
-  random <- if (opt("slopes", "no") == "yes") {
-    "(0 + role + actor_lag + partner_lag | couple)"
-  } else {
-    "(0 + role | couple)"
+  long$role <- factor(long$role)
+  long[order(long$couple, long$day, long$role), ]
+}
+
+# Variance components as rows: SDs and correlations of the random effects, then sigma.
+components <- function(cov, sigma) {
+  sd <- sqrt(diag(cov))
+  q <- length(sd)
+  terms <- paste0("re_sd_", seq_len(q))
+  values <- sd
+  for (i in seq_len(q)) for (j in seq_len(q)) if (i < j && cov[i, j] != 0) {
+    terms <- c(terms, paste0("re_cor_", i, "_", j))
+    values <- c(values, cov[i, j] / (sd[i] * sd[j]))
   }
+  data.frame(term = c(terms, "sigma"), estimate = c(values, sigma), std_error = NA)
+}
+
+if (task == "lagged") {
+  suppressMessages(library(lme4))
+  long <- stacked(d)
+  random <- switch(opt("slopes", "no"),
+    yes = "(0 + role + actor_lag + partner_lag | couple)",
+    "by-role" = "(0 + role + role:actor_lag + role:partner_lag || couple)",
+    "(0 + role | couple)")
   f <- as.formula(paste("y ~ 0 + role + role:actor_lag + role:partner_lag +", random))
   reml <- opt("method", "reml") == "reml"
   ctl <- if (opt("tight", "no") == "yes") {
@@ -58,11 +82,58 @@ if (task == "lagged") {
   )[["elapsed"]]
   out <- data.frame(term = names(fixef(m)), estimate = unname(fixef(m)),
                     std_error = unname(sqrt(diag(as.matrix(vcov(m))))))
+  cov <- as.matrix(Matrix::bdiag(lapply(VarCorr(m), as.matrix)))
+  out <- rbind(out, components(cov, sigma(m)))
   out$seconds <- seconds
   out$n_obs <- nrow(long)
   out$criterion <- if (reml) REMLcrit(m) else deviance(m)
   out$warning <- gsub("[\r\n]", " ", warned)
   out$singular <- isSingular(m, tol = 1e-4)  # the rule lagged_apim follows
+  write.csv(out, output, row.names = FALSE)
+} else if (task == "lagged_nlme") {
+  # The same model in nlme, which also fits residual structures: role-specific residual
+  # SDs (varIdent) and, within a couple's day, the correlation of the partners'
+  # residuals. With two rows per couple and day, corCompSymm(form = ~1 | couple/day) is
+  # the same model as corSymm(form = ~ as.integer(role) | couple/day).
+  suppressMessages(library(nlme))
+  long <- stacked(d)
+  random <- switch(opt("slopes", "no"),
+    yes = list(couple = pdSymm(~ 0 + role + actor_lag + partner_lag)),
+    "by-role" = list(couple = pdBlocked(list(pdSymm(~ 0 + role), pdSymm(~ 0 + role:actor_lag),
+                                             pdSymm(~ 0 + role:partner_lag)))),
+    list(couple = pdSymm(~ 0 + role)))
+  residuals <- opt("residuals", "independent")
+  weights <- if (residuals == "independent") NULL else varIdent(form = ~ 1 | role)
+  correlation <- if (residuals == "by-role-correlated") {
+    corCompSymm(form = ~ 1 | couple / day)
+  } else {
+    NULL
+  }
+  ctl <- lmeControl(maxIter = 500, msMaxIter = 500, tolerance = 1e-10, msTol = 1e-12,
+                    niterEM = 100, returnObject = TRUE)
+  method <- if (opt("method", "reml") == "reml") "REML" else "ML"
+  seconds <- system.time(
+    m <- lme(y ~ 0 + role + role:actor_lag + role:partner_lag, random = random,
+             weights = weights, correlation = correlation, data = long, method = method,
+             control = ctl)
+  )[["elapsed"]]
+  out <- data.frame(term = names(fixef(m)), estimate = unname(fixef(m)),
+                    std_error = unname(sqrt(diag(m$varFix))))
+  cov <- unclass(getVarCov(m))
+  out <- rbind(out, components(matrix(cov, nrow(cov)), m$sigma))
+  if (!is.null(weights)) {
+    ratio <- unname(coef(m$modelStruct$varStruct, unconstrained = FALSE))
+    out <- rbind(out, data.frame(term = "sigma_ratio", estimate = ratio, std_error = NA))
+  }
+  if (!is.null(correlation)) {
+    rho <- unname(coef(m$modelStruct$corStruct, unconstrained = FALSE))
+    out <- rbind(out, data.frame(term = "residual_cor", estimate = rho, std_error = NA))
+  }
+  out$seconds <- seconds
+  out$n_obs <- nrow(long)
+  out$criterion <- -2 * as.numeric(logLik(m))
+  out$warning <- ""
+  out$singular <- NA
   write.csv(out, output, row.names = FALSE)
 } else if (task == "apim") {
   suppressMessages(library(nlme))

@@ -1,5 +1,9 @@
 """Validate alongside.analytics against R: nlme (APIM), lme4 (lagged APIM), lm (networks).
 
+The lagged APIM's residual structures (role-specific residual SDs, the partners' same-day
+residual correlation) are checked against nlme's lme, which fits them; its random-effect
+structures against lme4 (and nlme).
+
 Fits the same models in Python and in R, on the real data in ../shared/data (when
 present) and on simulated data, and prints the largest absolute differences in
 estimates and standard errors. Installs nothing: without Rscript, lme4 and nlme it
@@ -46,10 +50,15 @@ LME4_NAMES = [
     "roleb:partner_lag",
 ]
 ROWS: list[dict[str, object]] = []
+LIKELIHOOD_RATIOS: list[tuple[str, float, float]] = []
 
 
 def record(data: str, model: str, ours: pd.DataFrame, theirs: pd.DataFrame, note: str = "") -> None:
-    """Compare two tables indexed alike with estimate and std_error columns."""
+    """Compare two tables indexed alike with estimate and std_error columns.
+
+    Rows that R gives no standard error (variance components: SDs and correlations of
+    random effects, sigma, rho) are compared separately from the fixed effects.
+    """
     theirs = theirs[["estimate", "std_error"]]
     joined = pd.merge(
         ours[["estimate", "std_error"]],
@@ -60,7 +69,10 @@ def record(data: str, model: str, ours: pd.DataFrame, theirs: pd.DataFrame, note
     )
     if len(joined) != len(theirs):
         note = f"{note} (matched {len(joined)} of {len(theirs)} terms)".strip()
-    estimate = float(np.nanmax((joined["estimate"] - joined["estimate_r"]).abs().to_numpy()))
+    component = joined["std_error_r"].isna().to_numpy()
+    gap = (joined["estimate"] - joined["estimate_r"]).abs().to_numpy()
+    estimate = float(np.nanmax(gap[~component])) if (~component).any() else 0.0
+    components = float(np.nanmax(gap[component])) if component.any() else np.nan
     gaps = (joined["std_error"] - joined["std_error_r"]).abs().to_numpy()
     se = float(np.nanmax(gaps)) if np.isfinite(gaps).any() else 0.0
     ROWS.append(
@@ -70,10 +82,14 @@ def record(data: str, model: str, ours: pd.DataFrame, theirs: pd.DataFrame, note
             "terms": len(joined),
             "max |d estimate|": estimate,
             "max |d std error|": se,
+            "max |d variance component|": components,
             "note": note,
         }
     )
-    print(f"  {data:<28} {model:<34} {len(joined):>5} {estimate:>11.2e} {se:>11.2e}  {note}")
+    print(
+        f"  {data:<28} {model:<44} {len(joined):>5} {estimate:>11.2e} {se:>11.2e} "
+        f"{components:>11.2e}  {note}"
+    )
 
 
 def compare_apim(
@@ -103,17 +119,51 @@ def compare_apim(
     record(data_name, model, pd.concat([ours_rows, rho]), theirs.set_index("term"))
 
 
-def compare_lagged(
-    data_name: str, diary: pd.DataFrame, options: dict[str, Any], slopes: bool, method: str
-) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # compared below, not printed
-        ours = lagged_apim(diary, **options, random_slopes=slopes, method=method)
+def _lagged_rows(ours: pd.DataFrame) -> pd.DataFrame:
+    """Our fixed effects and variance components under the names bench/r_models.R uses."""
     fixed = ours[ours["effect"] == "fixed"].set_index("term").loc[list(FIXED_TERMS)]
     fixed = fixed[["estimate", "std_error"]]
     fixed.index = LME4_NAMES
+    random = ours[ours["effect"] == "random"].set_index("term")[["estimate", "std_error"]]
+    names = [term[3:-1] for term in random.index if term.startswith("sd(")]
+    position = {name: i + 1 for i, name in enumerate(names)}
+    renamed = []
+    for term in random.index:
+        if term.startswith("sd("):
+            renamed.append(f"re_sd_{position[term[3:-1]]}")
+        elif term.startswith("cor("):
+            first, second = term[4:-1].split(", ")
+            renamed.append(f"re_cor_{position[first]}_{position[second]}")
+        else:
+            renamed.append(term)
+    random.index = renamed
+    return pd.concat([fixed, random])
+
+
+def _r_slopes(slopes: bool | str) -> str:
+    return ("yes" if slopes else "no") if isinstance(slopes, bool) else slopes
+
+
+def _random_name(slopes: bool | str) -> str:
+    return (
+        ("slopes" if slopes else "intercepts") if isinstance(slopes, bool) else f"{slopes} slopes"
+    )
+
+
+def compare_lagged(
+    data_name: str,
+    diary: pd.DataFrame,
+    options: dict[str, Any],
+    slopes: bool | str,
+    method: str,
+) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # compared below, not printed
+        ours = lagged_apim(diary, **options, random_slopes=slopes, method=method)
+    fixed = _lagged_rows(ours)
+    r_slopes = _r_slopes(slopes)
     theirs = r_fit(
-        "lagged", diary, **options, slopes="yes" if slopes else "no", method=method, tight="yes"
+        "lagged", diary, **options, slopes=r_slopes, method=method, tight="yes"
     ).set_index("term")
     warning = str(theirs["warning"].iloc[0]) if theirs["warning"].notna().any() else ""
     deviance = -2 * ours.attrs["log_likelihood"] - float(theirs["criterion"].iloc[0])
@@ -126,8 +176,36 @@ def compare_lagged(
         note += f"; SINGULAR DIFFERS: ours {ours_singular}, lme4 {theirs_singular}"
     if warning:
         note += f"; lme4 warned: {warning[:60]}"
-    random = "slopes" if slopes else "intercepts"
+    random = _random_name(slopes)
     record(data_name, f"lagged APIM {random} {method.upper()} (lme4)", fixed, theirs, note)
+    return ours
+
+
+def compare_lagged_nlme(
+    data_name: str,
+    diary: pd.DataFrame,
+    options: dict[str, Any],
+    *,
+    residuals: str,
+    slopes: bool | str = False,
+    method: str = "reml",
+) -> pd.DataFrame:
+    """A lagged APIM with a residual structure against nlme::lme."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ours = lagged_apim(
+            diary, **options, random_slopes=slopes, residuals=residuals, method=method
+        )
+    r_slopes = _r_slopes(slopes)
+    theirs = r_fit(
+        "lagged_nlme", diary, **options, slopes=r_slopes, residuals=residuals, method=method
+    ).set_index("term")
+    deviance = -2 * ours.attrs["log_likelihood"] - float(theirs["criterion"].iloc[0])
+    note = f"-2 logLik ours - nlme = {deviance:+.1e}"
+    random = _random_name(slopes)
+    model = f"lagged {random}, {residuals} resid. {method.upper()} (nlme)"
+    record(data_name, model, _lagged_rows(ours), theirs, note)
+    return ours
 
 
 def compare_networks(data_name: str, diary: pd.DataFrame, options: dict[str, Any]) -> None:
@@ -164,7 +242,10 @@ def main() -> None:
     if why:
         print(f"validate_r: skipped: {why}")
         return
-    print(f"  {'data':<28} {'model':<34} {'terms':>5} {'max |d est|':>11} {'max |d se|':>11}")
+    print(
+        f"  {'data':<28} {'model':<44} {'terms':>5} {'max |d est|':>11} {'max |d se|':>11} "
+        f"{'|d var.c.|':>11}"
+    )
     diary_path = DATA / "couples_daily_diary.csv"
     married_path = DATA / "married_couples_pairwise.csv"
     if married_path.exists():
@@ -186,9 +267,27 @@ def main() -> None:
             compare_networks(name, diary, options)
             compare_lagged(name, diary, options, slopes=False, method="reml")
             compare_lagged(name, diary, options, slopes=True, method="reml")
+            compare_lagged(name, diary, options, slopes="by-role", method="reml")
+            fits = {
+                residuals: compare_lagged_nlme(name, diary, options, residuals=residuals)
+                for residuals in ("independent", "by-role", "by-role-correlated")
+            }
+            likelihood = {k: fit.attrs["log_likelihood"] for k, fit in fits.items()}
+            LIKELIHOOD_RATIOS.append(
+                (
+                    name,
+                    2 * (likelihood["by-role"] - likelihood["independent"]),
+                    2 * (likelihood["by-role-correlated"] - likelihood["by-role"]),
+                )
+            )
         options = {"dyad": "ID", "time": "DIARYDAY", "a": "M_Anx.", "b": "W_Anx."}
         compare_lagged("couples_daily_diary Anx.", diary, options, slopes=False, method="ml")
         compare_lagged("couples_daily_diary Anx.", diary, options, slopes=True, method="ml")
+        compare_lagged("couples_daily_diary Anx.", diary, options, slopes="by-role", method="ml")
+        name = "couples_daily_diary Anx."
+        compare_lagged_nlme(name, diary, options, residuals="by-role-correlated", method="ml")
+        compare_lagged_nlme(name, diary, options, residuals="by-role-correlated", slopes=True)
+        compare_lagged_nlme(name, diary, options, residuals="by-role-correlated", slopes="by-role")
 
     pairs = simulated_pairs(250, rho=-0.45, seed=1)
     options = {"dyad": "dyad", "outcome": "y_A", "actor": "x_A", "partner": "x_P"}
@@ -203,6 +302,13 @@ def main() -> None:
     compare_lagged("simulated diary", simulated, options, slopes=False, method="reml")
     compare_lagged("simulated diary", simulated, options, slopes=True, method="reml")
     compare_lagged("simulated diary", simulated, options, slopes=True, method="ml")
+    compare_lagged("simulated diary", simulated, options, slopes="by-role", method="reml")
+    # Partners who miss different days: some days have one partner's row only.
+    uneven = simulated.copy()
+    uneven.loc[uneven.index % 9 == 4, "b"] = np.nan
+    uneven.loc[uneven.index % 13 == 7, "a"] = np.nan
+    for residuals in ("by-role", "by-role-correlated"):
+        compare_lagged_nlme("simulated, uneven days", uneven, options, residuals=residuals)
     # Three days per couple: lme4 calls the intercepts-only fit singular (isSingular).
     short = simulated[simulated["day"] < 3]
     compare_lagged("simulated diary, 3 days", short, options, slopes=False, method="reml")
@@ -210,10 +316,19 @@ def main() -> None:
     table = pd.DataFrame(ROWS)
     print()
     for model, rows in table.groupby("model", sort=False):
+        components = rows["max |d variance component|"].max()
         print(
             f"largest difference, {model}: estimates {rows['max |d estimate|'].max():.1e}, "
-            f"standard errors {rows['max |d std error|'].max():.1e}"
+            f"standard errors {rows['max |d std error|'].max():.1e}, "
+            f"variance components {components:.1e}"
         )
+    if LIKELIHOOD_RATIOS:
+        print("\nlikelihood-ratio tests of the residual structures (REML, same fixed effects):")
+        for name, by_role, correlated in LIKELIHOOD_RATIOS:
+            print(
+                f"  {name:<28} by-role vs independent LR = {by_role:7.2f} (1 df); "
+                f"by-role-correlated vs by-role LR = {correlated:7.2f} (1 df)"
+            )
 
 
 if __name__ == "__main__":

@@ -59,6 +59,11 @@ class MixedFit:
     reml: bool
     converged: bool
     iterations: int
+    # The residual structure of paired observations (fit_paired): the residual SD of the
+    # second member relative to the first (sigma is the first's), and the correlation of
+    # both members' residuals on one occasion. 1 and 0 for independent residuals.
+    sigma_ratio: float = 1.0
+    residual_cor: float = 0.0
 
     @property
     def random_cov(self) -> np.ndarray:
@@ -116,10 +121,15 @@ class _Parts:
 class _Deviance:
     """Profiled deviance and its gradient in theta (lower triangle of Lambda)."""
 
-    def __init__(self, moments: GroupMoments, reml: bool) -> None:
+    def __init__(self, moments: GroupMoments, reml: bool, free: np.ndarray | None = None) -> None:
         self.m = moments
         self.reml = reml
-        self.rows, self.cols = np.tril_indices(moments.q)
+        # free: which entries of the lower triangle of Lambda are parameters; a block-
+        # diagonal Lambda (lme4's "||" terms) keeps the others at 0.
+        if free is None:
+            self.rows, self.cols = np.tril_indices(moments.q)
+        else:
+            self.rows, self.cols = np.nonzero(np.tril(free))
         self.eye = np.eye(moments.q)
         self.dof = moments.n_obs - (moments.p if reml else 0)
         groups, q, p = moments.ztx.shape
@@ -198,6 +208,7 @@ def fit_mixed(
     *,
     reml: bool = True,
     start: np.ndarray | None = None,
+    free: np.ndarray | None = None,
 ) -> MixedFit:
     """Maximise the (restricted) likelihood over the random-effect covariance.
 
@@ -205,9 +216,10 @@ def fit_mixed(
     so a negative diagonal is as good as its mirror image, and the optimiser cannot get
     stuck on a zero diagonal, where the gradient vanishes by symmetry (a saddle, not
     an optimum, whenever the variance is really positive). A vanishing diagonal is
-    nevertheless re-tried once from a positive value.
+    nevertheless re-tried once from a positive value. ``free`` (a q x q boolean mask)
+    restricts Lambda to a block-diagonal pattern, one block per independent term.
     """
-    deviance = _Deviance(moments, reml)
+    deviance = _Deviance(moments, reml, free)
     rows, cols = deviance.rows, deviance.cols
     diagonal = rows == cols
     theta0 = np.where(diagonal, 1.0, 0.0) if start is None else np.asarray(start, float)
@@ -231,6 +243,141 @@ def fit_mixed(
         # deviance cannot be lowered in floating point any more: judge by the gradient.
         converged=bool(result.success) or float(np.max(np.abs(result.jac))) < 1e-3,
         iterations=int(result.nit),
+    )
+
+
+@dataclass(frozen=True)
+class PairedMoments:
+    """Sufficient statistics of a model whose observations come in pairs.
+
+    The two members of a group (the partners of a couple) are observed on the same
+    occasions, and their residuals on one occasion have a 2 x 2 covariance
+    sigma^2 [[1, rho d], [rho d, d^2]] (d: the second member's residual SD relative to
+    the first's); residuals on different occasions are independent. Per group, with
+    v = (x', z', y)' one observation's row of the design, the responses' design and the
+    response: over occasions where both members were observed, the sums of v_a v_a',
+    v_b v_b' and v_a v_b'; over occasions with one member only, that member's v v'.
+    """
+
+    both_aa: np.ndarray  # (G, k, k), k = p + q + 1
+    both_bb: np.ndarray
+    both_ab: np.ndarray
+    only_a: np.ndarray
+    only_b: np.ndarray
+    n_both: float  # occasions with both members, summed over groups
+    n_only_b: float
+    n_obs: int
+    p: int
+    q: int
+
+    def weighted(self, ratio: float, rho: float) -> tuple[GroupMoments, float]:
+        """The moments of the whitened model, and log|R / sigma^2|.
+
+        Whitening every pair by its residual covariance turns the model back into one
+        with independent residuals of variance sigma^2 (what _Deviance fits); with the
+        inverse of the 2 x 2 block [[1, rho d], [rho d, d^2]],
+        X'R^-1 X = sum over pairs of (x_a x_a' - rho/d (x_a x_b' + x_b x_a')
+        + x_b x_b' / d^2) / (1 - rho^2), the same for every other product, and the
+        Jacobian of the whitening adds log|R| = n_both log(d^2 (1 - rho^2))
+        + n_only_b log d^2 to the deviance.
+        """
+        scale = 1.0 - rho * rho
+        w_ab = -rho / (ratio * scale)
+        s = (
+            self.both_aa / scale
+            + self.both_bb / (ratio * ratio * scale)
+            + w_ab * (self.both_ab + self.both_ab.transpose(0, 2, 1))
+            + self.only_a
+            + self.only_b / (ratio * ratio)
+        )
+        p, q = self.p, self.q
+        z = slice(p, p + q)
+        moments = GroupMoments(
+            xtx=s[:, :p, :p].sum(axis=0),
+            xty=s[:, :p, -1].sum(axis=0),
+            yty=float(s[:, -1, -1].sum()),
+            ztx=np.ascontiguousarray(s[:, z, :p]),
+            ztz=np.ascontiguousarray(s[:, z, z]),
+            zty=np.ascontiguousarray(s[:, z, -1]),
+            n_obs=self.n_obs,
+        )
+        logdet = self.n_both * np.log(ratio * ratio * scale) + self.n_only_b * np.log(ratio**2)
+        return moments, float(logdet)
+
+
+# Central-difference step for the residual parameters (log d, atanh rho): the deviance
+# is smooth in them, and the error of the difference quotient (~h^2) stays far below
+# what moves the estimates.
+_RESIDUAL_STEP = 1e-5
+
+
+def fit_paired(
+    paired: PairedMoments,
+    *,
+    correlated: bool,
+    reml: bool = True,
+    free: np.ndarray | None = None,
+) -> MixedFit:
+    """Maximise the (restricted) likelihood with a 2 x 2 residual covariance per pair.
+
+    nlme's ``lme(..., weights = varIdent(form = ~1 | role))`` and, with ``correlated``,
+    also ``correlation = corCompSymm(form = ~1 | couple/day)`` (Pinheiro & Bates, 2000,
+    ch. 5). The parameters are theta (Lambda, as in fit_mixed), log d and, with
+    ``correlated``, atanh rho, optimised jointly: the gradient in theta is _Deviance's
+    exact one on the whitened moments, the gradient in the one or two residual
+    parameters a central difference. Starts from the fit with independent residuals.
+    """
+    n_residual = 2 if correlated else 1
+
+    def deviance_at(params: np.ndarray) -> tuple[_Deviance, np.ndarray, float]:
+        ratio = float(np.exp(params[-n_residual]))
+        rho = float(np.tanh(params[-1])) if correlated else 0.0
+        moments, logdet = paired.weighted(ratio, rho)
+        return _Deviance(moments, reml, free), params[:-n_residual], logdet
+
+    def value(params: np.ndarray) -> float:
+        deviance, theta, logdet = deviance_at(params)
+        return float(deviance(theta)[0]) + logdet
+
+    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+        deviance, theta, logdet = deviance_at(params)
+        total, grad_theta = deviance(theta)
+        if not np.isfinite(total):
+            return np.inf, np.zeros_like(params)
+        grad_residual = np.zeros(n_residual)
+        for j in range(n_residual):
+            step = np.zeros_like(params)
+            step[len(theta) + j] = _RESIDUAL_STEP
+            grad_residual[j] = (value(params + step) - value(params - step)) / (2 * _RESIDUAL_STEP)
+        return total + logdet, np.concatenate([grad_theta, grad_residual])
+
+    start_moments, _ = paired.weighted(1.0, 0.0)
+    start = fit_mixed(start_moments, reml=reml, free=free)
+    deviance0 = _Deviance(start_moments, reml, free)
+    theta0 = start.lam[deviance0.rows, deviance0.cols]
+    params0 = np.concatenate([theta0, np.zeros(n_residual)])
+    result = optimize.minimize(
+        objective,
+        params0,
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-7, "maxcor": 20},
+    )
+    deviance, theta, logdet = deviance_at(result.x)
+    parts = deviance.solve(theta)
+    lam = parts.lam * np.where(np.diag(parts.lam) < 0, -1.0, 1.0)
+    sigma2 = parts.prss / deviance.dof
+    return MixedFit(
+        beta=parts.beta,
+        vcov=sigma2 * np.linalg.inv(parts.a),
+        sigma=float(np.sqrt(sigma2)),
+        lam=lam,
+        deviance=deviance.value(parts) + logdet,
+        reml=reml,
+        converged=bool(result.success) or float(np.max(np.abs(result.jac))) < 1e-3,
+        iterations=int(result.nit),
+        sigma_ratio=float(np.exp(result.x[-n_residual])),
+        residual_cor=float(np.tanh(result.x[-1])) if correlated else 0.0,
     )
 
 
@@ -273,6 +420,12 @@ def fit_warnings(fit: MixedFit, names: Sequence[str], *, simpler: str = "") -> l
         messages.append(
             f"boundary (singular) fit: {', '.join(parts)}; the data do not support this "
             f"many random effects{hint}, so read the standard errors with caution"
+        )
+    if abs(fit.residual_cor) > 1.0 - SINGULAR_TOLERANCE:
+        messages.append(
+            f"boundary fit: the same-day residual correlation is at its limit "
+            f"({fit.residual_cor:+.5f}): one partner's residual determines the other's, "
+            "so the data do not support this residual structure (try by-role residuals)"
         )
     if not fit.converged:
         messages.append(

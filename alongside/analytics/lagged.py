@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from ._checks import attach_warnings, require_choice, require_level, require_variation
-from ._lmm import GroupMoments, MixedFit, fit_mixed, fit_warnings
+from ._lmm import GroupMoments, MixedFit, PairedMoments, fit_mixed, fit_paired, fit_warnings
 from ._series import CoupleSeries, couple_series, lag_moments
 
 __all__ = ["lagged_apim"]
@@ -41,11 +41,97 @@ _F_SLOPES = (
     np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]], float),
 )
 _RANDOM_NAMES = ("intercept_a", "intercept_b", "actor", "partner")
+# Role-specific slopes, lme4's (0 + role + role:actor_lag + role:partner_lag || couple):
+# "||" splits the formula into its three terms, (0 + role | couple),
+# (0 + role:actor_lag | couple) and (0 + role:partner_lag | couple); each term is a pair
+# of role-specific effects, correlated with each other and independent of the other
+# terms. The design is then the fixed effects' own, E.
+_BY_ROLE_FREE = np.kron(np.eye(3, dtype=bool), np.ones((2, 2), dtype=bool))
+RANDOM_SLOPES = ("shared", "by-role")
+RESIDUALS = ("independent", "by-role", "by-role-correlated")
 # In the lag-moment vector z = (1, a[t-1], b[t-1], a[t], b[t]): role a's (d, y), role b's.
 _ROLE_INDEX = (([0, 1, 2], 3), ([0, 2, 1], 4))
 
 
-def lagged_apim_moments(series: CoupleSeries, *, random_slopes: bool) -> GroupMoments:
+def _random_design(
+    random_slopes: bool | str,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[str, ...], np.ndarray | None]:
+    """The random-effect design per role, the effects' names, and which entries of
+    Lambda are free (None: all of its lower triangle)."""
+    kind = _random_kind(random_slopes)
+    if kind == "intercepts":
+        return _F_INTERCEPTS, _RANDOM_NAMES[:2], None
+    if kind == "shared":
+        return _F_SLOPES, _RANDOM_NAMES, None
+    return _E, FIXED_TERMS, _BY_ROLE_FREE
+
+
+def _random_kind(random_slopes: bool | str | None) -> str:
+    if random_slopes is False or random_slopes is None:
+        return "intercepts"
+    return "shared" if random_slopes is True else str(random_slopes)
+
+
+# The residual structures in nlme's terms (on the stacked data, with a day column).
+_NLME_RESIDUALS = {
+    "independent": "",
+    "by-role": "weights = varIdent(form = ~1 | role)",
+    "by-role-correlated": (
+        "weights = varIdent(form = ~1 | role), correlation = corCompSymm(form = ~1 | couple/day)"
+    ),
+}
+
+
+def _role_rows(role: int, f: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The map from the lag-moment vector z to role's v = (x, z, y) of the stacked row."""
+    index, y = _ROLE_INDEX[role]
+    pick = np.zeros((3, 5))
+    pick[np.arange(3), index] = 1.0
+    response = np.zeros((1, 5))
+    response[0, y] = 1.0
+    return np.vstack([_E[role] @ pick, f[role] @ pick, response])
+
+
+def lagged_apim_paired_moments(series: CoupleSeries, *, random_slopes: bool | str) -> PairedMoments:
+    """Per-couple moments of both partners' stacked rows, kept apart by role and by day,
+    as a residual covariance between the partners of one day needs them.
+
+    Both partners' rows of one day are linear in the same z = (1, a[t-1], b[t-1], a[t],
+    b[t]), so every product comes from the sweep's 5 x 5 moments of z: over the days
+    when both reported (and each had the day before), and, where the partners' missing
+    days differ, over the days when only one of them did.
+    """
+    f, _, _ = _random_design(random_slopes)
+    h_a, h_b = _role_rows(0, f), _role_rows(1, f)
+    both = lag_moments(series.a, series.b).raw()
+    k = h_a.shape[0]
+    n_couples = series.n_couples
+    only_a = only_b = np.zeros((n_couples, k, k))
+    n_only = [0.0, 0.0]
+    if not np.array_equal(np.isnan(series.a), np.isnan(series.b)):
+        alone = (
+            lag_moments(series.a, series.b, need=(True, False)).raw() - both,
+            lag_moments(series.a, series.b, need=(False, True)).raw() - both,
+        )
+        only_a = h_a @ alone[0] @ h_a.T
+        only_b = h_b @ alone[1] @ h_b.T
+        n_only = [float(alone[0][:, 0, 0].sum()), float(alone[1][:, 0, 0].sum())]
+    n_both = float(both[:, 0, 0].sum())
+    return PairedMoments(
+        both_aa=h_a @ both @ h_a.T,
+        both_bb=h_b @ both @ h_b.T,
+        both_ab=h_a @ both @ h_b.T,
+        only_a=only_a,
+        only_b=only_b,
+        n_both=n_both,
+        n_only_b=n_only[1],
+        n_obs=round(2 * n_both + n_only[0] + n_only[1]),
+        p=6,
+        q=f[0].shape[0],
+    )
+
+
+def lagged_apim_moments(series: CoupleSeries, *, random_slopes: bool | str) -> GroupMoments:
     """Per-couple sufficient statistics of the stacked lagged APIM, in one sweep."""
     missing_a = np.isnan(series.a)
     same_pattern = bool(np.array_equal(missing_a, np.isnan(series.b)))
@@ -57,7 +143,7 @@ def lagged_apim_moments(series: CoupleSeries, *, random_slopes: bool) -> GroupMo
             lag_moments(series.a, series.b, need=(True, False)).raw(),
             lag_moments(series.a, series.b, need=(False, True)).raw(),
         )
-    f = _F_SLOPES if random_slopes else _F_INTERCEPTS
+    f, _, _ = _random_design(random_slopes)
     n_couples = series.n_couples
     q = f[0].shape[0]
     xtx = np.zeros((6, 6))
@@ -83,7 +169,9 @@ def lagged_apim_moments(series: CoupleSeries, *, random_slopes: bool) -> GroupMo
     return GroupMoments(xtx=xtx, xty=xty, yty=yty, ztx=ztx, ztz=ztz, zty=zty, n_obs=n_obs)
 
 
-def _random_rows(fit: MixedFit, names: tuple[str, ...]) -> list[dict[str, object]]:
+def _random_rows(
+    fit: MixedFit, names: tuple[str, ...], free: np.ndarray | None, residuals: str
+) -> list[dict[str, object]]:
     cov = fit.random_cov
     sd = np.sqrt(np.diag(cov))
     rows: list[dict[str, object]] = [
@@ -92,10 +180,19 @@ def _random_rows(fit: MixedFit, names: tuple[str, ...]) -> list[dict[str, object
     ]
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
+            if free is not None and not free[j, i]:
+                continue  # independent terms: no correlation estimated
             with np.errstate(all="ignore"):
                 r = cov[i, j] / (sd[i] * sd[j])
             rows.append({"term": f"cor({names[i]}, {names[j]})", "effect": "random", "estimate": r})
     rows.append({"term": "sigma", "effect": "random", "estimate": fit.sigma})
+    if residuals != "independent":
+        rows += [
+            {"term": "sigma_b", "effect": "random", "estimate": fit.sigma * fit.sigma_ratio},
+            {"term": "sigma_ratio", "effect": "random", "estimate": fit.sigma_ratio},
+        ]
+    if residuals == "by-role-correlated":
+        rows.append({"term": "residual_cor", "effect": "random", "estimate": fit.residual_cor})
     return rows
 
 
@@ -106,7 +203,8 @@ def lagged_apim(
     time: str,
     a: str,
     b: str,
-    random_slopes: bool = False,
+    random_slopes: bool | str = False,
+    residuals: str = "independent",
     method: str = "reml",
     ci: float = 0.95,
     ranges: Mapping[str, tuple[float, float]] | None = None,
@@ -220,11 +318,14 @@ def lagged_apim(
     ['intercept_a', 'intercept_b', 'actor_a', 'actor_b', 'partner_b_to_a', 'partner_a_to_b']
     """
     require_choice("method", method, ("reml", "ml"))
+    require_choice("residuals", residuals, RESIDUALS)
+    if not isinstance(random_slopes, bool):
+        require_choice("random_slopes", random_slopes, RANDOM_SLOPES)
     require_level(ci)
     series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align="compact", ranges=ranges)
     require_variation(series.a, a)
     require_variation(series.b, b)
-    moments = lagged_apim_moments(series, random_slopes=bool(random_slopes))
+    moments = lagged_apim_moments(series, random_slopes=random_slopes)
     if moments.n_obs < 2 * moments.p + moments.q:
         raise ValueError(
             f"too few consecutive occasions: {moments.n_obs} partner-days have a "
@@ -255,7 +356,17 @@ def lagged_apim(
             f"the lagged scores in {a!r} and {b!r} do not vary enough to separate "
             "stability from influence"
         )
-    fit = fit_mixed(moments, reml=method == "reml")
+    _, names, free = _random_design(random_slopes)
+    if residuals == "independent":
+        fit = fit_mixed(moments, reml=method == "reml", free=free)
+    else:
+        paired = lagged_apim_paired_moments(series, random_slopes=random_slopes)
+        fit = fit_paired(
+            paired,
+            correlated=residuals == "by-role-correlated",
+            reml=method == "reml",
+            free=free,
+        )
     se = np.sqrt(np.diag(fit.vcov))
     z_crit = stats.norm.ppf(0.5 + ci / 2.0)
     with np.errstate(all="ignore"):
@@ -272,17 +383,24 @@ def lagged_apim(
             "ci_high": fit.beta + z_crit * se,
         }
     )
-    names = _RANDOM_NAMES[: moments.q]
-    random = pd.DataFrame(_random_rows(fit, names))
+    random = pd.DataFrame(_random_rows(fit, names, free, residuals))
     result = pd.concat([fixed, random], ignore_index=True)
     result.attrs["n_obs"] = moments.n_obs
     result.attrs["n_couples"] = n_couples
     result.attrs["log_likelihood"] = -0.5 * fit.deviance
     result.attrs["converged"] = fit.converged
-    random_part = "0 + role + actor_lag + partner_lag" if random_slopes else "0 + role"
-    result.attrs["formula"] = (
-        f"y ~ 0 + role + role:actor_lag + role:partner_lag + ({random_part} | couple)"
-    )
-    simpler = "without random slopes" if random_slopes else ""
+    random_part = {
+        "intercepts": "0 + role | couple",
+        "shared": "0 + role + actor_lag + partner_lag | couple",
+        "by-role": "0 + role + role:actor_lag + role:partner_lag || couple",
+    }[_random_kind(random_slopes)]
+    result.attrs["formula"] = f"y ~ 0 + role + role:actor_lag + role:partner_lag + ({random_part})"
+    result.attrs["residuals"] = residuals
+    result.attrs["residual_structure"] = _NLME_RESIDUALS[residuals]
+    simpler = {
+        "intercepts": "",
+        "shared": "without random slopes",
+        "by-role": "shared random slopes, or none",
+    }[_random_kind(random_slopes)]
     attach_warnings(result, fit_warnings(fit, names, simpler=simpler), emit=True)
     return result
