@@ -286,7 +286,32 @@ def apim_command(
 )
 @_common
 @_diary
-@click.option("--random-slopes", is_flag=True, help="Let stability and influence vary by couple.")
+@click.option(
+    "--random-slopes",
+    type=click.Choice(["shared", "by-role"]),
+    is_flag=False,
+    flag_value="shared",
+    default=None,
+    help=(
+        "Let stability and influence vary by couple. shared (what a bare --random-slopes "
+        "means): one deviation of each per couple for both partners; by-role: each "
+        "partner's own, the two partners' deviations of one effect correlated (lme4's "
+        "(0 + role + role:actor_lag + role:partner_lag || couple))."
+    ),
+)
+@click.option(
+    "--residuals",
+    type=click.Choice(["independent", "by-role", "by-role-correlated"]),
+    default="independent",
+    show_default=True,
+    help=(
+        "Residual structure. independent: one residual SD, the partners' same-day "
+        "residuals independent (lme4's model); by-role: each partner's own residual SD "
+        "(adds rows sigma_b, sigma_ratio); by-role-correlated: also the correlation of "
+        "the partners' residuals on the same day (adds residual_cor). As nlme's lme with "
+        "varIdent(~1 | role) and corCompSymm(~1 | couple/day)."
+    ),
+)
 @click.option(
     "--method",
     type=click.Choice(["reml", "ml"]),
@@ -302,7 +327,8 @@ def lagged_apim_command(
     time: str,
     a: str,
     b: str,
-    random_slopes: bool,
+    random_slopes: str | None,
+    residuals: str,
     method: str,
     ranges: list[Range],
 ) -> None:
@@ -320,7 +346,8 @@ def lagged_apim_command(
         time=time,
         a=a,
         b=b,
-        random_slopes=random_slopes,
+        random_slopes=random_slopes or False,
+        residuals=residuals,
         method=method,
     )
 
