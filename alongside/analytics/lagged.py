@@ -227,10 +227,19 @@ def lagged_apim(
         Column with the occasion: whole numbers (day or prompt index) or dates.
     a, b : str
         Columns with partner a's and partner b's score.
-    random_slopes : bool, default False
-        Also let the actor and the partner effect vary between couples (one random
-        deviation of each per couple, shared by both partners, correlated with the
-        random intercepts).
+    random_slopes : bool or {"shared", "by-role"}, default False
+        Also let the actor and the partner effect vary between couples. ``True`` or
+        ``"shared"``: one random deviation of each per couple, shared by both partners,
+        correlated with the random intercepts. ``"by-role"``: each of the six effects
+        varies, lme4's ``(0 + role + role:actor_lag + role:partner_lag || couple)``:
+        three independent pairs (intercepts, actor effects, partner effects), the two
+        partners' deviations within a pair correlated.
+    residuals : {"independent", "by-role", "by-role-correlated"}, default "independent"
+        ``"by-role"``: each partner's own residual SD (nlme's
+        ``weights = varIdent(form = ~1 | role)``; rows ``sigma_b`` and ``sigma_ratio``,
+        ``sigma`` being partner a's); ``"by-role-correlated"``: also the correlation of
+        both partners' residuals on the same day (``correlation = corCompSymm(form =
+        ~1 | couple/day)``; row ``residual_cor``).
     method : {"reml", "ml"}, default "reml"
         Restricted or full maximum likelihood.
     ci : float, default 0.95
