@@ -19,7 +19,7 @@ from ninja.errors import ValidationError
 from ninja.responses import Status
 from pydantic import Field
 
-from alongside.assessments.models import Take, catalogue, instrument
+from alongside.assessments.models import Take, catalogue, instrument, runs_the_site
 from alongside.assessments.scoring import place, reliable_change, verdict_label
 from alongside.assessments.spec import (
     AnswerError,
@@ -375,7 +375,11 @@ def _store(take: Take, spec: InstrumentSpec, answers: dict[str, int], complete: 
 
 @router.get("/instruments", response=list[InstrumentSummaryOut], summary="List questionnaires")
 def list_instruments(request: AuthedHttpRequest) -> list[dict[str, Any]]:
-    return [_summary(spec) for spec in catalogue().values()]
+    # Like the web list: what cannot be answered yet is for site administrators only.
+    admin = runs_the_site(request.user)
+    return [
+        _summary(spec) for spec in catalogue().values() if admin or wording_status(spec).installed
+    ]
 
 
 @router.get(
@@ -386,6 +390,8 @@ def get_instrument(request: AuthedHttpRequest, instrument_id: str) -> dict[str, 
         spec = instrument(instrument_id)
     except AssessmentError:
         raise Http404("no such questionnaire") from None
+    if not runs_the_site(request.user) and not wording_status(spec).installed:
+        raise Http404("no such questionnaire")
     return _detail(spec)
 
 

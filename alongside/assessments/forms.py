@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.safestring import SafeString, mark_safe
@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from alongside.assessments.closeness import closeness_svg_for
 from alongside.assessments.spec import InstrumentSpec, Item
+
+if TYPE_CHECKING:
+    from alongside.assessments.models import LinkedPartner
 
 
 def field_name(item: Item) -> str:
@@ -32,13 +35,22 @@ class StartForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, spec: InstrumentSpec, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, spec: InstrumentSpec, partner: LinkedPartner | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if spec.about.kind == "relationship":
             field = self.fields["relationship"]
             assert isinstance(field, forms.ChoiceField)
+            # The linked partner by name ("Ben"), as the rest of the app calls them.
             field.choices = [
-                (key, _(spec.about.relationship_labels[key])) for key in spec.about.relationships
+                (
+                    key,
+                    partner.name
+                    if partner is not None and key == "partner"
+                    else _(spec.about.relationship_labels[key]),
+                )
+                for key in spec.about.relationships
             ]
         else:
             del self.fields["relationship"]

@@ -17,9 +17,11 @@ page, the API and the command line read instruments through them.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -45,6 +47,7 @@ from alongside.assessments.spec import (
     wording_pack_to_data,
     wording_status,
 )
+from alongside.circle.models import Link
 
 logger = logging.getLogger(__name__)
 
@@ -317,6 +320,35 @@ class TakeQuerySet(models.QuerySet["Take"]):
         )
 
 
+def runs_the_site(user: Any) -> bool:
+    """Site administrators see questionnaires still waiting for their wording, with how
+    to install it; everyone else only sees what they can answer."""
+    return bool(user.is_staff or user.is_superuser)
+
+
+@dataclass(frozen=True)
+class LinkedPartner:
+    """The one partner someone is linked with now, for naming their own questionnaires.
+
+    Only ever used on the owner's own pages: a therapist or friend who sees a shared
+    result reads "Romantic partner", because the partner's name is for people they
+    linked with.
+    """
+
+    name: str
+    since: dt.datetime
+
+    @classmethod
+    def of(cls, owner: Any) -> LinkedPartner | None:
+        links = list(
+            Link.for_user(owner).filter(kind="partner").select_related("user_a", "user_b")[:2]
+        )
+        if len(links) != 1:  # none, or more than one: "Partner" would be ambiguous
+            return None
+        name = links[0].other(owner).display_name
+        return cls(name, links[0].created_at) if name else None
+
+
 class Take(models.Model):
     """One person answering one instrument once; saved as they go, scored at the end."""
 
@@ -429,10 +461,18 @@ class Take(models.Model):
                 return index
         return len(pages)
 
-    def relationship_label(self, spec: InstrumentSpec) -> str:
+    def relationship_label(self, spec: InstrumentSpec, partner: LinkedPartner | None = None) -> str:
+        """Whom this take is about, in words: the partner's name for the owner's own pages
+        when the take began while linked with them, else the questionnaire's label."""
         if not self.relationship:
             return ""
-        return str(spec.about.relationship_labels.get(self.relationship, self.relationship))
+        if (
+            partner is not None
+            and self.relationship == "partner"
+            and self.started_at >= partner.since
+        ):
+            return partner.name
+        return str(_(spec.about.relationship_labels.get(self.relationship, self.relationship)))
 
     def earlier_in_series(self) -> Take | None:
         """The completed take of the same questionnaire and relationship just before this."""

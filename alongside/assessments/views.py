@@ -16,7 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alongside.assessments import results
 from alongside.assessments.forms import StartForm, TakePageForm
-from alongside.assessments.models import Take, catalogue, instrument, pages_of
+from alongside.assessments.models import (
+    LinkedPartner,
+    Take,
+    catalogue,
+    instrument,
+    pages_of,
+    runs_the_site,
+)
 from alongside.assessments.scoring import missing_required
 from alongside.assessments.spec import (
     AssessmentError,
@@ -32,11 +39,16 @@ from alongside.lib.charts import Chart
 from alongside.lib.http import AuthedHttpRequest
 
 
-def _spec_or_404(instrument_id: str) -> InstrumentSpec:
+def _spec_or_404(instrument_id: str, user: Any = None) -> InstrumentSpec:
+    """The questionnaire, or 404; with ``user``, also 404 when its wording is not
+    installed and they do not run the site (people are not shown what they can't answer)."""
     try:
-        return instrument(instrument_id)
+        spec = instrument(instrument_id)
     except AssessmentError:
         raise Http404("no such questionnaire") from None
+    if user is not None and not runs_the_site(user) and not wording_status(spec).installed:
+        raise Http404("no such questionnaire")
+    return spec
 
 
 def _own_take(request: AuthedHttpRequest, pk: int) -> Take:
@@ -67,11 +79,12 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
     completed: dict[str, int] = {}
     for instrument_id in mine.complete().values_list("instrument_id", flat=True):
         completed[instrument_id] = completed.get(instrument_id, 0) + 1
+    partner = LinkedPartner.of(request.user)
     entries = [
         Entry(
             spec,
             wording_status(spec),
-            [(t, t.relationship_label(spec)) for t in unfinished.get(spec.id, [])],
+            [(t, t.relationship_label(spec, partner)) for t in unfinished.get(spec.id, [])],
             completed.get(spec.id, 0),
         )
         for spec in catalogue().values()
@@ -84,7 +97,11 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
             "questionnaires": [
                 e for e in entries if e.spec.kind != "reflection" and e.status.installed
             ],
-            "waiting": [e for e in entries if not e.status.installed],
+            "waiting": (
+                [e for e in entries if not e.status.installed]
+                if runs_the_site(request.user)
+                else []
+            ),
             "reflection_label": reflection_label(),
         },
     )
@@ -92,6 +109,7 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
 
 def _detail(request: AuthedHttpRequest, spec: InstrumentSpec, form: StartForm) -> HttpResponse:
     mine = Take.objects.filter(owner=request.user, instrument_id=spec.id)
+    partner = LinkedPartner.of(request.user)
     return render(
         request,
         "assessments/instrument.html",
@@ -100,10 +118,11 @@ def _detail(request: AuthedHttpRequest, spec: InstrumentSpec, form: StartForm) -
             "status": wording_status(spec),
             "form": form,
             "unfinished": [
-                (t, t.relationship_label(spec)) for t in mine.in_progress().order_by("-updated_at")
+                (t, t.relationship_label(spec, partner))
+                for t in mine.in_progress().order_by("-updated_at")
             ],
             "completed": [
-                (t, t.relationship_label(spec))
+                (t, t.relationship_label(spec, partner))
                 for t in mine.complete().order_by("-completed_at")[:10]
             ],
             "reflection_label": reflection_label(),
@@ -114,15 +133,15 @@ def _detail(request: AuthedHttpRequest, spec: InstrumentSpec, form: StartForm) -
 @login_required
 def detail(request: AuthedHttpRequest, instrument_id: str) -> HttpResponse:
     """What a questionnaire is, whom it is about, and a button to begin."""
-    spec = _spec_or_404(instrument_id)
-    return _detail(request, spec, StartForm(spec=spec))
+    spec = _spec_or_404(instrument_id, request.user)
+    return _detail(request, spec, StartForm(spec=spec, partner=LinkedPartner.of(request.user)))
 
 
 @login_required
 @require_POST
 def start(request: AuthedHttpRequest, instrument_id: str) -> HttpResponse:
-    spec = _spec_or_404(instrument_id)
-    form = StartForm(request.POST, spec=spec)
+    spec = _spec_or_404(instrument_id, request.user)
+    form = StartForm(request.POST, spec=spec, partner=LinkedPartner.of(request.user))
     if form.is_valid():
         try:
             take = Take.begin(
@@ -157,7 +176,7 @@ def _take_page(
         {
             "spec": spec,
             "take": take,
-            "about": take.relationship_label(spec),
+            "about": take.relationship_label(spec, LinkedPartner.of(request.user)),
             "page": page,
             "pages": len(pages),
             "first_number": pages[page - 1][0].number,
@@ -247,7 +266,7 @@ def result(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             "spec": spec,
             "take": take,
-            "about": take.relationship_label(spec),
+            "about": take.relationship_label(spec, LinkedPartner.of(request.user)),
             "when": results.when(take.completed_at, tz),
             "rows": results.subscale_rows(spec, take.result(spec)),
             "across": results.across_relationships(spec, request.user),
@@ -315,7 +334,11 @@ def delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/delete.html",
-        {"spec": spec, "take": take, "about": take.relationship_label(spec)},
+        {
+            "spec": spec,
+            "take": take,
+            "about": take.relationship_label(spec, LinkedPartner.of(request.user)),
+        },
     )
 
 

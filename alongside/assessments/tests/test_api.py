@@ -41,7 +41,16 @@ def locs(response: Any) -> list[list[Any]]:
 # --------------------------------------------------------------- instruments
 
 
-def test_it_lists_instruments_with_their_wording_status(api: Client) -> None:
+def test_it_hides_instruments_without_wording_from_people(api: Client) -> None:
+    rows = {row["id"]: row for row in api.get(f"{BASE}/instruments").json()}
+    assert "ecr-rs" not in rows
+    assert api.get(f"{BASE}/instruments/ecr-rs").status_code == 404
+    assert rows["alongside-closeness"]["wording_installed"] is True
+
+
+def test_it_lists_instruments_with_their_wording_status(api: Client, alice: Any) -> None:
+    alice.is_staff = True
+    alice.save()
     rows = {row["id"]: row for row in api.get(f"{BASE}/instruments").json()}
     assert rows["ecr-rs"]["wording_installed"] is False
     assert "--into ecr-rs" in rows["ecr-rs"]["wording_message"]
@@ -55,7 +64,9 @@ def test_it_lists_instruments_with_their_wording_status(api: Client) -> None:
     ]
 
 
-def test_detail_has_no_third_party_wording_until_installed(api: Client, db: None) -> None:
+def test_detail_has_no_third_party_wording_until_installed(api: Client, alice: Any) -> None:
+    alice.is_staff = True
+    alice.save()
     data = api.get(f"{BASE}/instruments/ecr-rs").json()
     assert [item["wording"] for item in data["item_list"]] == [None] * 9
     assert data["item_list"][0]["reverse"] is True

@@ -7,10 +7,23 @@ from typing import Any
 
 from django.test import Client
 
+import pytest
+
 from alongside.assessments.models import Take
 from alongside.assessments.tests.conftest import ECR_RS_LOW
+from conftest import make_person
 
 URL = "/questionnaires/"
+
+
+@pytest.fixture
+def admin_client(db: None) -> Client:
+    admin = make_person("admin@example.org", "Ada")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client = Client()
+    client.force_login(admin)
+    return client
 
 
 def test_it_lists_the_reflections_ready_to_answer(alice_client: Client) -> None:
@@ -21,8 +34,18 @@ def test_it_lists_the_reflections_ready_to_answer(alice_client: Client) -> None:
     assert 'href="/questionnaires/alongside-closeness/"' in body
 
 
-def test_third_party_questionnaires_say_how_to_install_their_wording(alice_client: Client) -> None:
+def test_questionnaires_without_wording_are_hidden_from_people(alice_client: Client) -> None:
     body = alice_client.get(URL).content.decode()
+    assert "Wording not installed" not in body
+    assert 'data-instrument="ecr-rs"' not in body
+    assert alice_client.get("/questionnaires/ecr-rs/").status_code == 404
+    assert alice_client.post("/questionnaires/ecr-rs/start/", {}).status_code == 404
+    assert not Take.objects.exists()
+
+
+def test_administrators_are_told_how_to_install_the_wording(admin_client: Client) -> None:
+    body = admin_client.get(URL).content.decode()
+    assert "Only site administrators see this list" in body
     assert "Wording not installed" in body
     assert "alongside instruments import FILE --into ecr-rs" in body
     # Nothing to start until the wording is there.
@@ -64,8 +87,8 @@ def test_a_questionnaire_page_asks_whom_it_is_about(
     assert "9 questions" in body
 
 
-def test_a_page_for_missing_wording_explains_instead_of_starting(alice_client: Client) -> None:
-    body = alice_client.get("/questionnaires/csi-4/").content.decode()
+def test_a_page_for_missing_wording_explains_instead_of_starting(admin_client: Client) -> None:
+    body = admin_client.get("/questionnaires/csi-4/").content.decode()
     assert "Wording not installed" in body
     assert "--into csi-4" in body
     assert "Begin" not in body
@@ -130,10 +153,8 @@ def test_a_questionnaire_about_oneself_starts_without_a_relationship(
     assert Take.objects.get(owner=alice).relationship == ""
 
 
-def test_starting_a_questionnaire_without_wording_is_refused(
-    alice: Any, alice_client: Client
-) -> None:
-    response = alice_client.post("/questionnaires/ras/start/", {})
+def test_starting_a_questionnaire_without_wording_is_refused(admin_client: Client) -> None:
+    response = admin_client.post("/questionnaires/ras/start/", {})
     assert response.status_code == 200
     assert "not installed" in response.content.decode()
     assert not Take.objects.exists()
@@ -143,3 +164,28 @@ def test_the_nav_links_to_questionnaires(alice_client: Client) -> None:
     body = alice_client.get("/checkins/").content.decode()
     assert 'href="/questionnaires/"' in body
     assert ">Questionnaires<" in body
+
+
+def test_a_questionnaire_about_a_partner_names_the_linked_partner(
+    alice: Any, alice_client: Client, link_couple: Any, ecr_rs_wording: None
+) -> None:
+    link_couple()
+    page = alice_client.get("/questionnaires/ecr-rs/").content.decode()
+    assert ">Ben<" in page or "Ben</label>" in page or "Ben\n" in page
+    assert "Romantic partner" not in page
+    take = Take.objects.create(owner=alice, instrument_id="ecr-rs", relationship="partner")
+    assert "Carry on: Ben" in alice_client.get(URL).content.decode()
+    assert "Ben" in alice_client.get(f"/questionnaires/answers/{take.pk}/").content.decode()
+
+
+def test_a_take_from_before_the_link_keeps_the_general_label(
+    alice: Any, alice_client: Client, link_couple: Any, ecr_rs_wording: None
+) -> None:
+    import datetime as dt
+
+    take = Take.objects.create(owner=alice, instrument_id="ecr-rs", relationship="partner")
+    Take.objects.filter(pk=take.pk).update(started_at=take.started_at - dt.timedelta(days=30))
+    link_couple()
+    body = alice_client.get(URL).content.decode()
+    assert "Carry on: Romantic partner" in body
+    assert "Carry on: Ben" not in body
