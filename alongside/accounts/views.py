@@ -27,6 +27,7 @@ from alongside.circle import services
 from alongside.lib.http import AuthedHttpRequest
 from alongside.reminders.models import ReminderSchedule
 from alongside.safety.discreet import is_discreet
+from alongside.together.home import week_card
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -49,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "mood": mood_chart(recent, start=start, end=today) if recent else None,
             # What a therapist asked this person to answer, open now (theirs alone).
             "dues": list(open_dues_for_client(user)),
+            "together": week_card(user),
         },
     )
 

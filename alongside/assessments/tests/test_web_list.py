@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.test import Client
-
 import pytest
+from django.test import Client
 
 from alongside.assessments.models import Take
 from alongside.assessments.tests.conftest import ECR_RS_LOW
