@@ -25,6 +25,7 @@ from alongside.checkins.charts import mood_chart
 from alongside.checkins.models import CheckIn
 from alongside.circle import services
 from alongside.lib.http import AuthedHttpRequest
+from alongside.practice.models_experiments import RelianceExperiment
 from alongside.reminders.models import ReminderSchedule
 from alongside.safety.discreet import is_discreet
 from alongside.together.home import week_card
@@ -51,6 +52,12 @@ def home(request: HttpRequest) -> HttpResponse:
             # What a therapist asked this person to answer, open now (theirs alone).
             "dues": list(open_dues_for_client(user)),
             "together": week_card(user),
+            # Small asks someone made of this person, not answered yet (theirs to answer).
+            "asks": list(
+                RelianceExperiment.objects.filter(invited=user, asked_answer__isnull=True)
+                .select_related("owner")
+                .order_by("created_at")
+            ),
         },
     )
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -71,9 +72,12 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
         RelianceExperiment.objects.filter(owner=request.user).select_related("person", "step")
     )
     done = sorted((e for e in experiments if e.is_complete), key=lambda e: (e.after_at, e.pk))
+    # One query, however many asks: "answered" comes along with each row.
     asked_of_me = [
-        (e, AskedAnswer.objects.filter(experiment=e).exists())
-        for e in RelianceExperiment.objects.filter(invited=request.user).select_related("owner")
+        (e, e.answered)
+        for e in RelianceExperiment.objects.filter(invited=request.user)
+        .select_related("owner")
+        .annotate(answered=Exists(AskedAnswer.objects.filter(experiment=OuterRef("pk"))))
     ]
     return render(
         request,

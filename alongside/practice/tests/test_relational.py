@@ -182,3 +182,19 @@ def test_after_stopping_sharing_the_answer_is_no_longer_shown(
     assert WORD in alice_client.get(f"/practice/experiments/{ask.pk}/").content.decode()
     grant_update(grant=ben.grants_given.get(grantee=alice), categories=[], expires_at=None)
     assert WORD not in alice_client.get(f"/practice/experiments/{ask.pk}/").content.decode()
+
+
+def test_the_asked_person_finds_the_ask_on_their_home_page_until_they_answer(
+    ask: RelianceExperiment, alice_client: Client, ben_client: Client
+) -> None:
+    assert 'data-testid="asked-by-someone"' not in ben_client.get("/").content.decode()
+    invite(alice_client, ask)
+    home = ben_client.get("/").content.decode()
+    assert "Alice would like to know how it was for you to be asked" in home
+    assert f'href="/practice/asked/{ask.pk}/"' in home
+    # Nothing of what alice wrote is there.
+    assert "I am a burden" not in home and "Ben will sigh" not in home
+    ben_client.post(f"/practice/asked/{ask.pk}/", {"decline": "1"})
+    assert 'data-testid="asked-by-someone"' not in ben_client.get("/").content.decode()
+    # And on alice's own home, nothing of it.
+    assert 'data-testid="asked-by-someone"' not in alice_client.get("/").content.decode()
