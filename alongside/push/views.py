@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +24,11 @@ from alongside.push.services import subscription_save
 
 @cache
 def _service_worker_source() -> str:
-    return render_to_string("push/sw.js")
+    # The shell's cache name changes with the release (and the static files' hashes),
+    # so an update replaces what an older worker kept.
+    shell = "".join(static(f"alongside/{name}") for name in ("site.css", "site.js", "offline.js"))
+    version = hashlib.sha256(shell.encode()).hexdigest()[:12]
+    return render_to_string("push/sw.js", {"version": version})
 
 
 def service_worker(request: HttpRequest) -> HttpResponse:

@@ -41,6 +41,7 @@ UNLOCKED_PREFIXES = (
     "/static/",
     "/manifest.webmanifest",
     "/sw.js",
+    "/offline/",
 )
 
 

@@ -56,7 +56,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
     """The installable app's manifest: under a neutral name and icon in discreet mode."""
     quiet = discreet.is_discreet(request)
     name = discreet.NEUTRAL_NAME if quiet else "Alongside"
-    icon = static("alongside/icon-notes.svg" if quiet else "alongside/icon.svg")
+    stem = "alongside/icon-notes" if quiet else "alongside/icon"
     response = JsonResponse(
         {
             "name": name,
@@ -65,7 +65,31 @@ def manifest(request: HttpRequest) -> JsonResponse:
             "display": "standalone",
             "background_color": "#faf7f2",
             "theme_color": "#5f6b73" if quiet else "#3d6b5e",
-            "icons": [{"src": icon, "sizes": "any", "type": "image/svg+xml"}],
+            "id": "/",
+            "scope": "/",
+            "description": "" if quiet else _("A private companion for leaning on each other."),
+            # PNG for install prompts (they ignore SVG), maskable for adaptive launchers.
+            "icons": [
+                {"src": static(f"{stem}.svg"), "sizes": "any", "type": "image/svg+xml"},
+                *(
+                    {
+                        "src": static(f"{stem}-{size}.png"),
+                        "sizes": f"{size}x{size}",
+                        "type": "image/png",
+                        "purpose": "any",
+                    }
+                    for size in (192, 512)
+                ),
+                *(
+                    {
+                        "src": static(f"{stem}-maskable-{size}.png"),
+                        "sizes": f"{size}x{size}",
+                        "type": "image/png",
+                        "purpose": "maskable",
+                    }
+                    for size in (192, 512)
+                ),
+            ],
         },
         content_type="application/manifest+json",
     )
@@ -86,3 +110,11 @@ def safety_settings(request: AuthedHttpRequest) -> HttpResponse:
         discreet.remember_on_device(response, request.user.discreet)
         return response
     return render(request, "safety/settings.html", {"form": form})
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the service worker shows when a page cannot load: it holds nothing personal
+    and names no app (it is cached on the device, and may be seen by anyone holding it)."""
+    response = render(request, "safety/offline.html")
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -5,6 +5,8 @@
   var exitForm = document.getElementById("quick-exit-form");
   function leave() {
     try { document.body.style.display = "none"; } catch (e) { /* ignore */ }
+    // A check-in kept while offline (offline.js) stays on no borrowed phone.
+    try { localStorage.removeItem("alongside-offline-checkin"); } catch (e) { /* ignore */ }
     // Tell the server first (sign out, or lock the session, as the person chose), in the
     // background so leaving is not delayed; the page without JavaScript posts the form.
     try {

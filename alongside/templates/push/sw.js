@@ -1,14 +1,52 @@
-/* Alongside's service worker, served from /sw.js so its scope is the whole site.
+{% load static %}/* Alongside's service worker, served from /sw.js so its scope is the whole site.
  *
- * It does two things only: show a pushed notification, and open its page when tapped.
- * It caches nothing and sees no page traffic. The server decides the words (and makes
- * them neutral in discreet mode) before encrypting them to this browser; the payload is
- * JSON: {"title": ..., "body": ..., "url": "/a/path/"}.
+ * It shows a pushed notification and opens its page when tapped, and keeps a small
+ * shell on the device: the offline page, the style sheet and the scripts. It never
+ * caches a page: what a person wrote must not sit in a cache that outlives a sign-out
+ * or a quick exit. A page that cannot load shows the offline page instead. The server
+ * decides a notification's words (neutral in discreet mode) before encrypting them to
+ * this browser; the payload is JSON: {"title": ..., "body": ..., "url": "/a/path/"}.
  */
 "use strict";
 
-self.addEventListener("install", () => self.skipWaiting());
-self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+const SHELL = "alongside-shell-{{ version }}";
+const OFFLINE_URL = "/offline/";
+const SHELL_URLS = [
+  OFFLINE_URL,
+  "{% static 'alongside/site.css' %}",
+  "{% static 'alongside/site.js' %}",
+  "{% static 'alongside/offline.js' %}",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL).then((cache) => cache.addAll(SHELL_URLS)).then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== SHELL).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") {
+    return;
+  }
+  if (request.mode === "navigate") {
+    // Pages always come from the network; only when it fails, the offline page.
+    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_URL)));
+    return;
+  }
+  if (SHELL_URLS.includes(new URL(request.url).pathname)) {
+    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  }
+});
 
 function sameOriginUrl(value) {
   try {
