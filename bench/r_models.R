@@ -5,7 +5,10 @@
 #   lagged    dyad= time= a= b= [slopes=no|yes|by-role] [method=reml|ml] [tight=yes]
 #   lagged_nlme  dyad= time= a= b= [slopes=no|yes|by-role] [method=reml|ml]
 #             [residuals=independent|by-role|by-role-correlated]
-#   apim      dyad= outcome= actor= partner= [distinguish=COLUMN]
+#   apim      dyad= outcome= actor= partner= [distinguish=COLUMN] [covariates=C1,C2]
+#             [moderator=COLUMN] [method=reml|ml]
+#   apim_tests  the same options (distinguish= required): LR tests of distinguishability
+#             (ML) and of non-independence (REML)
 #   networks  dyad= time= a= b= [min_pairs=10]
 # OUTPUT.csv gets one row per term: term, estimate, std_error (+ extra columns). The
 # lagged tasks add the variance components as rows without a standard error: re_sd_i
@@ -135,25 +138,73 @@ if (task == "lagged") {
   out$warning <- ""
   out$singular <- NA
   write.csv(out, output, row.names = FALSE)
-} else if (task == "apim") {
+} else if (task == "apim" || task == "apim_tests") {
+  # Kenny, Kashy & Cook (2006), ch. 7: the APIM as gls with compound-symmetric errors
+  # within dyad; covariates c1, c2, ... and a moderator m (with its interactions with
+  # the actor and partner effects) as extra terms, per role when distinguishable.
   suppressMessages(library(nlme))
   dd <- data.frame(y = d[[opt("outcome")]], xa = d[[opt("actor")]],
                    xp = d[[opt("partner")]], dyad = d[[opt("dyad")]])
-  role <- opt("distinguish", "")
-  if (role == "") {
-    m <- gls(y ~ xa + xp, data = dd, correlation = corCompSymm(form = ~1 | dyad),
-             na.action = na.omit)
-  } else {
-    dd$role <- factor(trimws(d[[role]]))
-    m <- gls(y ~ role + role:xa + role:xp - 1, data = dd,
-             correlation = corCompSymm(form = ~1 | dyad),
-             weights = varIdent(form = ~1 | role), na.action = na.omit)
+  covariates <- Filter(nchar, strsplit(opt("covariates", ""), ",")[[1]])
+  terms <- c("xa", "xp")
+  for (i in seq_along(covariates)) {
+    dd[[paste0("c", i)]] <- d[[covariates[i]]]
+    terms <- c(terms, paste0("c", i))
   }
-  tt <- summary(m)$tTable
-  rho <- unname(coef(m$modelStruct$corStruct, unconstrained = FALSE))
-  out <- data.frame(term = c(rownames(tt), "rho"),
-                    estimate = c(tt[, "Value"], rho),
-                    std_error = c(tt[, "Std.Error"], NA))
+  moderator <- opt("moderator", "")
+  if (moderator != "") {
+    dd$m <- d[[moderator]]
+    terms <- c(terms, "m", "xa:m", "xp:m")
+  }
+  dd <- dd[complete.cases(dd), ]
+  method <- if (opt("method", "reml") == "reml") "REML" else "ML"
+  role <- opt("distinguish", "")
+  indistinguishable <- as.formula(paste("y ~", paste(terms, collapse = " + ")))
+  fit <- function(formula, weights = NULL, correlation = corCompSymm(form = ~1 | dyad),
+                  method = "REML") {
+    gls(formula, data = dd, correlation = correlation, weights = weights, method = method)
+  }
+  if (role != "") {
+    dd$role <- factor(trimws(d[[role]][as.integer(rownames(dd))]))
+    distinguishable <- as.formula(
+      paste("y ~ role +", paste(paste0("role:", terms), collapse = " + "), "- 1"))
+  }
+  if (task == "apim") {
+    m <- if (role == "") {
+      fit(indistinguishable, method = method)
+    } else {
+      fit(distinguishable, weights = varIdent(form = ~1 | role), method = method)
+    }
+    tt <- summary(m)$tTable
+    rho <- unname(coef(m$modelStruct$corStruct, unconstrained = FALSE))
+    # sigma is the residual SD of varIdent's reference role (the first in the data).
+    sigma_term <- if (role == "") "sigma" else {
+      paste0("sigma_", attr(m$modelStruct$varStruct, "groupNames")[1])
+    }
+    out <- data.frame(term = c(rownames(tt), "rho", sigma_term),
+                      estimate = c(tt[, "Value"], rho, m$sigma),
+                      std_error = c(tt[, "Std.Error"], NA, NA))
+    out$criterion <- -2 * as.numeric(logLik(m))
+  } else {
+    # The test of distinguishability (Kenny et al., 2006, ch. 6-7): ML fits of the
+    # indistinguishable and the distinguishable (two-intercept) model; and the test of
+    # non-independence: REML fits with and without the within-dyad correlation.
+    ind <- fit(indistinguishable, method = "ML")
+    dis <- fit(distinguishable, weights = varIdent(form = ~1 | role), method = "ML")
+    a <- anova(ind, dis)
+    ind_r <- fit(indistinguishable)
+    ind_0 <- fit(indistinguishable, correlation = NULL)
+    b <- anova(ind_0, ind_r)
+    dis_r <- fit(distinguishable, weights = varIdent(form = ~1 | role))
+    dis_0 <- fit(distinguishable, weights = varIdent(form = ~1 | role), correlation = NULL)
+    c <- anova(dis_0, dis_r)
+    out <- data.frame(
+      term = c("distinguishability", "nonindependence", "nonindependence_distinguishable"),
+      estimate = c(a$L.Ratio[2], b$L.Ratio[2], c$L.Ratio[2]),
+      std_error = NA,
+      df = c(diff(a$df), diff(b$df), diff(c$df)),
+      p_value = c(a$"p-value"[2], b$"p-value"[2], c$"p-value"[2]))
+  }
   write.csv(out, output, row.names = FALSE)
 } else if (task == "networks") {
   a <- opt("a"); b <- opt("b")

@@ -34,6 +34,7 @@ from _r import DATA, r_fit, r_missing
 
 from alongside.analytics import (
     apim,
+    apim_tests,
     lagged_apim,
     networks,
     pairwise_from_long,
@@ -51,6 +52,7 @@ LME4_NAMES = [
 ]
 ROWS: list[dict[str, object]] = []
 LIKELIHOOD_RATIOS: list[tuple[str, float, float]] = []
+TESTS: list[tuple[str, str, float, int, float, float, int]] = []
 
 
 def record(data: str, model: str, ours: pd.DataFrame, theirs: pd.DataFrame, note: str = "") -> None:
@@ -93,30 +95,92 @@ def record(data: str, model: str, ours: pd.DataFrame, theirs: pd.DataFrame, note
 
 
 def compare_apim(
-    data_name: str, pairs: pd.DataFrame, options: dict[str, Any], role: str | None
+    data_name: str,
+    pairs: pd.DataFrame,
+    options: dict[str, Any],
+    role: str | None,
+    covariates: tuple[str, ...] = (),
+    moderator: str | None = None,
+    method: str = "reml",
 ) -> None:
-    ours = apim(pairs, **options, distinguish_by=role)
+    ours = apim(
+        pairs,
+        **options,
+        distinguish_by=role,
+        covariates=covariates,
+        moderator=moderator,
+        method=method,
+    )
     r_options = {"dyad": options["dyad"], "outcome": options["outcome"],
-                 "actor": options["actor"], "partner": options["partner"]}  # fmt: skip
+                 "actor": options["actor"], "partner": options["partner"],
+                 "method": method}  # fmt: skip
+    if covariates:
+        r_options["covariates"] = ",".join(covariates)
+    if moderator:
+        r_options["moderator"] = moderator
     if role:
         r_options["distinguish"] = role
     theirs = r_fit("apim", pairs, **r_options)
+    # Our term names and R's (bench/r_models.R renames the covariates c1, c2, ... and
+    # the moderator m).
+    terms = {"intercept": "", "actor": "xa", "partner": "xp"}
+    terms.update({c: f"c{i + 1}" for i, c in enumerate(covariates)})
+    if moderator:
+        terms.update({moderator: "m", f"actor:{moderator}": "xa:m", f"partner:{moderator}": "xp:m"})
     if role:
         levels = sorted(pairs[role].astype(str).str.strip().unique())
-        names = [f"role{lv}" for lv in levels]
-        names += [f"role{lv}:xa" for lv in levels] + [f"role{lv}:xp" for lv in levels]
-        keys = [(t, lv) for t in ("intercept", "actor", "partner") for lv in levels]
+        keys = [(t, lv) for t in terms for lv in levels]
+        names = [f"role{lv}" + (f":{terms[t]}" if terms[t] else "") for t, lv in keys]
         table = ours.set_index(["term", "role"])[["estimate", "std_error"]]
         ours_rows = table.loc[pd.MultiIndex.from_tuples(keys)]
         ours_rows.index = names
+        sigmas = ours[ours["term"] == "sigma"].set_index("role")[["estimate"]]
+        sigmas.index = [f"sigma_{lv}" for lv in sigmas.index]
     else:
-        ours_rows = ours.set_index("term")[["estimate", "std_error"]]
-        ours_rows = ours_rows.loc[["intercept", "actor", "partner"]]
-        ours_rows.index = ["(Intercept)", "xa", "xp"]
-    rho = ours.loc[ours["term"] == "rho", ["estimate"]].assign(std_error=np.nan)
+        ours_rows = ours.set_index("term")[["estimate", "std_error"]].loc[list(terms)]
+        ours_rows.index = [terms[t] or "(Intercept)" for t in terms]
+        sigmas = ours.loc[ours["term"] == "sigma", ["estimate"]]
+        sigmas.index = ["sigma"]
+    rho = ours.loc[ours["term"] == "rho", ["estimate"]]
     rho.index = ["rho"]
-    model = "APIM distinguishable (nlme gls)" if role else "APIM (nlme gls)"
-    record(data_name, model, pd.concat([ours_rows, rho]), theirs.set_index("term"))
+    components = pd.concat([rho, sigmas]).assign(std_error=np.nan)
+    extra = ""
+    if covariates or moderator:
+        extra = " + " + ", ".join([*covariates, *([f"moderator {moderator}"] if moderator else [])])
+    kind = "APIM distinguishable" if role else "APIM"
+    model = f"{kind}{extra} {method.upper()} (nlme gls)"
+    deviance = -2 * ours.attrs["log_likelihood"] - float(theirs["criterion"].iloc[0])
+    record(
+        data_name,
+        model,
+        pd.concat([ours_rows, components]),
+        theirs.set_index("term"),
+        f"-2 logLik ours - nlme = {deviance:+.1e}",
+    )
+
+
+def compare_apim_tests(
+    data_name: str, pairs: pd.DataFrame, options: dict[str, Any], role: str
+) -> None:
+    """The likelihood-ratio tests of non-independence and distinguishability vs nlme."""
+    ours = apim_tests(pairs, **options, distinguish_by=role).set_index("test")
+    theirs = r_fit("apim_tests", pairs, **options, distinguish=role).set_index("term")
+    ind = apim_tests(pairs, **options).set_index("test")
+    pairs_of_tests = (
+        ("distinguishability", ours.loc["distinguishability"]),
+        ("nonindependence", ind.loc["nonindependence"]),
+        ("nonindependence_distinguishable", ours.loc["nonindependence"]),
+    )
+    for name, row in pairs_of_tests:
+        r = theirs.loc[name]
+        gap = abs(float(row["statistic"]) - float(r["estimate"]))
+        TESTS.append((data_name, name, float(row["statistic"]), int(row["df"]),
+                      float(row["p_value"]), gap, int(r["df"])))  # fmt: skip
+        print(
+            f"  {data_name:<28} LR test {name:<36} LR {row['statistic']:8.4f} "
+            f"df {int(row['df'])} p {row['p_value']:.4g}; |d LR| vs nlme {gap:.1e} "
+            f"(nlme df {int(r['df'])})"
+        )
 
 
 def _lagged_rows(ours: pd.DataFrame) -> pd.DataFrame:
@@ -257,6 +321,14 @@ def main() -> None:
         tension = {**options, "actor": "Tension_A", "partner": "Tension_P"}
         compare_apim("married (Tension)", married, tension, None)
         compare_apim("married (Tension)", married, tension, "Gender_A")
+        for role in (None, "Gender_A"):
+            compare_apim("married_couples_pairwise", married, options, role,
+                         covariates=("Yearsmar",), moderator="SimHob_A")  # fmt: skip
+            compare_apim("married (Tension)", married, tension, role,
+                         covariates=("Yearsmar", "SelfPos_A"), moderator="SimHob_A")  # fmt: skip
+            compare_apim("married_couples_pairwise", married, options, role, method="ml")
+        compare_apim_tests("married_couples_pairwise", married, options, "Gender_A")
+        compare_apim_tests("married (Tension)", married, tension, "Gender_A")
     else:
         print(f"  (no real data in {DATA.resolve()}: real-data comparisons skipped)")
     if diary_path.exists():
@@ -293,6 +365,8 @@ def main() -> None:
     options = {"dyad": "dyad", "outcome": "y_A", "actor": "x_A", "partner": "x_P"}
     compare_apim("simulated, rho < 0", pairs, options, None)
     compare_apim("simulated, rho < 0", pairs, options, "role_A")
+    compare_apim("simulated, rho < 0", pairs, options, "role_A", method="ml")
+    compare_apim_tests("simulated, rho < 0", pairs, options, "role_A")
     simulated = simulate_diary(
         n_couples=150, n_days=40, intercept=(2.0, 1.0), inertia=(0.4, 0.2), carryover=(0.1, 0.2),
         intercept_sd=0.5, slope_sd=0.1, missing=0.05, random_state=3,
@@ -321,6 +395,13 @@ def main() -> None:
             f"largest difference, {model}: estimates {rows['max |d estimate|'].max():.1e}, "
             f"standard errors {rows['max |d std error|'].max():.1e}, "
             f"variance components {components:.1e}"
+        )
+    if TESTS:
+        largest = max(t[5] for t in TESTS)
+        same_df = all(t[3] == t[6] for t in TESTS)
+        print(
+            f"largest difference, APIM likelihood-ratio tests (non-independence, "
+            f"distinguishability): LR {largest:.1e}; df {'all equal' if same_df else 'DIFFER'}"
         )
     if LIKELIHOOD_RATIOS:
         print("\nlikelihood-ratio tests of the residual structures (REML, same fixed effects):")

@@ -27,7 +27,7 @@ from typing import Any as _Any
 
 if TYPE_CHECKING:
     from ._simulate import simulate_diary
-    from .apim import apim
+    from .apim import apim, apim_power, apim_tests
     from .couple import couple_links, same_day_link, scale_share
     from .lagged import lagged_apim
     from .networks import networks, networks_from_arrays, pseudo_couple_baseline, synchrony
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 _WHERE = {
     "simulate_diary": "._simulate",
     "apim": ".apim",
+    "apim_power": ".apim",
+    "apim_tests": ".apim",
     "couple_links": ".couple",
     "same_day_link": ".couple",
     "scale_share": ".couple",
@@ -81,6 +83,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "apim",
+    "apim_power",
+    "apim_tests",
     "center_within",
     "couple_links",
     "couple_wide_from_long",

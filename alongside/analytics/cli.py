@@ -240,18 +240,68 @@ def analyze() -> None:
     warnings about a fit (a singular or boundary fit, say) to stderr."""
 
 
+def _apim_model(command: Callable[..., None]) -> Callable[..., None]:
+    for decorator in reversed(
+        (
+            click.option(
+                "--dyad", required=True, metavar="COLUMN", help="Column identifying the dyad."
+            ),
+            click.option(
+                "--outcome", required=True, metavar="COLUMN", help="The person's outcome."
+            ),
+            click.option(
+                "--actor", required=True, metavar="COLUMN", help="The person's own predictor."
+            ),
+            click.option(
+                "--partner", required=True, metavar="COLUMN", help="The partner's predictor."
+            ),
+            click.option(
+                "--distinguish-by",
+                default=None,
+                metavar="COLUMN",
+                help="Column with two values telling the members apart (two-intercept model).",
+            ),
+            click.option(
+                "--covariate",
+                "covariates",
+                multiple=True,
+                metavar="COLUMN",
+                help="A numeric covariate (a term of its own, per role when distinguishable). Repeatable.",
+            ),
+            click.option(
+                "--moderator",
+                default=None,
+                metavar="COLUMN",
+                help=(
+                    "A numeric moderator m: adds m, actor:m and partner:m (the actor and "
+                    "partner effects then hold at m = 0; centre m to read them at its mean)."
+                ),
+            ),
+        )
+    ):
+        command = decorator(command)
+    return command
+
+
 @analyze.command(name="apim", short_help="Actor-Partner Interdependence Model (pairwise data).")
 @_common
-@click.option("--dyad", required=True, metavar="COLUMN", help="Column identifying the dyad.")
-@click.option("--outcome", required=True, metavar="COLUMN", help="The person's outcome.")
-@click.option("--actor", required=True, metavar="COLUMN", help="The person's own predictor.")
-@click.option("--partner", required=True, metavar="COLUMN", help="The partner's predictor.")
+@_apim_model
 @click.option(
-    "--distinguish-by",
-    default=None,
-    metavar="COLUMN",
-    help="Column with two values telling the members apart (two-intercept model).",
+    "--method",
+    type=click.Choice(["reml", "ml"]),
+    default="reml",
+    show_default=True,
+    help="Restricted or full maximum likelihood.",
 )
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="Percentile bootstrap interval for k from N resamples of dyads (0: delta method).",
+)
+@click.option("--seed", type=int, default=None, help="Seed for the bootstrap resamples.")
 def apim_command(
     data: str,
     output_format: str,
@@ -261,16 +311,26 @@ def apim_command(
     actor: str,
     partner: str,
     distinguish_by: str | None,
+    covariates: tuple[str, ...],
+    moderator: str | None,
+    method: str,
+    bootstrap: int,
+    seed: int | None,
     ranges: list[Range],
 ) -> None:
     """Actor-Partner Interdependence Model: how a person's outcome depends on their own
     and their partner's predictor, with correlated errors within dyad (pairwise data,
     one row per person)."""
+    if 0 < bootstrap < 200:
+        raise click.BadParameter(
+            f"{bootstrap} resamples are too few for a percentile interval; use at least 200",
+            param_hint="--bootstrap",
+        )
     _run(
         output_format,
         "apim",
         ranges=ranges,
-        scores=(outcome, actor, partner),
+        scores=(outcome, actor, partner, *covariates, *([moderator] if moderator else [])),
         data=data,
         ci=ci,
         dyad=dyad,
@@ -278,7 +338,156 @@ def apim_command(
         actor=actor,
         partner=partner,
         distinguish_by=distinguish_by,
+        covariates=covariates,
+        moderator=moderator,
+        method=method,
+        bootstrap=bootstrap,
+        random_state=seed,
     )
+
+
+@analyze.command(
+    name="apim-tests", short_help="APIM tests of non-independence and distinguishability."
+)
+@click.option("--data", required=True, metavar="FILE", help="CSV file with a header row.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="csv: a table; json: a list of records.",
+)
+@_apim_model
+def apim_tests_command(
+    data: str,
+    output_format: str,
+    dyad: str,
+    outcome: str,
+    actor: str,
+    partner: str,
+    distinguish_by: str | None,
+    covariates: tuple[str, ...],
+    moderator: str | None,
+) -> None:
+    """Likelihood-ratio tests: are the partners' residuals correlated (the partial
+    intraclass correlation rho against 0), and, with --distinguish-by, do the two kinds
+    of member differ at all (distinguishable vs indistinguishable model, by ML)?"""
+    _run(
+        output_format,
+        "apim_tests",
+        ranges=[],
+        scores=(),
+        data=data,
+        dyad=dyad,
+        outcome=outcome,
+        actor=actor,
+        partner=partner,
+        distinguish_by=distinguish_by,
+        covariates=covariates,
+        moderator=moderator,
+    )
+
+
+def _dyad_counts(context: click.Context, parameter: click.Parameter, value: str) -> list[int]:
+    try:
+        counts = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r}: expected whole numbers separated by commas, such as 25,50,100"
+        ) from None
+    if not counts or min(counts) < 5:
+        raise click.BadParameter(f"{value!r}: each number of dyads must be at least 5")
+    return counts
+
+
+def _correlation(context: click.Context, parameter: click.Parameter, value: float) -> float:
+    if not -1.0 < value < 1.0:
+        raise click.BadParameter(f"{value}: a correlation must be between -1 and 1 (exclusive)")
+    return value
+
+
+@analyze.command(name="apim-power", short_help="Power of the APIM by simulation.")
+@click.option(
+    "--dyads",
+    default="25,50,100",
+    show_default=True,
+    callback=_dyad_counts,
+    metavar="N[,N...]",
+    help="Numbers of dyads to simulate.",
+)
+@click.option(
+    "--actor", type=float, default=0.3, show_default=True, help="Standardised actor effect."
+)
+@click.option(
+    "--partner", type=float, default=0.2, show_default=True, help="Standardised partner effect."
+)
+@click.option(
+    "--x-cor",
+    type=float,
+    default=0.3,
+    show_default=True,
+    callback=_correlation,
+    help="Correlation of the two members' predictors.",
+)
+@click.option(
+    "--residual-cor",
+    type=float,
+    default=0.3,
+    show_default=True,
+    callback=_correlation,
+    help="Correlation of the two members' residuals (non-independence).",
+)
+@click.option(
+    "--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.05,
+    show_default=True, help="Significance level.",
+)  # fmt: skip
+@click.option(
+    "--simulations",
+    type=click.IntRange(min=10),
+    default=1000,
+    show_default=True,
+    help="Simulated studies per number of dyads and design.",
+)
+@click.option("--seed", type=int, default=None, help="Seed for the simulations.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="csv: a table; json: a list of records.",
+)
+def apim_power_command(
+    dyads: list[int],
+    actor: float,
+    partner: float,
+    x_cor: float,
+    residual_cor: float,
+    alpha: float,
+    simulations: int,
+    seed: int | None,
+    output_format: str,
+) -> None:
+    """Power of the APIM's tests of the actor and partner effects by simulation
+    (indistinguishable dyads, standardised effects, as APIMPowerR), with the type I
+    error rate of each test when its effect is 0."""
+    from alongside.analytics import apim_power
+
+    try:
+        result = apim_power(
+            dyads=dyads,
+            actor=actor,
+            partner=partner,
+            x_cor=x_cor,
+            residual_cor=residual_cor,
+            alpha=alpha,
+            simulations=simulations,
+            random_state=seed,
+        )
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--actor/--partner") from None
+    _emit(result, output_format)
 
 
 @analyze.command(

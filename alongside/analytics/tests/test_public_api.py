@@ -15,6 +15,8 @@ import alongside.analytics as analytics
 
 PUBLIC = {
     "apim",
+    "apim_power",
+    "apim_tests",
     "center_within",
     "couple_links",
     "couple_wide_from_long",
