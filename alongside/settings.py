@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "alongside.safety.context_processors.safety",
                 "alongside.care.context_processors.care",
+                "alongside.together.context_processors.navigation",
             ],
         },
     },

@@ -10,6 +10,7 @@ Run it from the repository with the project's environment::
     .venv/bin/python scripts/screenshots.py            # every page, both widths
     .venv/bin/python scripts/screenshots.py --only history --only profile
     .venv/bin/python scripts/screenshots.py --list     # the page names
+    .venv/bin/python scripts/screenshots.py --dark     # in dark mode (NN-page-size-dark.png)
 
 This is a tool, not a test: look at the pictures. Console errors a page logs (a CSP
 refusal, a failed request) are printed beside its file names.
@@ -330,7 +331,11 @@ def take(args: argparse.Namespace) -> int:
                     groups = dict.fromkeys((s.signed_in, s.who) for s in wanted)
                     for signed_in, who in groups:
                         shots = [s for s in wanted if (s.signed_in, s.who) == (signed_in, who)]
-                        context = browser.new_context(viewport=viewport, base_url=base)
+                        context = browser.new_context(
+                            viewport=viewport,
+                            base_url=base,
+                            color_scheme="dark" if args.dark else "light",
+                        )
                         context.set_default_timeout(15_000)
                         page = context.new_page()
                         problems = _watch(page)
@@ -345,7 +350,8 @@ def take(args: argparse.Namespace) -> int:
                             if shot.ready:
                                 page.locator(shot.ready).first.wait_for()
                             index = SHOTS.index(shot) + 1
-                            target = out_dir / f"{index:02d}-{shot.name}-{size_name}.png"
+                            scheme = "-dark" if args.dark else ""
+                            target = out_dir / f"{index:02d}-{shot.name}-{size_name}{scheme}.png"
                             page.screenshot(path=str(target), full_page=True)
                             print(
                                 target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
@@ -396,6 +402,9 @@ def main(argv: list[str] | None = None) -> int:
         dest="as_",
         metavar="EMAIL",
         help="sign in as this demo person (e.g. ben@demo.alongside; default: the first)",
+    )
+    parser.add_argument(
+        "--dark", action="store_true", help="in dark mode (the system setting the pages follow)"
     )
     parser.add_argument("--list", action="store_true", help="list the page names and exit")
     parser.add_argument("-v", "--verbose", action="store_true", help="show the server's log")

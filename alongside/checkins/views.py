@@ -126,17 +126,20 @@ def delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _month_grid(
-    year: int, month: int, entries: dict[dt.date, CheckIn]
+    year: int, month: int, entries: dict[dt.date, CheckIn], *, today: dt.date
 ) -> list[list[dict[str, Any]]]:
-    weeks = []
-    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-        weeks.append(
-            [
-                {"day": day, "in_month": day.month == month, "checkin": entries.get(day)}
-                for day in week
-            ]
-        )
-    return weeks
+    """The month's weeks, Monday first; in the first days of this month the weeks before
+    it as well, so that the last two weeks are always in view."""
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    first = weeks[0][0]
+    if first <= today <= weeks[-1][-1]:
+        while first > today - dt.timedelta(days=13):
+            first -= dt.timedelta(days=7)
+            weeks.insert(0, [first + dt.timedelta(days=i) for i in range(7)])
+    return [
+        [{"day": day, "in_month": day.month == month, "checkin": entries.get(day)} for day in week]
+        for week in weeks
+    ]
 
 
 @login_required
@@ -157,7 +160,9 @@ def history(request: AuthedHttpRequest) -> HttpResponse:
         month = local_today.replace(day=1)
     if not dt.date(1, 2, 1) <= month <= dt.date(9999, 11, 1):
         month = local_today.replace(day=1)  # no month before or after it to link to
-    month_entries = {c.day: c for c in owned.filter(day__year=month.year, day__month=month.month)}
+    weeks = _month_grid(month.year, month.month, {}, today=local_today)
+    shown = owned.filter(day__gte=weeks[0][0]["day"], day__lte=weeks[-1][-1]["day"])
+    weeks = _month_grid(month.year, month.month, {c.day: c for c in shown}, today=local_today)
     prev_month = (month - dt.timedelta(days=1)).replace(day=1)
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
     return render(
@@ -170,7 +175,7 @@ def history(request: AuthedHttpRequest) -> HttpResponse:
             "needs": needs_chart(in_range, start=start, end=local_today),
             "recent": list(owned.order_by("-day")[:14]),
             "month": month,
-            "weeks": _month_grid(month.year, month.month, month_entries),
+            "weeks": weeks,
             "prev_month": prev_month,
             "next_month": next_month if next_month <= local_today else None,
             "today": local_today,

@@ -256,20 +256,26 @@ def heatmap(
     title: str,
     desc: str,
 ) -> SafeString:
-    """Rows of ratings across days; darker is higher, empty squares are 'not rated'."""
-    label_w, gap = 96, 2
+    """Rows of ratings across days; darker is higher, empty squares are 'not rated'.
+
+    The row labels are a picture of their own beside the squares, kept in view by
+    ``position: sticky`` while a phone scrolls the squares sideways; the squares' picture
+    holds the title, the description and each square's own words for screen readers.
+    """
+    label_w, gap = 108, 2
     cell = 14 if len(days) <= 45 else 7
     cols = len(days)
-    width = label_w + cols * (cell + gap) + 4
+    width = cols * (cell + gap) + 4
     height = len(rows) * (cell + gap) + 22
+    labels: list[str] = []
     parts: list[str] = []
     for r, (label, values) in enumerate(rows):
         ry = r * (cell + gap)
-        parts.append(
+        labels.append(
             f'<text class="axis" x="{label_w - 8}" y="{ry + cell - 3}" text-anchor="end">{escape(label)}</text>'
         )
         for c, value in enumerate(values):
-            cx = label_w + c * (cell + gap)
+            cx = c * (cell + gap)
             if value is None:
                 parts.append(
                     f'<rect class="cell empty" x="{cx}" y="{ry}" width="{cell}" height="{cell}" rx="2"/>'
@@ -283,12 +289,22 @@ def heatmap(
     if days:
         base = len(rows) * (cell + gap) + 14
         parts.append(
-            f'<text class="axis" x="{label_w}" y="{base}">{escape(days[0].strftime("%d %b"))}</text>'
+            f'<text class="axis" x="0" y="{base}">{escape(days[0].strftime("%d %b"))}</text>'
         )
         parts.append(
             f'<text class="axis" x="{width - 4}" y="{base}" text-anchor="end">{escape(days[-1].strftime("%d %b"))}</text>'
         )
-    return _frame(width, height, title, desc, "".join(parts), "chart-heat", natural=True)
+    row_labels = format_html(
+        '<svg class="chart chart-heat-labels" viewBox="0 0 {} {}" width="{}" height="{}" '
+        'aria-hidden="true" xmlns="http://www.w3.org/2000/svg">{}</svg>',
+        label_w,
+        height,
+        label_w,
+        height,
+        mark_safe("".join(labels)),  # noqa: S308
+    )
+    squares = _frame(width, height, title, desc, "".join(parts), "chart-heat", natural=True)
+    return format_html('<div class="heat">{}{}</div>', row_labels, squares)
 
 
 def circle_picture(

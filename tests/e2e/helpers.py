@@ -55,3 +55,47 @@ def choose(page: Any, name: str, value: str) -> None:
     """Pick a chip (a radio or checkbox styled as a button) by clicking its label."""
     page.locator(f'label:has(input[name="{name}"][value="{value}"])').click()
     assert page.locator(f'input[name="{name}"][value="{value}"]').is_checked()
+
+
+SMALL_PHONE = {"width": 360, "height": 740}
+# Never followed by the crawl: leaving, signing out, downloads, the API, the admin.
+_NOT_PAGES = re.compile(
+    r"^/(api|admin|static|accounts/logout|exit|manifest|sw\.js|healthz|readyz)"
+    r"|\.(csv|zip|pdf|json|yaml)$|/export/"
+)
+
+
+def page_shape(path: str) -> str:
+    """A path with its numbers and tokens taken out: one page per kind is enough."""
+    path, _, query = path.partition("?")
+    keys = sorted(part.split("=")[0] for part in query.split("&") if part)
+    shape = re.sub(r"/[0-9]+/", "/N/", re.sub(r"/join/[^/]+/", "/join/T/", path))
+    return shape + ("?" + "&".join(keys) if keys else "")
+
+
+def crawl(page: Any, seeds: list[str], limit: int = 80) -> list[str]:
+    """The app's pages a signed-in (or signed-out) person can reach by following links
+    from ``seeds``: one of each kind (``page_shape``), each answering 200."""
+    seen: set[str] = set()
+    found: list[str] = []
+    queue = list(seeds)
+    while queue and len(found) < limit:
+        path = queue.pop(0).split("#")[0]
+        if page_shape(path) in seen or _NOT_PAGES.search(path.split("?")[0]):
+            continue
+        seen.add(page_shape(path))
+        response = page.goto(path)
+        if (
+            response is None
+            or response.status != 200
+            or "text/html" not in (response.headers.get("content-type", ""))
+        ):
+            continue
+        if "/accounts/login/" in page.url and "/accounts/login/" not in path:
+            continue
+        found.append(path)
+        hrefs = page.eval_on_selector_all(
+            "a[href^='/']", "links => links.map(a => a.getAttribute('href'))"
+        )
+        queue.extend(h for h in hrefs if page_shape(h.split("#")[0]) not in seen)
+    return found

@@ -1,0 +1,132 @@
+"""The phone layout: every page of the app fits a 360 px screen without scrolling
+sideways, passes axe-core in light and dark mode, and the tab bar offers "Together"
+only to someone with a partner link.
+
+The pages are found, not listed: the demo is seeded, and for each kind of person (the
+couple, the therapist, the researcher, a study participant, someone signed out) the test
+follows every link from the main pages, one page of each kind (see ``helpers.crawl``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import DESKTOP, PHONE, SMALL_PHONE, crawl, sign_in
+
+pytestmark = pytest.mark.browser
+
+DEMO_PASSWORD = "alongside-demo"
+SEEDS = ["/", "/checkin/", "/checkins/", "/circle/", "/practice/", "/questionnaires/",
+         "/insights/", "/settings/profile/", "/settings/safety/", "/settings/data/",
+         "/settings/reminders/", "/settings/access-log/", "/settings/tokens/", "/help/",
+         "/together/my-part/", "/accounts/2fa/", "/accounts/password/change/",
+         "/accounts/email/"]  # fmt: skip
+PEOPLE = {
+    "alice@demo.alongside": SEEDS,  # linked with Ben as partners
+    "mira@demo.alongside": SEEDS,  # friends and practice, no partner
+    "dana@demo.alongside": ["/care/", *SEEDS[:3]],  # the therapist
+    "rhea@demo.alongside": ["/research/studies/"],  # the researcher
+    "p01@demo.alongside": ["/research/"],  # a partner in the couple study
+    "": ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/help/"],
+}
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> None:
+    from django.core.management import call_command
+
+    call_command("demo", "--quiet-logins")
+
+
+def _pages_of(page: Any, who: str) -> list[str]:
+    if who:
+        sign_in(page, who, DEMO_PASSWORD)
+    return crawl(page, PEOPLE[who])
+
+
+def _overflow(page: Any) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+@pytest.mark.parametrize("who", list(PEOPLE), ids=lambda who: who.split("@")[0] or "signed-out")
+def test_no_page_scrolls_sideways_on_a_small_phone(
+    open_page: Callable[..., Any], demo: None, who: str
+) -> None:
+    page = open_page(SMALL_PHONE)
+    pages = _pages_of(page, who)
+    assert len(pages) >= 3, pages
+    wide = []
+    for path in pages:
+        page.goto(path, wait_until="networkidle")
+        if (extra := _overflow(page)) > 0:
+            wide.append(f"{path}: {extra}px too wide")
+    assert not wide, "\n".join(wide)
+    print(f"{who or 'signed out'}: {len(pages)} pages fit 360 px")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("who", list(PEOPLE), ids=lambda who: who.split("@")[0] or "signed-out")
+def test_every_page_passes_axe_in_light_and_dark_mode(
+    open_page: Callable[..., Any],
+    demo: None,
+    axe_check: Callable[[Any, str], None],
+    who: str,
+    scheme: str,
+) -> None:
+    page = open_page(PHONE)
+    page.emulate_media(color_scheme=scheme)
+    pages = _pages_of(page, who)
+    problems = []
+    for path in pages:
+        page.goto(path, wait_until="networkidle")
+        try:
+            axe_check(page, f"{path} ({scheme})")
+        except AssertionError as exc:
+            problems.append(str(exc))
+    assert not problems, "\n".join(problems)
+    print(f"{who or 'signed out'} ({scheme}): {len(pages)} pages, 0 serious or critical")
+
+
+def _tabs(page: Any) -> list[str]:
+    return [t.strip() for t in page.locator(".tabbar > a, .tabbar summary").all_inner_texts()]
+
+
+def test_the_tab_bar_shows_together_only_with_a_partner_link(
+    open_page: Callable[..., Any], demo: None
+) -> None:
+    page = open_page(PHONE)
+    sign_in(page, "alice@demo.alongside", DEMO_PASSWORD)
+    page.goto("/checkins/")
+    assert _tabs(page) == ["Check in", "History", "Together", "Circle", "More"]
+    assert page.locator(".tabbar a[aria-current=page]").inner_text() == "History"
+    page.locator(".tabbar a", has_text="Together").click()
+    assert "/together/" in page.url
+    assert page.locator(".tabbar a[aria-current=page]").inner_text() == "Together"
+    # The header keeps Help now and the quick exit, and is one short row.
+    assert page.locator(".topbar .help-link").is_visible()
+    assert page.locator(".topbar .quick-exit").is_visible()
+    assert page.locator(".topbar").bounding_box()["height"] <= 56
+
+    other = open_page(PHONE)
+    sign_in(other, "mira@demo.alongside", DEMO_PASSWORD)
+    other.goto("/circle/")
+    assert _tabs(other) == ["Check in", "History", "Circle", "More"]
+    # More opens without JavaScript's help and holds the rest, sign-out included.
+    other.locator(".tabbar summary").click()
+    menu = other.locator(".more-menu")
+    assert menu.get_by_role("link", name="Questionnaires").is_visible()
+    assert menu.get_by_role("button", name="Sign out").is_visible()
+
+
+def test_a_wide_screen_has_the_top_menu_and_no_tab_bar(
+    open_page: Callable[..., Any], demo: None
+) -> None:
+    page = open_page(DESKTOP)
+    sign_in(page, "alice@demo.alongside", DEMO_PASSWORD)
+    page.goto("/checkin/")
+    assert page.locator(".topbar .nav").is_visible()
+    assert not page.locator(".tabbar").is_visible()
+    assert page.locator(".nav a[aria-current=page]").inner_text() == "Check in"
