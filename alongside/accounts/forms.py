@@ -66,6 +66,11 @@ class SignupForm(AllauthSignupForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["display_name"].widget.attrs.update(autocomplete="nickname")
+        self.fields["email"].label = _("Your e-mail address")
+        # Django's list of four password rules is a wall of text on a phone: one line.
+        self.fields["password1"].help_text = _(
+            "At least 8 characters. A few words you'll remember work well."
+        )
 
     def clean_display_name(self) -> str:
         return clean_display_name(self.cleaned_data["display_name"])
