@@ -187,6 +187,10 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Alongside: "
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
 ACCOUNT_ADAPTER = "alongside.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "alongside.accounts.forms.LoginForm",
+    "signup": "alongside.accounts.forms.SignupForm",
+}
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_TIMEOUT", 300, minimum=30)
 # A borrowed, unlocked phone must not be enough to take the account: adding, removing or
 # promoting an e-mail address asks for the password again (allauth.mfa asks by default),

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from alongside.lib import crypto
 
-WELCOME_URL = "/settings/profile/?welcome=1"
+WELCOME_URL = "/welcome/"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,8 +21,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         # Confirming the address signs the new person in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION),
         # and allauth then follows the *signup* redirect, not the verification one: send
-        # them to the welcome page too, so they set their name and time zone first.
+        # them to the welcome too. A ?next= (an invitation they opened) still wins.
         return WELCOME_URL
+
+    def save_user(
+        self, request: HttpRequest, user: Any, form: Any, commit: bool = True
+    ) -> AbstractBaseUser:
+        # A new person sees the first-run welcome once; the name is asked at sign-up.
+        user.welcomed_at = None
+        name = form.cleaned_data.get("display_name")
+        if name:
+            user.display_name = name
+        saved: AbstractBaseUser = super().save_user(request, user, form, commit=commit)
+        return saved
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(getattr(settings, "SIGNUP_OPEN", True))

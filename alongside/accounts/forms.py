@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,58 @@ class ProfileForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["display_name", "time_zone", "language"]
+
+
+def clean_display_name(raw: str) -> str:
+    """A name people you link with will see: one line, not an e-mail address."""
+    name = " ".join(raw.split())
+    if not name:
+        raise forms.ValidationError(
+            _("Tell us what to call you. A first name or a nickname is fine.")
+        )
+    if "@" in name:
+        # An address here would show it to everyone the person links with.
+        raise forms.ValidationError(
+            _("This looks like an e-mail address. Choose a name or a nickname instead.")
+        )
+    return name
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up, with the name linked people will see (asked first)."""
+
+    display_name = forms.CharField(
+        label=_("What should we call you?"),
+        max_length=80,
+        help_text=_("A first name or a nickname. Only people you link with will see it."),
+        error_messages={
+            "required": _("Tell us what to call you. A first name or a nickname is fine."),
+            "max_length": _("Please keep it to 80 characters or fewer."),
+        },
+    )
+    field_order = ["display_name", "email", "password1", "password2"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].widget.attrs.update(autocomplete="nickname")
+        self.fields["email"].label = _("Your e-mail address")
+        # Django's list of four password rules is a wall of text on a phone: one line.
+        self.fields["password1"].help_text = _(
+            "At least 8 characters. A few words you'll remember work well."
+        )
+
+    def clean_display_name(self) -> str:
+        return clean_display_name(self.cleaned_data["display_name"])
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in, with labels in Alongside's words."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Your e-mail address")
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me signed in on this device")
 
 
 def lifetime_choices() -> list[tuple[str, str]]:

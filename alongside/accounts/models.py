@@ -64,6 +64,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # When the person saw (or skipped) the first-run welcome. Sign-up clears it (see the
+    # account adapter); everyone else (the demo, the admin's accounts) counts as welcomed.
+    welcomed_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -4,6 +4,7 @@ from alongside.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("welcome/", views.welcome, name="welcome"),
     path("settings/profile/", views.profile, name="profile"),
     path("settings/tokens/", views.tokens, name="tokens"),
     path("settings/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),

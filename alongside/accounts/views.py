@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dateformat import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -60,6 +60,21 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def welcome(request: AuthedHttpRequest) -> HttpResponse:
+    """The first-run welcome: shown once after sign-up; either button ends it for good."""
+    user = request.user
+    if request.method == "POST":
+        if user.welcomed_at is None:
+            user.welcomed_at = timezone.now()
+            user.save(update_fields=["welcomed_at"])
+        return redirect("checkins:today" if request.POST.get("next") == "checkin" else "home")
+    if user.welcomed_at is not None:
+        return redirect("home")
+    return render(request, "accounts/first_run.html")
 
 
 @login_required

@@ -36,6 +36,27 @@ def has_partner_link(user: Any) -> bool:
     return Link.for_user(user).filter(kind="partner").exists()
 
 
+def invitation_for_visitor(*, invitation: Invitation | None) -> Invitation:
+    """An invitation someone signed out may see the landing page of, or InvitationUnusable.
+
+    The same answer as ``invitation_check`` gives for every invitation nobody could accept
+    (including a partner invitation whose inviter has linked with a partner since).
+    """
+    if invitation is None or not invitation.is_open:
+        raise InvitationUnusable()
+    if invitation.kind == "partner" and has_partner_link(invitation.inviter):
+        raise InvitationUnusable()
+    return invitation
+
+
+def inviter_name(invitation: Invitation) -> str:
+    """The inviter as someone not yet signed in may see them: their chosen name only.
+
+    ``str(user)`` falls back to the e-mail address, which the link must never reveal.
+    """
+    return str(invitation.inviter.display_name).strip()
+
+
 def invitation_check(*, invitation: Invitation | None, user: Any) -> Invitation:
     if invitation is None or not invitation.is_open:
         raise InvitationUnusable()

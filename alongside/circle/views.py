@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -139,9 +140,8 @@ def join(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "circle/join.html", {"form": form}, status=status)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
+def accept(request: HttpRequest, token: str) -> HttpResponse:
     # Check the invitation first: one that can't be used is explained before any
     # password prompt, and a person already linked is told so before ticking anything.
     if CODE_TRIES.exceeded(request):
@@ -152,6 +152,8 @@ def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
             status=429,
         )
     found = Invitation.objects.select_related("inviter").filter(token=token).first()
+    if not request.user.is_authenticated:
+        return _landing(request, found)
     try:
         inv = services.invitation_check(invitation=found, user=request.user)
     except services.InvitationProblem as problem:
@@ -159,6 +161,30 @@ def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
             CODE_TRIES.fail(request)
         return _invitation_problem(request, problem)
     return _accept(request, inv)
+
+
+def _landing(request: HttpRequest, found: Invitation | None) -> HttpResponse:
+    """Someone signed out opened an invitation link: who invited them, and a way in.
+
+    Only the inviter's chosen name is shown (never their e-mail, nothing they did), and
+    only for an invitation that could be accepted; any other answers as a wrong guess.
+    """
+    try:
+        inv = services.invitation_for_visitor(invitation=found)
+    except services.InvitationUnusable as problem:
+        CODE_TRIES.fail(request)
+        return _invitation_problem(request, problem)
+    back = reverse("circle:accept", args=[inv.token])
+    return render(
+        request,
+        "circle/landing.html",
+        {
+            "inviter_name": services.inviter_name(inv),
+            "kind": inv.kind,
+            "signup_url": f"{reverse('account_signup')}?{urlencode({'next': back})}",
+            "login_url": f"{reverse('account_login')}?{urlencode({'next': back})}",
+        },
+    )
 
 
 def end_of(day: dt.date | None, tz: dt.tzinfo) -> dt.datetime | None:
@@ -200,9 +226,7 @@ def _accept(request: AuthedHttpRequest, inv: Invitation) -> HttpResponse:
     )
 
 
-def _invitation_problem(
-    request: AuthedHttpRequest, problem: services.InvitationProblem
-) -> HttpResponse:
+def _invitation_problem(request: HttpRequest, problem: services.InvitationProblem) -> HttpResponse:
     # Every invitation that can't be used answers alike (404), so the status tells a
     # guess no more than the words do.
     status = 404 if isinstance(problem, services.InvitationUnusable) else 200

@@ -65,10 +65,13 @@ class CodeTries:
         self.per_address = Limit(f"{name}-address", tries=30, window=60 * 60)
 
     def _who(self, request: HttpRequest) -> list[tuple[Limit, str]]:
-        return [
-            (self.per_account, str(request.user.pk)),
-            (self.per_address, client_address(request)),
-        ]
+        who = [(self.per_address, client_address(request))]
+        # Signed out there is no account: counting those tries under the account "None"
+        # would let ten wrong links from anywhere pause everyone signed out. They count
+        # per address only.
+        if request.user.is_authenticated:
+            who.append((self.per_account, str(request.user.pk)))
+        return who
 
     def exceeded(self, request: HttpRequest) -> bool:
         return any(limit.exceeded(who) for limit, who in self._who(request))

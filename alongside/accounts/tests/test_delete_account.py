@@ -95,6 +95,7 @@ def test_the_email_address_can_sign_up_again_afterwards(
     Client().post(
         "/accounts/signup/",
         {
+            "display_name": "Alice",
             "email": "alice@example.org",
             "password1": "a brand new start 2026",
             "password2": "a brand new start 2026",

@@ -20,10 +20,15 @@ def link_in(body: str, path: str) -> str:
     return match.group(1)
 
 
-def sign_up(client: Client, email: str = "frankie@example.org") -> Any:
+def sign_up(client: Client, email: str = "frankie@example.org", name: str = "Frankie") -> Any:
     return client.post(
         "/accounts/signup/",
-        {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "display_name": name,
+            "email": email,
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
     )
 
 
@@ -53,11 +58,11 @@ def test_confirming_the_email_signs_the_person_in(
     assert "frankie@example.org" in page.content.decode()
     response = client.post(url)
     assert response.status_code == 302
-    assert response["Location"] == "/settings/profile/?welcome=1"
+    assert response["Location"] == "/welcome/"
     assert EmailAddress.objects.get(email="frankie@example.org").verified
     welcome = client.get(response["Location"])
     assert welcome.status_code == 200
-    assert "Your e-mail is confirmed" in welcome.content.decode()
+    assert "Welcome, Frankie." in welcome.content.decode()
     assert client.get("/checkin/").status_code == 200
 
 
@@ -74,7 +79,12 @@ def test_the_verification_link_lands_in_the_development_outbox(
 def test_sign_up_refuses_a_weak_password_and_keeps_the_email(client: Client, db: None) -> None:
     response = client.post(
         "/accounts/signup/",
-        {"email": "harper@example.org", "password1": "123", "password2": "123"},
+        {
+            "display_name": "Harper",
+            "email": "harper@example.org",
+            "password1": "123",
+            "password2": "123",
+        },
     )
     assert response.status_code == 200
     html = response.content.decode()
