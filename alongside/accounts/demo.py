@@ -103,14 +103,14 @@ def couple_feelings(days: int, rng: np.random.Generator) -> np.ndarray:
 def couple_wishes(days: int, rng: np.random.Generator) -> list[tuple[str, str]]:
     """Each day's "today I wanted" for alice and ben, with a rhythm of reaching and stepping back.
 
-    Now and then (about one day in eight) a stretch of two to four days begins when one
+    Now and then (about one day in five) a stretch of two to four days begins when one
     wants more closeness and the other more space (mostly alice reaching, sometimes
     ben); otherwise mostly "about right", with the odd wish either way, and some skips.
     """
     out: list[tuple[str, str]] = []
     left, reach = 0, ("closer", "space")
     for _day in range(days):
-        if left == 0 and rng.random() < 0.12:
+        if left == 0 and rng.random() < 0.2:
             left = int(rng.integers(2, 5))
             reach = ("closer", "space") if rng.random() < 0.75 else ("space", "closer")
         if left:

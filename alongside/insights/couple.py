@@ -526,7 +526,7 @@ def _pursue(
             "is shared separately and not read on this page."
         )
     )
-    return Finding(title, " ".join(words), details=numbers)
+    return Finding(title, " ".join(words), svg="", details=numbers)
 
 
 def couple_insights(viewer: Any, partner: Any) -> CoupleInsights:
