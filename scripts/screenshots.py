@@ -120,6 +120,13 @@ def _care_client(page: Any) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def _couple_page(page: Any) -> None:
+    """The couple insights page (reaching and stepping back, among the rest)."""
+    page.goto("/insights/")
+    page.locator("main a.button", has_text="You and").first.click()
+    page.wait_for_load_state("networkidle")
+
+
 def _care_couple(page: Any) -> None:
     page.goto("/care/")
     page.locator("[data-testid=caseload-couple] a").first.click()
@@ -192,6 +199,7 @@ SHOTS = [
     Shot("delete", "/settings/data/delete/"),
     Shot("circle", "/circle/"),
     Shot("partner", "", prepare=_partner_page),
+    Shot("couple", "", prepare=_couple_page, who="alice@demo.alongside"),
     Shot("what-others-see", "/circle/what-others-see/"),
     Shot("safety", "/settings/safety/"),
     Shot("sharing", "", prepare=_sharing_page),

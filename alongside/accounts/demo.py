@@ -100,11 +100,38 @@ def couple_feelings(days: int, rng: np.random.Generator) -> np.ndarray:
     return state
 
 
+def couple_wishes(days: int, rng: np.random.Generator) -> list[tuple[str, str]]:
+    """Each day's "today I wanted" for alice and ben, with a rhythm of reaching and stepping back.
+
+    Now and then (about one day in five) a stretch of two to four days begins when one
+    wants more closeness and the other more space (mostly alice reaching, sometimes
+    ben); otherwise mostly "about right", with the odd wish either way, and some skips.
+    """
+    out: list[tuple[str, str]] = []
+    left, reach = 0, ("closer", "space")
+    for _day in range(days):
+        if left == 0 and rng.random() < 0.2:
+            left = int(rng.integers(2, 5))
+            reach = ("closer", "space") if rng.random() < 0.75 else ("space", "closer")
+        if left:
+            left -= 1
+            out.append(reach)
+            continue
+        out.append(
+            tuple(  # type: ignore[arg-type]
+                str(rng.choice(["right", "closer", "space", ""], p=[0.6, 0.12, 0.12, 0.16]))
+                for _person in range(2)
+            )
+        )
+    return out
+
+
 def seed_checkins(
     user: User,
     feelings: np.ndarray,
     *,
     rng: np.random.Generator,
+    wishes: list[str] | None = None,
     support_from: Person | None = None,
     support_to: Person | None = None,
     skip: float = 0.1,
@@ -148,6 +175,7 @@ def seed_checkins(
                 support_given_kinds=given,
                 note=_NOTES[int(rng.integers(len(_NOTES)))] if rng.random() < 0.3 else "",
                 is_private=rng.random() < 0.05,
+                closeness_wish=wishes[days - i] if wishes is not None else "",
                 **needs,
             )
         )
@@ -191,6 +219,8 @@ def seed(*, days: int = 56, seed: int = 7) -> None:
     if not User.objects.filter(email=ALICE[0]).exists():
         alice, ben = _person(*ALICE), _person(*BEN)
         both = couple_feelings(days, rng)
+        # Their own generator: the rest of the demo draws the same numbers as before.
+        wishes = couple_wishes(days, np.random.default_rng(seed + 15))
         link, ben_for_alice, alice_for_ben = _link(
             alice,
             ben,
@@ -198,9 +228,16 @@ def seed(*, days: int = 56, seed: int = 7) -> None:
             ["mood", "needs", "support", "notes", "together", "practice"],
         )
         seed_checkins(
-            alice, both[:, 0], rng=rng, support_from=ben_for_alice, support_to=ben_for_alice
+            alice,
+            both[:, 0],
+            rng=rng,
+            wishes=[w[0] for w in wishes],
+            support_from=ben_for_alice,
+            support_to=ben_for_alice,
         )
-        seed_checkins(ben, both[:, 1], rng=rng, support_from=alice_for_ben)
+        seed_checkins(
+            ben, both[:, 1], rng=rng, wishes=[w[1] for w in wishes], support_from=alice_for_ben
+        )
         _seed_together(link)
         _seed_growth(alice, ben)
         _seed_visits(alice, ben)

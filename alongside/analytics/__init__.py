@@ -10,7 +10,8 @@ Plain functions on DataFrames with keyword options that return tidy DataFrames:
   :func:`pseudo_couple_baseline`;
 * what one couple's page may claim (same-day link, carry-over, chance bands, all
   allowing for moods that carry over): :func:`couple_links`, :func:`same_day_link`,
-  :func:`scale_share`;
+  :func:`scale_share`; days when one partner reached for closeness while the other
+  stepped back: :func:`pursue_withdraw`;
 * the Actor-Partner Interdependence Model: :func:`apim`; and its lagged, multilevel
   form for diaries: :func:`lagged_apim`;
 * simulated diaries with known coefficients: :func:`simulate_diary`.
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
         long_from_pairwise,
         pairwise_from_long,
     )
+    from .pursue import pursue_withdraw
 
 # Loaded on first use (PEP 562): importing the package, or its command line for --help,
 # must not pay for pandas and scipy. Each public name and the module that defines it.
@@ -61,6 +63,7 @@ _WHERE = {
     "long_from_couple_wide": ".prep",
     "long_from_pairwise": ".prep",
     "pairwise_from_long": ".prep",
+    "pursue_withdraw": ".pursue",
 }
 
 
@@ -96,6 +99,7 @@ __all__ = [
     "networks_from_arrays",
     "pairwise_from_long",
     "pseudo_couple_baseline",
+    "pursue_withdraw",
     "same_day_link",
     "scale_share",
     "simulate_diary",

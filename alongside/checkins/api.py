@@ -33,6 +33,11 @@ BodyArea = Literal[
     "head", "jaw", "throat", "shoulders", "chest", "stomach", "back", "hands", "legs"
 ]
 SupportKind = Literal["emotional", "practical", "advice", "company"]
+ClosenessWish = Literal["closer", "right", "space"]
+_WISH_DESCRIPTION = (
+    "Today I wanted: more closeness (`closer`), about right (`right`) or more space "
+    "(`space`); null when skipped. Shared under the `needs` category."
+)
 
 
 class Emotions(_Strict):
@@ -71,6 +76,7 @@ class CheckInCreate(_Strict):
     mood: int = Field(..., ge=MOOD_MIN, le=MOOD_MAX)
     emotions: Emotions = Emotions()
     needs: Needs = Needs()
+    closeness_wish: ClosenessWish | None = Field(None, description=_WISH_DESCRIPTION)
     body_areas: list[BodyArea] = Field(default_factory=list)
     support_received: SupportReceived = SupportReceived()
     support_given: SupportGiven = SupportGiven()
@@ -82,6 +88,7 @@ class CheckInUpdate(_Strict):
     mood: int | None = Field(None, ge=MOOD_MIN, le=MOOD_MAX)
     emotions: Emotions | None = None
     needs: Needs | None = None
+    closeness_wish: ClosenessWish | None = Field(None, description=_WISH_DESCRIPTION)
     body_areas: list[BodyArea] | None = None
     support_received: SupportReceived | None = None
     support_given: SupportGiven | None = None
@@ -95,6 +102,7 @@ class CheckInOut(Schema):
     mood: int
     emotions: dict[str, int | None]
     needs: dict[str, int | None]
+    closeness_wish: ClosenessWish | None = None
     body_areas: list[str]
     support_received: dict[str, Any]
     support_given: dict[str, Any]
@@ -152,6 +160,8 @@ def _apply(checkin: CheckIn, data: dict[str, Any]) -> None:
         setattr(checkin, key, value)
     for key, value in (data.get("needs") or {}).items():
         setattr(checkin, f"need_{key}", value)
+    if "closeness_wish" in data:  # sent as null: skipped (cleared on a change)
+        checkin.closeness_wish = data["closeness_wish"] or ""
     if data.get("body_areas") is not None:
         checkin.body_areas = data["body_areas"]
     if data.get("support_received") is not None:

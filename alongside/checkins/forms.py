@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.checkins.models import (
     BODY_AREAS,
+    CLOSENESS_WISHES,
     EMOTION_LEVELS,
     EMOTIONS,
     MOOD_MAX,
@@ -95,6 +96,7 @@ class CheckInForm(forms.ModelForm[CheckIn]):
             "mood",
             *[key for key, _label in EMOTIONS],
             *[f"need_{key}" for key, _label in NEEDS],
+            "closeness_wish",
             "body_areas",
             "support_received_kinds",
             "received_from_people",
@@ -133,6 +135,14 @@ class CheckInForm(forms.ModelForm[CheckIn]):
                 widget=forms.RadioSelect,
                 error_messages={"invalid_choice": _("Choose one of the steps, or 'skip'.")},
             )
+        self.fields["closeness_wish"] = forms.TypedChoiceField(
+            label=_("Today I wanted …"),
+            choices=[("", _("skip")), *CLOSENESS_WISHES],
+            required=False,
+            empty_value="",
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": _("Choose one of the three, or 'skip'.")},
+        )
         from alongside.circle.models import Person
 
         people = Person.objects.filter(owner=owner).by_name()

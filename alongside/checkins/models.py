@@ -65,6 +65,13 @@ BODY_AREAS: list[tuple[str, Any]] = [
     ("hands", _("Arms, hands")),
     ("legs", _("Legs")),
 ]
+# "Today I wanted …": the wish for closeness, one of the ideas behind pursue-withdraw.
+# Optional like the needs; shared under "needs" (a wish, not a feeling).
+CLOSENESS_WISHES: list[tuple[str, Any]] = [
+    ("closer", _("more closeness")),
+    ("right", _("about right")),
+    ("space", _("more space")),
+]
 SUPPORT_KINDS: list[tuple[str, Any]] = [
     ("emotional", _("Emotional")),
     ("practical", _("Practical")),
@@ -108,6 +115,9 @@ class CheckIn(models.Model):
     need_nurturance = _rating(NEED_MIN, NEED_MAX, _("nurturance"))
     need_guidance = _rating(NEED_MIN, NEED_MAX, _("guidance"))
     need_autonomy = _rating(NEED_MIN, NEED_MAX, _("autonomy"))
+    closeness_wish = models.CharField(
+        _("today I wanted"), max_length=6, choices=CLOSENESS_WISHES, blank=True, default=""
+    )
     body_areas = models.JSONField(_("where I feel it"), default=list, blank=True)
     support_received_kinds = models.JSONField(default=list, blank=True)
     support_received_from = EncryptedCharField(
@@ -184,6 +194,7 @@ class CheckIn(models.Model):
             shown["body_areas"] = full["body_areas"]
         if "needs" in categories:
             shown["needs"] = full["needs"]
+            shown["closeness_wish"] = full["closeness_wish"]
         if "support" in categories:
             shown["support_received"] = full["support_received"]
             shown["support_given"] = full["support_given"]
@@ -198,6 +209,7 @@ class CheckIn(models.Model):
             "mood": self.mood,
             "emotions": {key: getattr(self, key) for key, _label in EMOTIONS},
             "needs": {key: getattr(self, f"need_{key}") for key, _label in NEEDS},
+            "closeness_wish": self.closeness_wish or None,
             "body_areas": list(self.body_areas),
             "support_received": {
                 "kinds": list(self.support_received_kinds),

@@ -78,6 +78,8 @@ def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
         ]
         if met:
             card.lines.append(DayLine(_("Needs met"), ", ".join(met)))
+        if entry.closeness_wish:
+            card.lines.append(DayLine(_("Wanted"), entry.get_closeness_wish_display()))
     if "support" in categories:
         if entry.support_received_kinds or entry.received_from_text():
             text = _kinds(entry.support_received_kinds)

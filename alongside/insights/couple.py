@@ -426,6 +426,109 @@ def _balance(
     return Finding(title, sentence, svg=svg, details=numbers)
 
 
+_WISH_CODES = {"closer": 1.0, "right": 0.0, "space": -1.0}
+
+
+def _wishes(rows: list[CheckIn], days: list[dt.date]) -> np.ndarray:
+    by_day = {c.day: _WISH_CODES.get(c.closeness_wish, np.nan) for c in rows}
+    return np.array([by_day.get(d, np.nan) for d in days])
+
+
+def _pursue(
+    mine: list[CheckIn], theirs: list[CheckIn], days: list[dt.date], me: str, them: str
+) -> Finding:
+    """Pursue-withdraw from the "today I wanted" item, shared under needs both ways.
+
+    Only the wish counts as reaching or stepping back: support asked and given is its
+    own sharing category, which this page does not read.
+    """
+    from alongside.analytics import pursue_withdraw
+
+    title = _("Reaching and stepping back")
+    result = pursue_withdraw(_wishes(mine, days), _wishes(theirs, days), min_days=MIN_SHARED_DAYS)
+    rows = {str(r["term"]): r for _i, r in result.iterrows()}
+    either = rows["either"]
+    if either["status"] != "estimated":
+        return Finding(
+            title,
+            "",
+            not_yet=_(
+                "Not enough shared days yet (%(n)d of %(need)d) to see whether you have a "
+                "rhythm of reaching and stepping back."
+            )
+            % {"n": int(either["n"]), "need": MIN_SHARED_DAYS},
+        )
+    n, count = int(either["n"]), int(either["count"])
+    mine_first = int(rows["a_reaches_b_steps_back"]["count"])
+    theirs_first = int(rows["b_reaches_a_steps_back"]["count"])
+    words = [
+        _(
+            "Many couples have a rhythm of reaching and stepping back: on some days one "
+            "wants more closeness while the other wants more space. Here such a day is one "
+            "when one of you answered “Today I wanted more closeness” and the other “more space”."
+        )
+    ]
+    if count == 0:
+        words.append(_("So far this hasn't happened on your shared days."))
+    else:
+        words.append(
+            _(
+                "It happened on %(k)d of your %(n)d shared days: %(a)s reaching while %(b)s "
+                "stepped back on %(x)d, the other way round on %(y)d."
+            )
+            % {"k": count, "n": n, "a": me, "b": them, "x": mine_first, "y": theirs_first}
+        )
+        carry = rows["carryover"]
+        if carry["direction"] == "carries_over":
+            words.append(_("When it happens, it often lasts into the next day as well."))
+        elif carry["direction"] == "settles":
+            words.append(_("When it happens, the next day usually settles again."))
+        elif carry["status"] == "estimated":
+            words.append(_("So far it doesn't clearly carry over into the next day."))
+        else:
+            words.append(_("Too few such days yet to tell whether it carries over."))
+    words.append(
+        _(
+            "Neither is wrong: reaching and stepping back are both ways of looking after "
+            "yourselves. Worth a gentle word when you check in together."
+        )
+    )
+    numbers = [
+        _(
+            "%(share)s of shared days (likely between %(lo)s and %(hi)s); if your days were "
+            "unrelated to each other, about %(chance)s."
+        )
+        % {
+            "share": _percent(float(either["share"])),
+            "lo": _percent(float(either["ci_low"])),
+            "hi": _percent(float(either["ci_high"])),
+            "chance": _percent(float(either["chance_share"])),
+        }
+    ]
+    carry = rows["carryover"]
+    if carry["status"] == "estimated":
+        numbers.append(
+            _(
+                "After such a day the next day was one too in %(after)s of cases, after other "
+                "days in %(other)s (%(n)d pairs of days in a row; p = %(p).3f, a test that "
+                "re-orders your days)."
+            )
+            % {
+                "after": _percent(float(carry["after_mismatch"])),
+                "other": _percent(float(carry["after_other"])),
+                "n": int(carry["n"]),
+                "p": float(carry["p_value"]),
+            }
+        )
+    numbers.append(
+        _(
+            "Only the “Today I wanted …” answer counts here; support you gave or asked for "
+            "is shared separately and not read on this page."
+        )
+    )
+    return Finding(title, " ".join(words), svg="", details=numbers)
+
+
 def couple_insights(viewer: Any, partner: Any) -> CoupleInsights:
     today = viewer.local_today()
     since = today - dt.timedelta(days=WINDOW_DAYS - 1)
@@ -476,6 +579,7 @@ def couple_insights(viewer: Any, partner: Any) -> CoupleInsights:
     recent = today - dt.timedelta(days=29)
     if needs_me and needs_them:
         result.findings.append(_needs(needs_me, needs_them, me, them, recent))
+        result.findings.append(_pursue(needs_me, needs_them, days, me, them))
     if mood_me and mood_them and needs_me and needs_them:
         # Closeness is a feeling ("mood") and autonomy a need: both are shared both ways
         # here, so the same (non-private) check-ins can be read for both.

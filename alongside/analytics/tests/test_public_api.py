@@ -28,6 +28,7 @@ PUBLIC = {
     "networks_from_arrays",
     "pairwise_from_long",
     "pseudo_couple_baseline",
+    "pursue_withdraw",
     "same_day_link",
     "scale_share",
     "simulate_diary",
