@@ -97,6 +97,7 @@ TEMPLATES = [
                 "alongside.safety.context_processors.safety",
                 "alongside.care.context_processors.care",
             ],
+            "libraries": {"chips": "alongside.lib.chips"},
         },
     },
 ]
