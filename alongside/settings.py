@@ -20,6 +20,9 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = private_dir(Path(env_str("ALONGSIDE_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve())
 
 DEBUG = env_bool("DEBUG", False)
+# bench/load.py: a tiny view at /bench/bare/ through all the middleware, to compare pages
+# against in the same run. Off unless asked for.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
 SECRET_KEY = env_str("SECRET_KEY") or keys.secret_key(DATA_DIR)
 # Comma-separated Fernet keys; the first encrypts, all decrypt (rotation: prepend a new key).
 NOTE_ENCRYPTION_KEYS = env_list("NOTE_ENCRYPTION_KEYS") or [keys.note_keys(DATA_DIR)]
@@ -95,6 +98,7 @@ TEMPLATES = [
                 "alongside.care.context_processors.care",
                 "alongside.together.context_processors.navigation",
             ],
+            "libraries": {"chips": "alongside.lib.chips"},
         },
     },
 ]

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from alongside.accounts import views as account_views
@@ -25,3 +27,12 @@ urlpatterns = [
     path("", include("alongside.research.urls")),
     path("", include("alongside.push.urls")),
 ]
+
+
+def bench_bare(request: HttpRequest) -> HttpResponse:
+    """The benchmark's yardstick: the same middleware as every page, next to no work."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+if settings.BENCH_BARE_VIEW:
+    urlpatterns.insert(0, path("bench/bare/", bench_bare, name="bench_bare"))

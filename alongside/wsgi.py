@@ -1,6 +1,10 @@
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
 application = get_wsgi_application()
+# Import every view (and what they import: pandas, the analyses) while the worker starts,
+# not during someone's first request: that one otherwise waited for all of it (seconds).
+get_resolver().url_patterns  # noqa: B018 - evaluated for its imports

@@ -101,6 +101,18 @@ def _log(owner: Any, viewer: Any, categories: Iterable[str], detail: str) -> Non
         AccessLogEntry.record(owner=owner, viewer=viewer, categories=categories, detail=detail)
 
 
+def log_reused_read(viewer: Any, owner: Any, categories: Iterable[str], *, detail: str) -> None:
+    """Log a look at what an earlier ``read`` of ``owner``'s rows produced (a cached page).
+
+    For a result kept under a key that includes the owner's current grants to ``viewer``
+    (so a revoked share never meets a kept result): the look lands in the owner's log
+    exactly as the read itself would have, under the categories shared right now.
+    """
+    shared = _asked(categories) & shared_categories(owner, viewer)
+    if shared:
+        _log(owner, viewer, shared, str(detail))
+
+
 def read[M: models.Model](
     viewer: Any,
     queryset: models.QuerySet[M],

@@ -13,10 +13,14 @@ ever read.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +35,8 @@ MIN_PAIRS = 21  # consecutive shared days for carry-over
 # the last 30 days: two low days are a hard week, not a pattern.
 MIN_RATINGS = 7
 LOW_NEED = 2.5
+# How long a computed couple page is kept; any change it depends on is a new key anyway.
+CACHE_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -529,7 +535,44 @@ def _pursue(
     return Finding(title, " ".join(words), svg="", details=numbers)
 
 
+def _cache_key(viewer: Any, partner: Any, today: dt.date) -> str:
+    """Everything the couple page's result depends on: who looks at whom, what each
+    shares with the other right now, each one's latest check-in change, the day and the
+    language. A new, edited or deleted check-in, or a share given or revoked, is a new key:
+    nothing computed under an earlier share is ever served after it changed."""
+    parts: list[Any] = [viewer.pk, partner.pk, today.isoformat(), translation.get_language()]
+    for owner, other in ((viewer, partner), (partner, viewer)):
+        changed = CheckIn.objects.filter(owner=owner).aggregate(
+            latest=Max("updated_at"),
+            count=Count("pk"),
+            # a bulk .update() leaves updated_at alone: count the private days as well
+            private=Count("pk", filter=Q(is_private=True)),
+        )
+        parts += [
+            sorted(access.shared_categories(owner, other)),
+            changed["latest"].isoformat() if changed["latest"] else "",
+            changed["count"],
+            changed["private"],
+        ]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"couple-insights:{digest}"
+
+
 def couple_insights(viewer: Any, partner: Any) -> CoupleInsights:
+    """The couple page's findings, kept in the cache under ``_cache_key``. A kept result
+    is served only with its look logged for the partner, as the reads would have been."""
+    key = _cache_key(viewer, partner, viewer.local_today())
+    kept = cache.get(key)
+    if isinstance(kept, CoupleInsights):
+        for category in ("mood", "needs"):  # one log write per read, as _compute makes them
+            access.log_reused_read(viewer, partner, category, detail=_("couple insights"))
+        return kept
+    result = _compute(viewer, partner)
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def _compute(viewer: Any, partner: Any) -> CoupleInsights:
     today = viewer.local_today()
     since = today - dt.timedelta(days=WINDOW_DAYS - 1)
     days = [since + dt.timedelta(days=i) for i in range(WINDOW_DAYS)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import numpy as np
@@ -194,3 +195,39 @@ def test_an_interval_chart_says_when_a_range_runs_past_its_edge() -> None:
     assert 'class="cut"' in svg
     inside = interval_chart([("A → B", 0.2, -0.1, 0.5, None)], low=-1, high=1, title="t", desc="d")
     assert "past the edge" not in inside
+
+
+def test_a_kept_couple_page_is_never_served_after_a_share_is_revoked(
+    alice: Any, ben: Any, ben_client: Client
+) -> None:
+    link = _link(alice, ben, ["mood", "needs"], ["mood", "needs"])
+    a, b = _coupled(30)
+    _days(alice, a)
+    _days(ben, b)
+    url = f"/insights/couple/{link.pk}/"
+    first = ben_client.get(url).content.decode()
+    assert "On the same day your moods tend to move together" in first
+    computed = AccessLogEntry.objects.get(owner=alice, viewer=ben).reads
+    again = ben_client.get(url).content.decode()  # served from the cache
+    nonce = re.compile(r'(nonce|csrfmiddlewaretoken" value)="[^"]*"')
+    assert nonce.sub("", again) == nonce.sub("", first)
+    visit = AccessLogEntry.objects.get(owner=alice, viewer=ben)
+    assert visit.reads == 2 * computed  # a kept page is logged as the computed one was
+    assert visit.categories == ["mood", "needs"]
+    grant = link.grants.get(owner=alice)
+    grant.categories = []
+    grant.save()
+    after = ben_client.get(url).content.decode()
+    assert "There is nothing to compare yet" in after
+    assert "moods tend to move together" not in after
+    assert AccessLogEntry.objects.get(owner=alice, viewer=ben).reads == 2 * computed
+
+
+def test_a_new_or_private_check_in_changes_the_kept_couple_page(alice: Any, ben: Any) -> None:
+    _link(alice, ben, ["mood"], ["mood"])
+    a, b = _coupled(20)
+    _days(alice, a)
+    _days(ben, b)
+    assert couple_insights(ben, alice).shared_days == 20
+    CheckIn.objects.filter(owner=alice).update(is_private=True)  # no updated_at change
+    assert couple_insights(ben, alice).shared_days == 0
