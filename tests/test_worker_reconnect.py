@@ -47,3 +47,11 @@ def test_other_errors_still_end_the_worker() -> None:
 
     with pytest.raises(ValueError, match="a bug"):
         reconnect.run_reconnecting(run, sleep=lambda _s: None)
+
+
+def test_a_database_that_was_never_migrated_ends_it_at_once() -> None:
+    def run() -> None:
+        raise OperationalError("no such table: django_tasks_database_dbtaskresult")
+
+    with pytest.raises(OperationalError, match="no such table"):
+        reconnect.run_reconnecting(run, sleep=lambda _s: pytest.fail("it waited"))

@@ -16,6 +16,9 @@ import click
 FIRST_PAUSE = 0.5
 LONGEST_PAUSE = 10.0
 HEALTHY_AFTER = 30.0  # seconds a run must last for the next failure to start at 0.5 s again
+# Errors of a database that answers but is not set up (never migrated, wrong name): waiting
+# would not help, and ``alongside`` says what to run instead.
+NOT_SET_UP = ("no such table", "does not exist")
 
 
 def run_reconnecting(
@@ -34,6 +37,8 @@ def run_reconnecting(
             run()
             return
         except (OperationalError, InterfaceError) as error:
+            if any(words in str(error).lower() for words in NOT_SET_UP):
+                raise
             if clock() - started >= HEALTHY_AFTER:
                 pause = FIRST_PAUSE
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
