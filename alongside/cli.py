@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -53,10 +50,37 @@ def cli() -> None:
     show_default=True,
     help="Apply database migrations first.",
 )
-def serve(bind: str, workers: int, task_workers: int, migrate: bool) -> None:
-    """Serve the web app with gunicorn, with background workers beside it."""
+@click.option(
+    "--restarts",
+    default=10,
+    show_default=True,
+    type=click.IntRange(0, 1000),
+    help="How often the web server or a task worker may be restarted within the restart "
+    "window; one more exit and serve stops everything and exits 1 (0: never restart).",
+)
+@click.option(
+    "--restart-window",
+    default=600,
+    show_default=True,
+    type=click.IntRange(1, 86_400),
+    help="Seconds over which --restarts are counted.",
+)
+def serve(
+    bind: str, workers: int, task_workers: int, migrate: bool, restarts: int, restart_window: int
+) -> None:
+    """Serve the web app with gunicorn, with background workers beside it.
+
+    A web server or task worker that exits is started again, after a pause that grows
+    from 0.5 s to 30 s with each recent restart, while the rest keep running. Past
+    --restarts within --restart-window seconds, serve stops everything and exits 1, so a
+    supervisor (systemd, Docker, Kubernetes) sees the failure. SIGTERM or Ctrl+C stops
+    everything (workers finish the task in hand) and exits 0.
+    """
+    import json
+
     _django()
     from django.core.management import call_command
+    from django.db import connections
 
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
@@ -66,72 +90,32 @@ def serve(bind: str, workers: int, task_workers: int, migrate: bool) -> None:
     # (collecting every time made a start take a minute or more).
     if not settings.DEBUG and _static_out_of_date():
         call_command("collectstatic", interactive=False, verbosity=0)
+    connections.close_all()
 
-    def start_worker() -> subprocess.Popen[bytes]:
-        return subprocess.Popen([sys.executable, "-m", "alongside.cli", "worker"])
-
-    workers_running = [start_worker() for _ in range(task_workers)]
-    web = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "alongside.wsgi:application",
-            "--bind",
-            bind,
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "-",
-            "--graceful-timeout",
-            "10",
-        ]
-    )
-    asked_to_stop = False
-
-    def stop() -> None:
-        for child in [web, *workers_running]:
-            if child.poll() is None:
-                child.terminate()
-
-    def on_signal(*_args: object) -> None:
-        nonlocal asked_to_stop
-        asked_to_stop = True
-        stop()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    restarts: list[float] = []
-    try:
-        while not asked_to_stop and web.poll() is None:
-            for index, child in enumerate(workers_running):
-                if child.poll() is None:
-                    continue
-                # A task worker that died (killed, or lost its database) comes back: the
-                # website keeps answering meanwhile. Past 5 restarts a minute, wait a bit.
-                now = time.monotonic()
-                restarts = [t for t in restarts if now - t < 60]
-                if len(restarts) >= 5:
-                    time.sleep(5)
-                restarts.append(time.monotonic())
-                click.echo(
-                    f"alongside serve: task worker exited ({child.returncode}); starting it again",
-                    err=True,
-                )
-                workers_running[index] = start_worker()
-            time.sleep(0.5)
-    finally:
-        stop()
-        for child in [web, *workers_running]:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
-    if asked_to_stop:
-        sys.exit(0)
-    # The web server itself ended without being asked to: a failure a supervisor should
-    # see (and restart on), never a quiet exit 0.
-    sys.exit(web.returncode or 1)
+    web = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "alongside.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+    ]
+    worker = [sys.executable, "-m", "alongside.cli", "worker"]
+    children = [{"name": "web server", "command": web}]
+    children += [{"name": f"task worker {n + 1}", "command": worker} for n in range(task_workers)]
+    # The supervisor needs none of what is loaded now (Django, the analytics): it becomes
+    # a small process of its own, with the same PID.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    supervisor = [sys.executable, "-m", "alongside.supervise"]
+    supervisor += ["--restarts", str(restarts), "--restart-window", str(restart_window)]
+    os.execv(sys.executable, [*supervisor, json.dumps(children)])  # noqa: S606 - our own python
 
 
 def _static_out_of_date() -> bool:
@@ -158,20 +142,26 @@ def worker(batch: bool) -> None:
     if batch:
         args += ["--batch", "--no-startup-delay"]
     _django()
+    from django.core.management import call_command
+
     from alongside.accounts.tasks import ensure_scheduled
     from alongside.lib import tasks_recovery
     from alongside.lib.health import start_heartbeat
+    from alongside.lib.reconnect import run_reconnecting
 
-    ensure_scheduled()  # the daily pruning of old access-log visits
-    # What a killed worker left behind runs again, and lost schedules are queued again.
-    tasks_recovery.repair()
-    tasks_recovery.ensure_scheduled()
+    def run() -> None:
+        ensure_scheduled()  # the daily pruning of old access-log visits
+        # What a killed worker left behind runs again, and lost schedules are queued again.
+        tasks_recovery.repair()
+        tasks_recovery.ensure_scheduled()
+        call_command(*args)
 
     # /readyz reads this heartbeat: a worker that stops running stops beating.
     stop = threading.Event()
     start_heartbeat(stop)
     try:
-        _manage(*args)
+        # A database restart does not end the worker: it reconnects, with back-off.
+        run_reconnecting(run)
     finally:
         stop.set()
 

@@ -114,6 +114,10 @@ if DATABASE_URL:
         }
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL: {exc}") from exc
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The same backend, but a new connection waits for a PostgreSQL that is starting
+        # or restarting (alongside.lib.postgresql) instead of failing the request at once.
+        DATABASES["default"]["ENGINE"] = "alongside.lib.postgresql"
 else:
     DATABASES = {
         "default": {
@@ -129,6 +133,8 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# How long a new PostgreSQL connection waits for a database that is not up (yet).
+DATABASE_CONNECT_WAIT_SECONDS = env_int("DATABASE_CONNECT_WAIT_SECONDS", 10, minimum=0)
 
 # --- cache ------------------------------------------------------------------------------
 # One cache that every process shares, so rate limits (allauth's failed logins, invitation

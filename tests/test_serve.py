@@ -4,6 +4,7 @@ back, starts quickly on demo data, and exits non-zero when the web server itself
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -40,6 +41,13 @@ def _workers(serve_pid: int) -> set[int]:
         capture_output=True,
         text=True,
         check=False,
+    )
+    return {int(pid) for pid in found.stdout.split()}
+
+
+def _gunicorns(serve_pid: int) -> set[int]:
+    found = subprocess.run(
+        ["pgrep", "-P", str(serve_pid), "-f", "gunicorn"], capture_output=True, text=True
     )
     return {int(pid) for pid in found.stdout.split()}
 
@@ -116,37 +124,92 @@ def test_serve_answers_fast_survives_a_killed_worker_and_stops_cleanly(
             serve.wait()
 
 
-def test_serve_exits_non_zero_when_the_web_server_dies(data_env: dict[str, str]) -> None:
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no VmRSS for {pid}")
+
+
+def test_serve_restarts_a_dead_web_server_and_stays_small(data_env: dict[str, str]) -> None:
     port = _free_port()
+    url = f"http://127.0.0.1:{port}/healthz"
     serve = subprocess.Popen(
-        [
-            ALONGSIDE,
-            "serve",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--task-workers",
-            "0",
-        ],
+        [ALONGSIDE, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
         env=data_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60
-        while not _answers(f"http://127.0.0.1:{port}/healthz"):
-            assert time.monotonic() < deadline
+        while not _answers(url):
+            assert serve.poll() is None and time.monotonic() < deadline
             time.sleep(0.2)
-        found = subprocess.run(
-            ["pgrep", "-P", str(serve.pid), "-f", "gunicorn"], capture_output=True, text=True
-        )
-        (gunicorn,) = {int(p) for p in found.stdout.split()}
+        # The supervisor is a small process: Django lives in its children only.
+        rss = _rss_mib(serve.pid)
+        print(f"\nthe supervising process holds {rss:.0f} MiB")
+        assert rss < 60
+        (gunicorn,) = _gunicorns(serve.pid)
         os.kill(gunicorn, signal.SIGKILL)
-        assert serve.wait(timeout=30) != 0
+        killed = time.monotonic()
+        deadline = killed + 60
+        while _gunicorns(serve.pid) in (set(), {gunicorn}):  # the old one reaped, a new one up
+            assert serve.poll() is None, "serve gave up on the first death of its web server"
+            assert time.monotonic() < deadline, "the web server was not started again"
+            time.sleep(0.1)
+        while not _answers(url):
+            assert serve.poll() is None, "serve gave up on the first death of its web server"
+            assert time.monotonic() < deadline, "the web server did not come back"
+            time.sleep(0.2)
+        print(f"the web server answered again {time.monotonic() - killed:.1f} s after kill -9")
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=30) == 0
     finally:
         if serve.poll() is None:
             serve.kill()
             serve.wait()
-        # A master killed with SIGKILL leaves its worker behind: end it too.
-        subprocess.run(["pkill", "-f", f"gunicorn.*127.0.0.1:{port} "], check=False)
+
+
+def test_serve_gives_up_non_zero_when_a_worker_always_fails(tmp_path: Path) -> None:
+    """The supervisor itself (what ``alongside serve`` becomes), with a stand-in web server
+    and a task worker that exits at once, every time: after ``--restarts`` restarts it
+    stops the web server too and exits 1, where a supervisor above it can see that."""
+    port = _free_port()
+    (tmp_path / "healthz").write_text("ok\n")
+    web = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    failing = [sys.executable, "-c", "import sys; sys.exit(3)"]
+    children = [{"name": "web server", "command": web}, {"name": "task worker", "command": failing}]
+    started = time.monotonic()
+    supervisor = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "alongside.supervise",
+            "--restarts",
+            "3",
+            "--restart-window",
+            "60",
+            json.dumps(children),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not _answers(f"http://127.0.0.1:{port}/healthz"):
+            assert time.monotonic() < deadline, "the web server never answered"
+            time.sleep(0.1)
+        assert supervisor.wait(timeout=30) == 1
+        took = time.monotonic() - started
+        _out, err = supervisor.communicate()
+        # Back-off between the restarts: 0.5 s, 1 s, 2 s.
+        assert took >= 3.5, f"gave up after {took:.1f} s: no back-off"
+        assert err.count("starting it again") == 3, err
+        assert "after 3 restarts within 60 s; giving up" in err
+        assert not _answers(f"http://127.0.0.1:{port}/healthz"), "the web server was left running"
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+            supervisor.wait()

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, patient with a database that is (re)starting."""
