@@ -21,6 +21,17 @@ if TYPE_CHECKING:
 __all__ = ["analyze"]
 
 
+# Every analysis writes its table the same way.
+_format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="csv: a table; json: a list of records.",
+)
+
+
 def _read(path: str) -> pd.DataFrame:
     import pandas as pd
 
@@ -187,14 +198,7 @@ def _common(command: Callable[..., None]) -> Callable[..., None]:
     command = click.option(
         "--ci", type=float, default=0.95, show_default=True, help="Confidence level."
     )(command)
-    command = click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["csv", "json"]),
-        default="csv",
-        show_default=True,
-        help="csv: a table; json: a list of records.",
-    )(command)
+    command = _format_option(command)
     return click.option(
         "--data", required=True, metavar="FILE", help="CSV file with a header row."
     )(command)
@@ -350,14 +354,7 @@ def apim_command(
     name="apim-tests", short_help="APIM tests of non-independence and distinguishability."
 )
 @click.option("--data", required=True, metavar="FILE", help="CSV file with a header row.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["csv", "json"]),
-    default="csv",
-    show_default=True,
-    help="csv: a table; json: a list of records.",
-)
+@_format_option
 @_apim_model
 def apim_tests_command(
     data: str,
@@ -450,14 +447,7 @@ def _correlation(context: click.Context, parameter: click.Parameter, value: floa
     help="Simulated studies per number of dyads and design.",
 )
 @click.option("--seed", type=int, default=None, help="Seed for the simulations.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["csv", "json"]),
-    default="csv",
-    show_default=True,
-    help="csv: a table; json: a list of records.",
-)
+@_format_option
 def apim_power_command(
     dyads: list[int],
     actor: float,
