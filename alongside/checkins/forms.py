@@ -118,12 +118,13 @@ class CheckInForm(forms.ModelForm[CheckIn]):
         for key, label in EMOTIONS:
             self.fields[key] = forms.TypedChoiceField(
                 label=label,
-                choices=[(value, word) for value, word in EMOTION_LEVELS],
+                # "skip" clears a feeling chosen by mistake (a radio cannot be unticked).
+                choices=[("", _("skip")), *((value, word) for value, word in EMOTION_LEVELS)],
                 coerce=int,
                 required=False,
                 empty_value=None,
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": _("Choose one of the five steps.")},
+                error_messages={"invalid_choice": _("Choose one of the five steps, or 'skip'.")},
             )
         for key, label in NEEDS:
             self.fields[f"need_{key}"] = forms.TypedChoiceField(

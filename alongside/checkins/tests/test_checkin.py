@@ -256,8 +256,8 @@ def test_it_explains_a_date_it_cannot_read(alice_client: Any) -> None:
         ("mood", "-1", "Mood goes from 0 to 10."),
         ("mood", "seven", "Mood goes from 0 to 10."),
         ("mood", "", "Pick a number for your overall mood."),
-        ("calm", "9", "Choose one of the five steps."),
-        ("sad", "lots", "Choose one of the five steps."),
+        ("calm", "9", "Choose one of the five steps, or &#x27;skip&#x27;."),
+        ("sad", "lots", "Choose one of the five steps, or &#x27;skip&#x27;."),
         ("need_trust", "0", "Choose one of the steps, or &#x27;skip&#x27;."),
         ("need_guidance", "6", "Choose one of the steps, or &#x27;skip&#x27;."),
         ("need_autonomy", "x", "Choose one of the steps, or &#x27;skip&#x27;."),
@@ -371,3 +371,14 @@ def test_two_people_each_have_their_own_today(
     assert alice_client.post("/checkin/", checkin_data()).status_code == 302
     assert ben_client.post("/checkin/", checkin_data()).status_code == 302
     assert CheckIn.objects.filter(day=TODAY).count() == 2
+
+
+def test_a_feeling_chosen_by_mistake_can_be_skipped_again(alice_client: Any, alice: Any) -> None:
+    alice_client.post("/checkin/", checkin_data(anxious="3"))
+    checkin = CheckIn.objects.get(owner=alice)
+    assert checkin.anxious == 3
+    form = alice_client.get(f"/checkins/{checkin.pk}/edit/").content.decode()
+    assert 'name="anxious" value=""' in form  # the "skip" chip beside the five steps
+    alice_client.post(f"/checkins/{checkin.pk}/edit/", checkin_data(day=None, anxious=""))
+    checkin.refresh_from_db()
+    assert checkin.anxious is None
