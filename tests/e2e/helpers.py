@@ -38,7 +38,7 @@ def sign_in(page: Any, email_address: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.fill("input[name=login]", email_address)
     page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(lambda url: "/accounts/login" not in url)
 
 

@@ -39,13 +39,13 @@ def test_adding_an_address_on_a_signed_in_phone_asks_for_the_password(
 
     # A guess gets no further.
     page.fill("input[name=password]", "a guess at the password")
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/accounts/reauthenticate/**")
     assert not EmailAddress.objects.filter(email=INTRUDER).exists()
 
     # The owner's password: the address is added and the owner's primary address is told.
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/accounts/email/")
     assert INTRUDER in page.inner_text("main")
     assert EmailAddress.objects.filter(email=INTRUDER, user=person, primary=False).exists()

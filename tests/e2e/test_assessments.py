@@ -37,7 +37,10 @@ def deploy() -> None:
 
 
 def begin_for_partner(page: Any) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Questionnaires").click()
+    # On a phone, Questionnaires is under the tab bar's "More".
+    tabs = page.get_by_role("navigation", name="Tabs")
+    tabs.locator("summary", has_text="More").click()
+    tabs.get_by_role("link", name="Questionnaires").click()
     page.locator('[data-instrument="ecr-rs"] h3 a').click()
     choose(page, "relationship", "partner")
     page.get_by_role("button", name="Begin").click()

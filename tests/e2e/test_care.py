@@ -103,7 +103,7 @@ def _submit(page: Any, button: Any, then: re.Pattern[str]) -> bool:
     asked = "/accounts/reauthenticate/" in page.url
     if asked:
         page.fill("input[name=password]", PASSWORD)
-        page.locator("form button[type=submit]").first.click()
+        page.locator("main form button[type=submit]").first.click()
         page.wait_for_url(then)
     assert then.search(page.url), page.url
     return asked
@@ -131,7 +131,7 @@ def _accept(page: Any, scope: list[str]) -> None:
     page.get_by_role("button", name="Accept and link").click()
     page.wait_for_url("**/accounts/reauthenticate/**")
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(MY_THERAPIST)
 
 

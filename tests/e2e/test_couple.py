@@ -87,7 +87,7 @@ def test_a_couple_links_shares_checks_in_together_and_unlinks(
     a.get_by_role("button", name="Create invitation").click()
     a.wait_for_url("**/accounts/reauthenticate/**")
     a.fill("input[name=password]", PASSWORD)
-    a.locator("form button[type=submit]").first.click()
+    a.locator("main form button[type=submit]").first.click()
     a.wait_for_url(re.compile(r"/circle/invitations/\d+/$"))
     code = a.get_by_test_id("invite-code").inner_text().strip()
     invite_url = a.get_by_test_id("invite-url").inner_text().strip()
@@ -103,7 +103,7 @@ def test_a_couple_links_shares_checks_in_together_and_unlinks(
     b.get_by_role("button", name="Accept and link").click()
     b.wait_for_url("**/accounts/reauthenticate/**")
     b.fill("input[name=password]", PASSWORD)
-    b.locator("form button[type=submit]").first.click()
+    b.locator("main form button[type=submit]").first.click()
     b.wait_for_url(re.compile(r"/circle/links/\d+/$"))
     link = Link.objects.get()
     assert sorted(Grant.objects.get(owner=alice).categories) == ["mood", "needs", "together"]

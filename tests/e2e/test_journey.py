@@ -36,14 +36,14 @@ def test_a_new_person_checks_in_and_then_takes_their_data_and_leaves(
     page.fill("input[name=email]", EMAIL)
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/accounts/confirm-email/")
 
     # Confirm from the link in the newest e-mail of the outbox.
     message = newest_email()
     assert message["To"] == EMAIL
     page.goto(find_link(message, "/accounts/confirm-email/"))
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/welcome/")
     assert "You have confirmed" in page.inner_text("main")
     assert_styled(page)
@@ -51,7 +51,7 @@ def test_a_new_person_checks_in_and_then_takes_their_data_and_leaves(
     page.wait_for_url(lambda url: "/welcome/" not in url)
 
     # The first check-in: mood, a couple of emotions, a need, a note.
-    nav = page.get_by_role("navigation", name="Main")
+    nav = page.get_by_role("navigation", name="Tabs")
     nav.get_by_role("link", name="Check in", exact=True).click()
     page.wait_for_url("**/checkin/")
     choose(page, "mood", "7")
@@ -81,7 +81,7 @@ def test_a_new_person_checks_in_and_then_takes_their_data_and_leaves(
     page.wait_for_url("**/accounts/reauthenticate/**")
     page.fill("input[name=password]", PASSWORD)
     with page.expect_download() as download_info:
-        page.locator("form button[type=submit]").first.click()
+        page.locator("main form button[type=submit]").first.click()
     download = download_info.value
     assert download.suggested_filename.endswith(".zip")
     with zipfile.ZipFile(io.BytesIO(download.path().read_bytes())) as archive:
@@ -94,7 +94,7 @@ def test_a_new_person_checks_in_and_then_takes_their_data_and_leaves(
     page.get_by_role("link", name="Delete my account").click()
     if "/accounts/reauthenticate/" in page.url:
         page.fill("input[name=password]", PASSWORD)
-        page.locator("form button[type=submit]").first.click()
+        page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/settings/data/delete/")
     page.fill("input[name=confirm]", "delete")  # not quite: nothing happens
     page.get_by_role("button", name="Delete my account for good").click()
@@ -110,7 +110,7 @@ def test_a_new_person_checks_in_and_then_takes_their_data_and_leaves(
     page.goto("/accounts/login/")
     page.fill("input[name=login]", EMAIL)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
     assert "/accounts/login/" in page.url
     assert "not correct" in page.inner_text("main")

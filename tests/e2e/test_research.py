@@ -59,7 +59,7 @@ def _submit(page: Any, button: Any, then: re.Pattern[str]) -> None:
         button.click()
     if "/accounts/reauthenticate/" in page.url:
         page.fill("input[name=password]", PASSWORD)
-        page.locator("form button[type=submit]").first.click()
+        page.locator("main form button[type=submit]").first.click()
         page.wait_for_url(then)
     assert then.search(page.url), page.url
 

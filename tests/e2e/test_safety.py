@@ -84,7 +84,7 @@ def test_back_after_a_quick_exit_shows_no_personal_page(
         page.goto("/checkins/")
         assert "/accounts/reauthenticate/" in page.url  # locked until the password
         page.fill("input[name=password]", PASSWORD)
-        page.locator("form button[type=submit]").first.click()
+        page.locator("main form button[type=submit]").first.click()
         page.wait_for_url("**/checkins/")
         assert "History" in page.content()
 
@@ -115,7 +115,7 @@ def test_discreet_mode_changes_the_title_the_app_name_the_e_mail_and_the_downloa
         page.get_by_role("button", name="Download").click()
         if "/accounts/reauthenticate/" in page.url:
             page.fill("input[name=password]", PASSWORD)
-            page.locator("form button[type=submit]").first.click()
+            page.locator("main form button[type=submit]").first.click()
     assert download.value.suggested_filename.startswith("notes-")
     page.locator("footer form button").click()  # sign out
     page.goto("/")
@@ -124,7 +124,7 @@ def test_discreet_mode_changes_the_title_the_app_name_the_e_mail_and_the_downloa
     assert "relationship" not in page.content().lower()
     page.goto("/accounts/password/reset/")
     page.fill("input[name=email]", person.email)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/password/reset/done/")
     message = newest_email()
     assert message["Subject"] == "A note for you"

@@ -45,7 +45,7 @@ def test_a_new_api_token_is_shown_once_and_works(
     # form is carried out as typed.
     page.wait_for_url("**/accounts/reauthenticate/**")
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     token = page.get_by_test_id("new-token").inner_text().strip()
     assert token.startswith("als_")
     page.goto("/settings/tokens/")
