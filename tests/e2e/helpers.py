@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Any
 
@@ -73,10 +74,20 @@ def page_shape(path: str) -> str:
     return shape + ("?" + "&".join(keys) if keys else "")
 
 
-def crawl(page: Any, seeds: list[str], limit: int = 80) -> list[str]:
+def crawl(
+    page: Any,
+    seeds: list[str],
+    limit: int = 80,
+    visit: Callable[[str], None] | None = None,
+    seen: set[str] | None = None,
+) -> list[str]:
     """The app's pages a signed-in (or signed-out) person can reach by following links
-    from ``seeds``: one of each kind (``page_shape``), each answering 200."""
-    seen: set[str] = set()
+    from ``seeds``: one of each kind (``page_shape``), each answering 200.
+
+    ``visit(path)`` runs on each page found while it is open (one load per page);
+    ``seen`` carries the kinds already found by an earlier crawl, to skip them.
+    """
+    seen = set() if seen is None else seen
     found: list[str] = []
     queue = list(seeds)
     while queue and len(found) < limit:
@@ -84,7 +95,7 @@ def crawl(page: Any, seeds: list[str], limit: int = 80) -> list[str]:
         if page_shape(path) in seen or _NOT_PAGES.search(path.split("?")[0]):
             continue
         seen.add(page_shape(path))
-        response = page.goto(path)
+        response = page.goto(path, wait_until="networkidle")
         if (
             response is None
             or response.status != 200
@@ -97,5 +108,7 @@ def crawl(page: Any, seeds: list[str], limit: int = 80) -> list[str]:
         hrefs = page.eval_on_selector_all(
             "a[href^='/']", "links => links.map(a => a.getAttribute('href'))"
         )
+        if visit is not None:
+            visit(path)
         queue.extend(h for h in hrefs if page_shape(h.split("#")[0]) not in seen)
     return found
