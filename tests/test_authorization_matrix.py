@@ -309,6 +309,9 @@ COUPLE = "alice and ben"  # the couple's shared space: alice and ben see it, oth
 OPEN = "any signed-in person"  # no object from the URL: each sees only their own data
 PUBLIC = "anyone"  # reachable without signing in
 PROBE = "a load balancer's readiness probe"  # 200 or 503, the same for anyone
+# An invitation link: signed out, a landing page with the inviter's chosen name and the
+# ways in (what it may show is tested in circle/tests/test_landing.py); signed in, as OPEN.
+LANDING = "an invitation's landing page"
 INVITED_BEN = "the person asked"  # ben, invited to answer about alice's ask; others 404
 
 
@@ -352,12 +355,14 @@ def _push_subscription(w: World) -> PushSubscription:
 WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "home": (lambda w: {}, PUBLIC),
     "safety:help": (lambda w: {}, PUBLIC),
+    "safety:offline": (lambda w: {}, PUBLIC),
     "healthz": (lambda w: {}, PUBLIC),
     # 503 until a task worker has written its heartbeat; the same for everyone.
     "readyz": (lambda w: {}, PROBE),
     "safety:manifest": (lambda w: {}, PUBLIC),
     "safety:settings": (lambda w: {}, OPEN),
     "accounts:profile": (lambda w: {}, OPEN),
+    "accounts:welcome": (lambda w: {}, OPEN),
     "accounts:tokens": (lambda w: {}, OPEN),
     "accounts:token_revoke": (lambda w: {"pk": w.token.pk}, OWNED_BY_ALICE),
     "accounts:data": (lambda w: {}, OPEN),
@@ -407,7 +412,7 @@ WEB_CASES: dict[str, tuple[Kwargs, str]] = {
     "circle:join": (lambda w: {}, OPEN),
     # The token in an invitation link is the secret itself; what it reveals is tested in
     # the circle tests. Here: nobody sees more than the inviter's name.
-    "circle:accept": (lambda w: {"token": w.invitation.token}, OPEN),
+    "circle:accept": (lambda w: {"token": w.invitation.token}, LANDING),
     "circle:link": (lambda w: {"pk": w.link.pk}, COUPLE),
     "circle:sharing": (lambda w: {"pk": w.link.pk}, COUPLE),
     "circle:unlink": (lambda w: {"pk": w.link.pk}, COUPLE),
@@ -565,8 +570,9 @@ API_CASES: dict[tuple[str, str], tuple[Kwargs, str]] = {
         OWNED_BY_ALICE,
     ),
     ("/api/v1/assessments/instruments", "get"): (lambda w: {}, OPEN),
+    # An installed one: those without wording are hidden from people (404 for all).
     ("/api/v1/assessments/instruments/{instrument_id}", "get"): (
-        lambda w: {"instrument_id": "ecr-rs"},
+        lambda w: {"instrument_id": "alongside-closeness"},
         OPEN,
     ),
     ("/api/v1/assessments/takes", "get"): (lambda w: {}, OPEN),
@@ -868,13 +874,13 @@ def _allowed(access: str, persona: str, method: str, *, api_call: bool) -> set[i
     if access == FLOW:
         return {200, 302, 401, 404, 405}
     if persona == "anonymous":
-        if access == PUBLIC:
+        if access in (PUBLIC, LANDING):
             return {200}
         return {401} if api_call else {302}
     member = persona == "owner" or (access == COUPLE and persona == "partner_with_grant")
     if access == INVITED_BEN:
         member = persona == "partner_with_grant"
-    if access in (PUBLIC, OPEN) or member:
+    if access in (PUBLIC, OPEN, LANDING) or member:
         # Own data, own forms: pages, redirects after a POST, form errors, 405 for
         # a GET on a POST-only action; never a 404 or a 500.
         return {200, 201, 204, 302, 405, 422} if method != "get" or api_call else {200, 302, 405}
