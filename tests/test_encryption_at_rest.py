@@ -37,6 +37,7 @@ TYPED: list[tuple[type[models.Model], str, str]] = [
 
 # Text columns in the apps people write into that are not typed by a person, and why.
 NOT_TYPED_BY_A_PERSON = {
+    "checkins.CheckIn.closeness_wish": "a choice from CLOSENESS_WISHES",
     "circle.Link.kind": "a choice from LINK_KINDS",
     "circle.Person.kind": "a choice from KINDS",
     "circle.Invitation.kind": "a choice from LINK_KINDS",
