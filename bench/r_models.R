@@ -10,6 +10,10 @@
 #   apim_tests  the same options (distinguish= required): LR tests of distinguishability
 #             (ML) and of non-independence (REML)
 #   networks  dyad= time= a= b= [min_pairs=10]
+#   mlvar     dyad= time= nodes=C1,C2,... [method=reml|ml]: the multilevel VAR of
+#             alongside.analytics.mlvar, one lmer per node with uncorrelated random
+#             intercept and slopes; rows network, from, to, estimate, std_error (the
+#             networks computed from lme4's fits the way mlvar documents), singular
 # OUTPUT.csv gets one row per term: term, estimate, std_error (+ extra columns). The
 # lagged tasks add the variance components as rows without a standard error: re_sd_i
 # and re_cor_i_j of the random effects (in the model matrix's order), sigma, and for
@@ -232,6 +236,70 @@ if (task == "lagged") {
       std_error = c(sa[1, 2], sb[1, 2], sa[2, 2], sb[3, 2], sa[3, 2], sb[2, 2], NA))
   }
   write.csv(do.call(rbind, rows), output, row.names = FALSE)
+} else if (task == "mlvar") {
+  # The two-step multilevel VAR (Bringmann et al., 2013; Epskamp et al., 2018) as
+  # documented in alongside/analytics/mlvar.py, written here from that definition.
+  suppressMessages(library(lme4))
+  nodes <- strsplit(opt("nodes"), ",")[[1]]
+  K <- length(nodes)
+  dy <- opt("dyad"); tm <- opt("time")
+  d <- d[order(d[[dy]], d[[tm]]), ]
+  prev <- previous_row(d, dy, tm)
+  V <- as.matrix(d[, nodes])
+  # Each couple's mean of every node over all its occasions with that node observed.
+  M <- apply(V, 2, function(v) ave(v, d[[dy]], FUN = function(x) mean(x, na.rm = TRUE)))
+  L <- V[prev, , drop = FALSE] - M
+  keep <- !is.na(prev) & complete.cases(V) & complete.cases(V[prev, , drop = FALSE])
+  frame <- data.frame(couple = d[[dy]], V, L, M)[keep, ]
+  names(frame) <- c("couple", paste0("n", 1:K), paste0("l", 1:K), paste0("m", 1:K))
+  lags <- paste0("l", 1:K, collapse = " + ")
+  reml <- opt("method", "reml") == "reml"
+  ctl <- lmerControl(optimizer = "bobyqa", optCtrl = list(maxfun = 1e5, rhoend = 1e-12))
+  rows <- list()
+  add <- function(network, from, to, estimate, std_error = NA) {
+    rows[[length(rows) + 1]] <<- data.frame(network = network, from = from, to = to,
+                                            estimate = estimate, std_error = std_error)
+  }
+  E <- matrix(NA, nrow(frame), K)
+  tau <- numeric(K); sigma <- numeric(K)
+  gamma <- matrix(0, K, K)
+  singular <- logical(K)
+  for (j in 1:K) {
+    others <- setdiff(1:K, j)
+    f <- as.formula(paste0("n", j, " ~ 1 + ", lags, paste0(" + m", others, collapse = ""),
+                           " + (1 + ", lags, " || couple)"))
+    m <- suppressMessages(lmer(f, data = frame, REML = reml, control = ctl))
+    singular[j] <- isSingular(m, tol = 1e-4)
+    b <- fixef(m); se <- sqrt(diag(as.matrix(vcov(m))))
+    vc <- as.data.frame(VarCorr(m))
+    sd_of <- function(term) vc$sdcor[vc$grp != "Residual" & vc$var1 == term]
+    add("intercept", nodes[j], nodes[j], b[["(Intercept)"]], se[["(Intercept)"]])
+    add("intercept_sd", nodes[j], nodes[j], sd_of("(Intercept)"))
+    add("residual_sd", nodes[j], nodes[j], sigma(m))
+    for (k in 1:K) {
+      add("temporal", nodes[k], nodes[j], b[[paste0("l", k)]], se[[paste0("l", k)]])
+      add("temporal_sd", nodes[k], nodes[j], sd_of(paste0("l", k)))
+    }
+    for (k in others) {
+      add("between_effect", nodes[k], nodes[j], b[[paste0("m", k)]], se[[paste0("m", k)]])
+      gamma[j, k] <- b[[paste0("m", k)]]
+    }
+    E[, j] <- residuals(m)
+    tau[j] <- sd_of("(Intercept)")
+    sigma[j] <- sigma(m)
+  }
+  pcor <- function(P) -P / sqrt(outer(diag(P), diag(P)))
+  contemporaneous <- pcor(solve(crossprod(E) / nrow(E)))
+  P <- (diag(K) - gamma) / tau^2
+  between <- pcor((P + t(P)) / 2)
+  for (j in 1:(K - 1)) for (k in (j + 1):K) {
+    add("contemporaneous", nodes[j], nodes[k], contemporaneous[j, k])
+    add("between", nodes[j], nodes[k], between[j, k])
+  }
+  out <- do.call(rbind, rows)
+  out$singular <- paste(nodes[singular], collapse = ",")
+  out$n_obs <- nrow(frame)
+  write.csv(out, output, row.names = FALSE)
 } else {
   stop(paste("unknown task", task))
 }

@@ -7,7 +7,8 @@ Plain functions on DataFrames with keyword options that return tidy DataFrames:
   :func:`lag_consecutive`, :func:`center_within`;
 * per-couple emotional networks (VAR(1)), synchrony and the pseudo-couple baseline:
   :func:`networks`, :func:`networks_from_arrays`, :func:`synchrony`,
-  :func:`pseudo_couple_baseline`;
+  :func:`pseudo_couple_baseline`; over all couples at once, a multilevel VAR with
+  temporal, contemporaneous and between-couple networks: :func:`mlvar`;
 * what one couple's page may claim (same-day link, carry-over, chance bands, all
   allowing for moods that carry over): :func:`couple_links`, :func:`same_day_link`,
   :func:`scale_share`; days when one partner reached for closeness while the other
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from .apim import apim, apim_power, apim_tests
     from .couple import couple_links, same_day_link, scale_share
     from .lagged import lagged_apim
+    from .mlvar import mlvar
     from .networks import networks, networks_from_arrays, pseudo_couple_baseline, synchrony
     from .prep import (
         center_within,
@@ -53,6 +55,7 @@ _WHERE = {
     "same_day_link": ".couple",
     "scale_share": ".couple",
     "lagged_apim": ".lagged",
+    "mlvar": ".mlvar",
     "networks": ".networks",
     "networks_from_arrays": ".networks",
     "pseudo_couple_baseline": ".networks",
@@ -95,6 +98,7 @@ __all__ = [
     "lagged_apim",
     "long_from_couple_wide",
     "long_from_pairwise",
+    "mlvar",
     "networks",
     "networks_from_arrays",
     "pairwise_from_long",
