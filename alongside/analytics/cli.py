@@ -108,6 +108,7 @@ def _emit(result: pd.DataFrame, output_format: str) -> None:
     messages: tuple[str, ...] = tuple(result.attrs.get("warnings", ()))
     for message in messages:
         click.echo(f"Warning: {message}", err=True)
+    per_row = "warnings" in result.columns
     if output_format == "json":
         import json
         import math
@@ -127,11 +128,14 @@ def _emit(result: pd.DataFrame, output_format: str) -> None:
             for key, value in full.items():
                 if isinstance(value, float) and math.isfinite(value):
                     row[key] = value
-            row["warnings"] = list(messages)
+            # A result with its own per-row warnings (mlvar: each row names the fits
+            # behind it) keeps them; otherwise every row carries all of them.
+            own = full.get("warnings") if per_row else None
+            row["warnings"] = [w for w in str(own).split(" | ") if w] if per_row else list(messages)
         click.echo(json.dumps(records))
     else:
         # Labels come from someone's data file: none may reach a spreadsheet as a formula.
-        table = result.assign(warnings=" | ".join(messages))
+        table = result if per_row else result.assign(warnings=" | ".join(messages))
         click.echo(table.map(safe_cell).to_csv(index=False), nl=False)
 
 
@@ -585,6 +589,59 @@ def networks_command(
         min_pairs=min_pairs,
         pseudo_couples=pseudo_couples,
         random_state=seed,
+    )
+
+
+@analyze.command(
+    name="mlvar", short_help="Multilevel VAR networks over all couples (as R's mlVAR)."
+)
+@_common
+@click.option("--dyad", required=True, metavar="COLUMN", help="Column identifying the couple.")
+@click.option(
+    "--time", required=True, metavar="COLUMN", help="Column with the occasion (day number or date)."
+)
+@click.option(
+    "--node",
+    "nodes",
+    multiple=True,
+    required=True,
+    metavar="COLUMN",
+    help="A node of the network: a score column (e.g. M_Anx.). Give two or more.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["reml", "ml"]),
+    default="reml",
+    show_default=True,
+    help="Restricted or full maximum likelihood for each node's model.",
+)
+def mlvar_command(
+    data: str,
+    output_format: str,
+    ci: float,
+    dyad: str,
+    time: str,
+    nodes: tuple[str, ...],
+    method: str,
+    ranges: list[Range],
+) -> None:
+    """Multilevel VAR(1) over all couples (couple-wide diary data): one mixed model per
+    node of the node at t on every node at t-1 (centred within couple) and the couple
+    means of the other nodes, with uncorrelated random intercept and slopes. Rows give
+    the temporal network (fixed effects) and its between-couple SDs, the
+    contemporaneous and the between-couple partial-correlation networks; the warnings
+    column names doubtful (singular) fits behind each row."""
+    _run(
+        output_format,
+        "mlvar",
+        ranges=ranges,
+        scores=nodes,
+        data=data,
+        ci=ci,
+        dyad=dyad,
+        time=time,
+        nodes=list(nodes),
+        method=method,
     )
 
 
