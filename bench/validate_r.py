@@ -1,4 +1,5 @@
-"""Validate alongside.analytics against R: nlme (APIM), lme4 (lagged APIM), lm (networks).
+"""Validate alongside.analytics against R: nlme (APIM), lme4 (lagged APIM, mlvar), lm
+(networks).
 
 The lagged APIM's residual structures (role-specific residual SDs, the partners' same-day
 residual correlation) are checked against nlme's lme, which fits them; its random-effect
@@ -36,6 +37,7 @@ from alongside.analytics import (
     apim,
     apim_tests,
     lagged_apim,
+    mlvar,
     networks,
     pairwise_from_long,
     simulate_diary,
@@ -53,6 +55,10 @@ LME4_NAMES = [
 ROWS: list[dict[str, object]] = []
 LIKELIHOOD_RATIOS: list[tuple[str, float, float]] = []
 TESTS: list[tuple[str, str, float, int, float, float, int]] = []
+MLVAR_FIXED = ("temporal", "between_effect", "intercept")
+MLVAR_COMPONENTS = ("temporal_sd", "intercept_sd", "residual_sd")
+MLVAR_DERIVED = ("contemporaneous", "between")
+MLVAR_GAPS: list[float] = []
 
 
 def record(data: str, model: str, ours: pd.DataFrame, theirs: pd.DataFrame, note: str = "") -> None:
@@ -281,6 +287,57 @@ def compare_networks(data_name: str, diary: pd.DataFrame, options: dict[str, Any
     record(data_name, "networks VAR(1) (lm per couple)", ours[["estimate", "std_error"]], theirs)
 
 
+def compare_mlvar(
+    data_name: str,
+    diary: pd.DataFrame,
+    dyad: str,
+    time: str,
+    nodes: list[str],
+    method: str = "reml",
+) -> None:
+    """mlvar against one lmer per node (bench/r_models.R, task mlvar), and the derived
+    contemporaneous and between-couple networks computed from lme4's fits."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ours = mlvar(diary, dyad=dyad, time=time, nodes=nodes, method=method)
+    theirs = r_fit("mlvar", diary, dyad=dyad, time=time, nodes=",".join(nodes), method=method)
+    keys = ["network", "from", "to"]
+    joined = ours.merge(theirs, on=keys, suffixes=("", "_r"))
+    gap = (joined["estimate"] - joined["estimate_r"]).abs()
+    se_gap = (joined["std_error"] - joined["std_error_r"]).abs()
+    network = joined["network"]
+
+    def largest(values: pd.Series, kinds: tuple[str, ...]) -> float:
+        chosen = values[network.isin(kinds)]
+        return float(np.nanmax(chosen)) if chosen.notna().any() else np.nan
+
+    derived = largest(gap, MLVAR_DERIVED)
+    MLVAR_GAPS.append(derived)
+    ours_singular = sorted(
+        {w.split("'")[1] for w in ours.attrs["warnings"] if "boundary (singular)" in w}
+    )
+    theirs_singular = sorted(s for s in str(theirs["singular"].fillna("").iloc[0]).split(",") if s)
+    same = ours_singular == theirs_singular
+    note = (
+        f"networks (contemp., between) {derived:.1e}; singular: "
+        + (", ".join(ours_singular) or "none")
+        + ("" if same else f" vs lme4 {', '.join(theirs_singular) or 'none'} (DIFFERS)")
+    )
+    if len(joined) != len(theirs) or len(joined) != len(ours):
+        note += f" (matched {len(joined)} of {len(theirs)} rows)"
+    fixed = largest(gap, MLVAR_FIXED)
+    se = largest(se_gap, MLVAR_FIXED)
+    components = largest(gap, MLVAR_COMPONENTS)
+    model = f"mlvar {len(nodes)} nodes {method.upper()} (lme4)"
+    ROWS.append({"data": data_name, "model": model, "terms": len(joined),
+                 "max |d estimate|": fixed, "max |d std error|": se,
+                 "max |d variance component|": components, "note": note})  # fmt: skip
+    print(
+        f"  {data_name:<28} {model:<44} {len(joined):>5} {fixed:>11.2e} {se:>11.2e} "
+        f"{components:>11.2e}  {note}"
+    )
+
+
 def simulated_pairs(n_dyads: int, rho: float, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     x = rng.normal(3.0, 1.0, size=(n_dyads, 2))
@@ -352,6 +409,14 @@ def main() -> None:
                     2 * (likelihood["by-role-correlated"] - likelihood["by-role"]),
                 )
             )
+        name = "couples_daily_diary"
+        couple_nodes = ["M_Anx.", "W_Anx."]
+        compare_mlvar(f"{name} Anx.", diary, "ID", "DIARYDAY", couple_nodes)
+        compare_mlvar(f"{name} Anx.", diary, "ID", "DIARYDAY", couple_nodes, method="ml")
+        four = ["M_Anx.", "W_Anx.", "M_Sad.", "W_Sad."]
+        compare_mlvar(f"{name} Anx., Sad.", diary, "ID", "DIARYDAY", four)
+        every = [f"{who}_{e}" for e in ("Anx.", "Sad.", "Vig.", "Con.") for who in "MW"]
+        compare_mlvar(f"{name} all 8", diary, "ID", "DIARYDAY", every)
         options = {"dyad": "ID", "time": "DIARYDAY", "a": "M_Anx.", "b": "W_Anx."}
         compare_lagged("couples_daily_diary Anx.", diary, options, slopes=False, method="ml")
         compare_lagged("couples_daily_diary Anx.", diary, options, slopes=True, method="ml")
@@ -383,6 +448,7 @@ def main() -> None:
     uneven.loc[uneven.index % 13 == 7, "a"] = np.nan
     for residuals in ("by-role", "by-role-correlated"):
         compare_lagged_nlme("simulated, uneven days", uneven, options, residuals=residuals)
+    compare_mlvar("simulated, uneven days", uneven, "dyad", "day", ["a", "b"])
     # Three days per couple: lme4 calls the intercepts-only fit singular (isSingular).
     short = simulated[simulated["day"] < 3]
     compare_lagged("simulated diary, 3 days", short, options, slopes=False, method="reml")
@@ -402,6 +468,11 @@ def main() -> None:
         print(
             f"largest difference, APIM likelihood-ratio tests (non-independence, "
             f"distinguishability): LR {largest:.1e}; df {'all equal' if same_df else 'DIFFER'}"
+        )
+    if MLVAR_GAPS:
+        print(
+            "largest difference, mlvar derived networks (contemporaneous, between partial "
+            f"correlations): {max(MLVAR_GAPS):.1e}"
         )
     if LIKELIHOOD_RATIOS:
         print("\nlikelihood-ratio tests of the residual structures (REML, same fixed effects):")
