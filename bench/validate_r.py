@@ -316,7 +316,10 @@ def compare_mlvar(
     ours_singular = sorted(
         {w.split("'")[1] for w in ours.attrs["warnings"] if "boundary (singular)" in w}
     )
-    theirs_singular = sorted(s for s in str(theirs["singular"].fillna("").iloc[0]).split(",") if s)
+    flagged = theirs["singular"].iloc[0]  # the nodes lme4 calls singular, NaN for none
+    theirs_singular = sorted(
+        s for s in (flagged if isinstance(flagged, str) else "").split(",") if s
+    )
     same = ours_singular == theirs_singular
     note = (
         f"networks (contemp., between) {derived:.1e}; singular: "
