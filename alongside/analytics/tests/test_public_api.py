@@ -24,6 +24,7 @@ PUBLIC = {
     "lagged_apim",
     "long_from_couple_wide",
     "long_from_pairwise",
+    "mlvar",
     "networks",
     "networks_from_arrays",
     "pairwise_from_long",
