@@ -200,6 +200,28 @@ def test_the_command_line_prints_the_networks_and_says_what_is_wrong(tmp_path: P
     assert result.exit_code == 1
     assert "Error: column 'y' has the same value (1) in every row used" in result.output
     assert "Traceback" not in result.output
-    result = CliRunner().invoke(analyze, [*common, "--node", "x", "--range", "x=0:1"])
-    assert result.exit_code != 0
+    result = CliRunner().invoke(
+        analyze, [*common, "--node", "x", "--node", "y", "--range", "x=0:1"]
+    )
+    assert result.exit_code == 1
+    assert "Error: column 'x' has" in result.output
+    assert "outside its declared range 0 to 1" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_command_line_puts_each_fits_warning_on_its_own_rows(diary_path: Path) -> None:
+    nodes = ["--node", "M_Anx.", "--node", "W_Anx.", "--node", "M_Sad.", "--node", "W_Sad."]
+    result = CliRunner().invoke(
+        analyze,
+        ["mlvar", "--data", str(diary_path), "--dyad", "ID", "--time", "DIARYDAY", *nodes,
+         "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Warning: model for 'W_Sad.': boundary (singular) fit" in result.stderr
+    records = json.loads(result.stdout)
+    flagged = {(r["network"], r["from"], r["to"]) for r in records if r["warnings"]}
+    assert ("temporal", "M_Anx.", "W_Sad.") in flagged
+    assert ("temporal", "M_Anx.", "M_Anx.") not in flagged
+    assert ("contemporaneous", "M_Sad.", "W_Sad.") in flagged  # W_Sad.'s residuals
+    (message,) = next(r["warnings"] for r in records if r["to"] == "W_Sad.")
+    assert message.startswith("model for 'W_Sad.': boundary (singular) fit: sd(M_Anx. lag) is 0")
