@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Gathers each request's reads of other people's data: one log write per visit.
+    "alongside.circle.access.ReadScopeMiddleware",
     "alongside.lib.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -95,8 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "alongside.safety.context_processors.safety",
-                "alongside.care.context_processors.care",
-                "alongside.together.context_processors.navigation",
+                "alongside.accounts.context_processors.navigation",
             ],
             "libraries": {"chips": "alongside.lib.chips"},
         },

@@ -198,10 +198,21 @@ class AccessLogEntry(models.Model):
         return f"{self.viewer_label} saw {', '.join(self.categories)} at {self.at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def record(cls, *, owner: User, viewer: User, categories: Iterable[str], detail: str) -> None:
-        """Add one read to the owner's log, joining the viewer's current visit if any."""
+    def record(
+        cls,
+        *,
+        owner: User,
+        viewer: User,
+        categories: Iterable[str],
+        detail: str = "",
+        details: Iterable[str] = (),
+        reads: int = 1,
+    ) -> None:
+        """Add ``reads`` reads (of what ``detail``/``details`` name) to the owner's log,
+        joining the viewer's current visit if any."""
         now = timezone.now()
         seen = set(categories)
+        named = [d for d in (detail, *details) if d]
         with transaction.atomic():
             visit = (
                 cls.objects.select_for_update()
@@ -215,14 +226,17 @@ class AccessLogEntry(models.Model):
                     viewer=viewer,
                     viewer_label=str(viewer),
                     categories=sorted(seen),
-                    details=[detail] if detail else [],
+                    details=list(dict.fromkeys(named)),
+                    reads=reads,
                     first_at=now,
                     at=now,
                 )
                 return
             visit.categories = sorted(seen | set(visit.categories))
-            if detail and detail not in visit.details:
-                visit.details = [*visit.details, detail]
-            visit.reads += 1
+            visit.details = [
+                *visit.details,
+                *(d for d in dict.fromkeys(named) if d not in visit.details),
+            ]
+            visit.reads += reads
             visit.at = now
             visit.save(update_fields=["categories", "details", "reads", "at"])

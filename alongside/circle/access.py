@@ -14,7 +14,8 @@ registry each app contributes to (``circle/registry.py``): this module knows no 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -42,21 +43,105 @@ class Reading[M: models.Model]:
         return bool(self.rows)
 
 
+@dataclass
+class _Visit:
+    owner: Any
+    viewer: Any
+    categories: set[str] = field(default_factory=set)
+    details: list[str] = field(default_factory=list)
+    reads: int = 0
+
+
+@dataclass
+class _Scope:
+    """One web request's reads: what is shared is asked once per pair (on a GET), and
+    the owners' log rows are written once, when the response is ready."""
+
+    remember_shares: bool
+    shares: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+    visits: dict[tuple[int, int], _Visit] = field(default_factory=dict)
+
+
+_scope: ContextVar[_Scope | None] = ContextVar("alongside_read_scope", default=None)
+
+
+class ReadScopeMiddleware:
+    """Gathers a request's reads so a page that reads one person's data in three places
+    writes their log once (one row per visit either way) and asks for the grants once.
+
+    The log is written before the response leaves: a failure to write it fails the
+    request, so nothing is shown that the owner's log does not hold. Shares are
+    remembered only within a GET or HEAD (which change no grant); any other request
+    asks afresh on every read. Outside a request (the worker, commands), reads are
+    logged at once and nothing is remembered.
+    """
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        scope = _Scope(remember_shares=request.method in ("GET", "HEAD"))
+        token = _scope.set(scope)
+        try:
+            return self.get_response(request)
+        finally:
+            _scope.reset(token)
+            for visit in scope.visits.values():
+                AccessLogEntry.record(
+                    owner=visit.owner,
+                    viewer=visit.viewer,
+                    categories=visit.categories,
+                    details=visit.details,
+                    reads=visit.reads,
+                )
+
+
 def shared_categories(owner: Any, viewer: Any) -> frozenset[str]:
     """Every category ``owner`` lets ``viewer`` see at this moment (all, for oneself)."""
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return frozenset()
     if owner.pk == viewer.pk:
         return frozenset(registry.keys())
+    scope = _scope.get()
+    key = (owner.pk, viewer.pk)
+    if scope is not None and scope.remember_shares and key in scope.shares:
+        return scope.shares[key]
     found: set[str] = set()
-    # Read fresh on every call: a revoked or expired grant stops access on the next request.
+    # Read fresh on every request: a revoked or expired grant stops access on the next one.
     for categories in (
         Grant.objects.active()
         .filter(owner=owner, grantee=viewer)
         .values_list("categories", flat=True)
     ):
         found.update(categories)
-    return frozenset(found) & frozenset(registry.keys())
+    shared = frozenset(found) & frozenset(registry.keys())
+    if scope is not None and scope.remember_shares:
+        scope.shares[key] = shared
+    return shared
+
+
+def shared_each_way(a: Any, b: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """(what ``a`` shares with ``b``, what ``b`` shares with ``a``), in one query: a
+    couple's pages ask both to know whether something is open for the two of them."""
+    if a.pk == b.pk:
+        return shared_categories(a, b), shared_categories(b, a)
+    scope = _scope.get()
+    memo = scope.shares if scope is not None and scope.remember_shares else None
+    pairs = ((a.pk, b.pk), (b.pk, a.pk))
+    if memo is not None and all(pair in memo for pair in pairs):
+        return memo[pairs[0]], memo[pairs[1]]
+    found: dict[tuple[int, int], set[str]] = {pair: set() for pair in pairs}
+    for owner_id, grantee_id, categories in (
+        Grant.objects.active()
+        .filter(Q(owner=a, grantee=b) | Q(owner=b, grantee=a))
+        .values_list("owner_id", "grantee_id", "categories")
+    ):
+        found[(owner_id, grantee_id)].update(categories)
+    known = frozenset(registry.keys())
+    ab, ba = (frozenset(found[pair]) & known for pair in pairs)
+    if memo is not None:
+        memo[pairs[0]], memo[pairs[1]] = ab, ba
+    return ab, ba
 
 
 def grant_between(owner: Any, grantee: Any) -> Grant | None:
@@ -97,8 +182,17 @@ def _sources(model: type[models.Model], categories: frozenset[str]) -> registry.
 
 
 def _log(owner: Any, viewer: Any, categories: Iterable[str], detail: str) -> None:
-    if owner.pk != viewer.pk:
+    if owner.pk == viewer.pk:
+        return
+    scope = _scope.get()
+    if scope is None:
         AccessLogEntry.record(owner=owner, viewer=viewer, categories=categories, detail=detail)
+        return
+    visit = scope.visits.setdefault((owner.pk, viewer.pk), _Visit(owner, viewer))
+    visit.categories.update(categories)
+    if detail and detail not in visit.details:
+        visit.details.append(detail)
+    visit.reads += 1
 
 
 def log_reused_read(viewer: Any, owner: Any, categories: Iterable[str], *, detail: str) -> None:
@@ -157,11 +251,20 @@ def read_ours[M: models.Model](
     order: Callable[[M], Any] | None = None,
 ) -> list[M]:
     """For what two people write side by side (a week together, a shared goal): the
-    viewer's own rows of ``queryset`` and, as far as shared, ``other``'s (logged)."""
-    rows = [
-        *read(viewer, queryset, category, owner=viewer, detail=detail).rows,
-        *read(viewer, queryset, category, owner=other, detail=detail).rows,
-    ]
+    viewer's own rows of ``queryset`` and, as far as shared, ``other``'s (logged), in
+    one query."""
+    asked = _asked(category)
+    source = _sources(queryset.model, asked)
+    wanted = Q(**{source.owner_field: viewer})
+    shared = asked & shared_categories(other, viewer) if other.pk != viewer.pk else frozenset()
+    if shared:
+        theirs = Q(**{source.owner_field: other})
+        if source.private_field:
+            theirs &= ~Q(**{source.private_field: True})
+        wanted |= theirs
+    rows = list(queryset.filter(wanted))
+    if shared:
+        _log(other, viewer, shared, str(detail))
     return sorted(rows, key=order) if order else rows
 
 

@@ -39,7 +39,6 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.circle import access
 from alongside.circle.models import Link
-from alongside.lib import reveal
 from alongside.lib.crypto import EncryptedTextField
 from alongside.together import prompts
 from alongside.together.prompts import Prompt
@@ -70,11 +69,10 @@ ITEM_KINDS: list[tuple[str, Any]] = [
 
 def together_open(link: Link) -> bool:
     """Is the ritual open for this couple right now? (the rule in the module docstring)"""
-    return (
-        link.kind == "partner"
-        and access.visible(link.user_a, link.user_b, "together")
-        and access.visible(link.user_b, link.user_a, "together")
-    )
+    if link.kind != "partner":
+        return False
+    a_shares, b_shares = access.shared_each_way(link.user_a, link.user_b)
+    return "together" in a_shares and "together" in b_shares
 
 
 def partner_links(user: Any) -> models.QuerySet[Link]:
@@ -103,10 +101,15 @@ class Ritual(models.Model):
 
     @classmethod
     def for_link(cls, link: Link) -> Ritual:
-        ritual, _created = cls.objects.get_or_create(
-            link=link, defaults={"time_zone": link.user_a.time_zone}
-        )
-        return ritual
+        # link.ritual is kept on the link once read: a page asks for it several times.
+        try:
+            return link.ritual
+        except cls.DoesNotExist:
+            ritual, _created = cls.objects.get_or_create(
+                link=link, defaults={"time_zone": link.user_a.time_zone}
+            )
+            link.ritual = ritual
+            return ritual
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -171,6 +174,7 @@ class Session(models.Model):
     @classmethod
     def for_week(cls, link: Link, week_start: dt.date) -> Session:
         session, _created = cls.objects.get_or_create(link=link, week_start=week_start)
+        session.link = link  # the caller's link, its people already loaded
         return session
 
     @property
@@ -191,22 +195,43 @@ class Session(models.Model):
         return next((p for p in self.prompts() if p.key == key), None)
 
     def reveal(self, prompt: Prompt, viewer: Any) -> Reveal:
-        """The one place that decides what ``viewer`` sees of a prompt's answers.
+        """What ``viewer`` sees of one prompt's answers (see ``reveals``)."""
+        return self.reveals(viewer, [prompt])[0]
 
-        The partner's answer is loaded only when ``viewer`` has answered too: before
-        that it never reaches a template, so it cannot leak into a page, hidden or not.
+    def reveals(self, viewer: Any, prompts: list[Prompt] | None = None) -> list[Reveal]:
+        """The one place that decides what ``viewer`` sees of the prompts' answers (this
+        week's prompts unless given), in two queries for all of them.
+
+        The partner's answer to a prompt is loaded only when ``viewer`` has answered it
+        too: before that it never reaches a template, so it cannot leak into a page,
+        hidden or not.
         """
-        answers = self.answers.filter(prompt_key=prompt.key).order_by("pk")
-        other = self.couple.other(viewer)
-        # The partner's answer is read, through the read path (logged for them), only
-        # once the viewer's own exists.
-        mine, theirs = reveal.mutual(
-            answers.filter(author=viewer).first(),
-            lambda: (
-                access.read(viewer, answers, "together", owner=other, detail=str(_(DETAIL))).rows
-            ),
-        )
-        return Reveal(prompt=prompt, mine=mine, theirs=theirs)
+        prompts = self.prompts() if prompts is None else prompts
+        keys = [p.key for p in prompts]
+        answers = self.answers.filter(prompt_key__in=keys).order_by("pk")
+        mine: dict[str, PromptAnswer] = {}
+        for answer in answers.filter(author=viewer):
+            mine.setdefault(answer.prompt_key, answer)
+        theirs: dict[str, PromptAnswer] = {}
+        answered = [key for key in keys if key in mine]
+        if answered:
+            # Read through the read path (logged for the partner), and only what the
+            # viewer has answered.
+            other = self.couple.other(viewer)
+            for answer in access.read(
+                viewer,
+                answers.filter(prompt_key__in=answered),
+                "together",
+                owner=other,
+                detail=str(_(DETAIL)),
+            ).rows:
+                theirs.setdefault(answer.prompt_key, answer)
+        return [
+            Reveal(
+                prompt=p, mine=mine.get(p.key), theirs=theirs.get(p.key) if p.key in mine else None
+            )
+            for p in prompts
+        ]
 
     def follow_ups(self, viewer: Any) -> list[Agreement]:
         """Agreements from earlier sessions still open, or done since this week began."""

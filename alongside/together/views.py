@@ -31,6 +31,7 @@ from alongside.together.models import (
     AlreadyAnswered,
     Item,
     PromptAnswer,
+    Reveal,
     Ritual,
     Session,
     partner_links,
@@ -137,9 +138,13 @@ def _paused(request: AuthedHttpRequest, link: Link) -> HttpResponse:
 
 
 def _prompt_block(
-    request: AuthedHttpRequest, session: Session, prompt: Prompt, form: AnswerForm | None = None
+    request: AuthedHttpRequest,
+    session: Session,
+    prompt: Prompt,
+    form: AnswerForm | None = None,
+    reveal: Reveal | None = None,
 ) -> dict[str, Any]:
-    reveal = session.reveal(prompt, request.user)
+    reveal = reveal or session.reveal(prompt, request.user)
     if form is None and reveal.mine is None:
         form = AnswerForm(session=session, prompt=prompt, author=request.user)
     return {"reveal": reveal, "form": form, "session": session}
@@ -167,8 +172,8 @@ def _render_week(
             "session": session,
             "agenda": agenda.build(session, viewer),
             "prompts": [
-                _prompt_block(request, session, p, answer_forms.get(p.key))
-                for p in session.prompts()
+                _prompt_block(request, session, r.prompt, answer_forms.get(r.prompt.key), r)
+                for r in session.reveals(viewer)
             ],
             "agreements": session.agreements_for(viewer),
             "item_form": item_form or ItemForm(),
@@ -211,7 +216,10 @@ def session_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "sections": agenda.sections(items),
             "has_items": bool(items),
-            "prompts": [_prompt_block(request, session, p) for p in session.prompts()],
+            "prompts": [
+                _prompt_block(request, session, r.prompt, reveal=r)
+                for r in session.reveals(request.user)
+            ],
             "agreements": session.agreements_for(request.user),
             "current": False,
         },
