@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from alongside.accounts.models import User
+from alongside.checkins.models import CheckIn
 from alongside.lib.csvsafe import safe_cell
 
 
@@ -61,10 +62,7 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
             }
         ],
         "checkins": [
-            c.to_dict()
-            for c in user.checkins.order_by("day").prefetch_related(
-                "received_from_people", "given_to_people"
-            )
+            c.to_dict() for c in CheckIn.attach_people(list(user.checkins.order_by("day")))
         ],
         "assessments": [t.to_dict() for t in user.assessment_takes.order_by("started_at", "pk")],
         "reminders": [r.to_dict() for r in ReminderSchedule.objects.filter(owner=user)],

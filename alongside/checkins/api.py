@@ -185,10 +185,9 @@ def list_checkins(
         rows = rows.filter(day__gte=filters.since)
     if filters.until:
         rows = rows.filter(day__lte=filters.until)
-    page = rows.order_by("-day")[filters.offset : filters.offset + filters.limit]
-    # Two queries for the circle names of the whole page, not two per check-in.
-    page = page.prefetch_related("received_from_people", "given_to_people")
-    return [c.to_dict() for c in page]
+    page = list(rows.order_by("-day")[filters.offset : filters.offset + filters.limit])
+    # Three queries for the circle names of the whole page, not two per check-in.
+    return [c.to_dict() for c in CheckIn.attach_people(page)]
 
 
 # exclude_unset: "help" appears only when it was set, i.e. only when the note worries.

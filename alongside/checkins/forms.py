@@ -147,6 +147,8 @@ class CheckInForm(forms.ModelForm[CheckIn]):
         from alongside.circle.models import Person
 
         people = Person.objects.filter(owner=owner).by_name()
+        # Asked once for both fields (a ModelChoiceIterator asks on every rendering).
+        self.people_choices = [(p.pk, p.name) for p in people]
         for name, label in (
             ("received_from_people", _("From")),
             ("given_to_people", _("To")),
@@ -155,7 +157,7 @@ class CheckInForm(forms.ModelForm[CheckIn]):
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = people
             field.widget = forms.CheckboxSelectMultiple()
-            field.widget.choices = field.choices
+            field.widget.choices = self.people_choices
             field.label = label
             field.required = False
         self.fields["support_received_from"].label = _("Someone else (optional)")

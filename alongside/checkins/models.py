@@ -174,14 +174,48 @@ class CheckIn(models.Model):
     def earliest_backfill(today: dt.date) -> dt.date:
         return today - dt.timedelta(days=BACKFILL_DAYS)
 
+    @classmethod
+    def attach_people(cls, rows: list[CheckIn]) -> list[CheckIn]:
+        """Load the circle people of every check-in in ``rows`` in three queries.
+
+        Django's prefetch_related does it in two, but builds a person (and decrypts their
+        name) once per check-in they appear in: 7.7 ms for a page of 49 check-ins, where
+        this takes well under one.
+        """
+        received: dict[int, list[int]] = {c.pk: [] for c in rows}
+        given: dict[int, list[int]] = {c.pk: [] for c in rows}
+        for target, field in ((received, "received_from_people"), (given, "given_to_people")):
+            through = getattr(cls, field).through
+            for checkin_id, person_id in through.objects.filter(
+                checkin_id__in=list(target)
+            ).values_list("checkin_id", "person_id"):
+                target[checkin_id].append(person_id)
+        wanted = {pk for ids in (*received.values(), *given.values()) for pk in ids}
+        people = {}
+        if wanted:
+            from alongside.circle.models import Person
+
+            people = {p.pk: p for p in Person.objects.filter(pk__in=wanted)}
+        for checkin in rows:
+            checkin.__dict__["_attached_received_from_people"] = [
+                people[pk] for pk in received[checkin.pk]
+            ]
+            checkin.__dict__["_attached_given_to_people"] = [people[pk] for pk in given[checkin.pk]]
+        return rows
+
+    def _people(self, relation: str) -> Any:
+        """The people of ``relation``: as attached by ``attach_people``, or queried."""
+        attached = self.__dict__.get(f"_attached_{relation}")
+        return attached if attached is not None else getattr(self, relation).all()
+
     def received_from_text(self) -> str:
-        names = _names(self.received_from_people.all())
+        names = _names(self._people("received_from_people"))
         return ", ".join(
             [*names, self.support_received_from] if self.support_received_from else names
         )
 
     def given_to_text(self) -> str:
-        names = _names(self.given_to_people.all())
+        names = _names(self._people("given_to_people"))
         return ", ".join([*names, self.support_given_to] if self.support_given_to else names)
 
     def shared_dict(self, categories: frozenset[str]) -> dict[str, Any]:

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alongside.checkins.charts import mood_chart, needs_chart
 from alongside.checkins.circle_chart import reciprocity
 from alongside.checkins.models import (
+    BODY_AREAS,
     CHECKIN_CATEGORIES,
     EMOTION_LEVELS,
+    EMOTIONS,
     NEED_LEVELS,
+    NEEDS,
     SUPPORT_KINDS,
     CheckIn,
 )
@@ -45,35 +50,62 @@ class DayCard:
     lines: list[DayLine] = field(default_factory=list)
 
 
-def _words(value: int | None, levels: list[tuple[int, Any]]) -> str:
-    return str(dict(levels).get(value, "")) if value is not None else ""
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The words a day card is made of, translated once per language (a month of cards
+    asked gettext for the same few dozen words hundreds of times)."""
+
+    emotions: dict[str, str]
+    needs: dict[str, str]
+    emotion_levels: dict[int, str]
+    need_levels: dict[int, str]
+    body_areas: dict[str, str]
+    support_kinds: dict[str, str]
 
 
-def _kinds(kinds: list[str]) -> str:
-    labels = dict(SUPPORT_KINDS)
-    return ", ".join(str(labels.get(k, k)).lower() for k in kinds)
+@lru_cache(maxsize=16)
+def _vocabulary(language: str | None) -> _Vocabulary:
+    def lower(pairs: Any) -> dict[Any, str]:
+        return {key: str(label).lower() for key, label in pairs}
+
+    return _Vocabulary(
+        emotions=lower(EMOTIONS),
+        needs=lower(NEEDS),
+        emotion_levels={value: str(word) for value, word in EMOTION_LEVELS},
+        need_levels={value: str(word) for value, word in NEED_LEVELS},
+        body_areas=lower(BODY_AREAS),
+        support_kinds=lower(SUPPORT_KINDS),
+    )
+
+
+def _kinds(kinds: list[str], words: _Vocabulary) -> str:
+    return ", ".join(words.support_kinds.get(k, k) for k in kinds)
 
 
 def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
     """One day, showing exactly the shared categories, and only lines with something in."""
+    words = _vocabulary(get_language())
     card = DayCard(day=entry.day, heading=date_format(entry.day, "l j F"))
     if "mood" in categories:
         card.lines.append(DayLine(_("Mood"), _("%(n)d out of 10") % {"n": entry.mood}))
         felt = [
-            f"{str(label).lower()} ({_words(value, EMOTION_LEVELS)})"
-            for key, label, value in entry.emotions()
+            f"{words.emotions[key]} ({words.emotion_levels.get(value, '')})"
+            for key, _label, value in entry.emotions()
             if value  # 0 is "not at all": nothing to say
         ]
         if felt:
             card.lines.append(DayLine(_("Feelings"), ", ".join(felt)))
         if entry.body_areas:
             card.lines.append(
-                DayLine(_("Felt in"), ", ".join(str(a).lower() for a in entry.body_area_labels()))
+                DayLine(
+                    _("Felt in"),
+                    ", ".join(words.body_areas.get(a, a.lower()) for a in entry.body_areas),
+                )
             )
     if "needs" in categories:
         met = [
-            f"{str(label).lower()} ({_words(value, NEED_LEVELS)})"
-            for key, label, value in entry.needs()
+            f"{words.needs[key]} ({words.need_levels.get(value, '')})"
+            for key, _label, value in entry.needs()
             if value is not None
         ]
         if met:
@@ -82,7 +114,7 @@ def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
             card.lines.append(DayLine(_("Wanted"), entry.get_closeness_wish_display()))
     if "support" in categories:
         if entry.support_received_kinds or entry.received_from_text():
-            text = _kinds(entry.support_received_kinds)
+            text = _kinds(entry.support_received_kinds, words)
             if entry.received_from_text():
                 text = _("%(what)s from %(who)s") % {
                     "what": text or _("support"),
@@ -90,7 +122,7 @@ def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
                 }
             card.lines.append(DayLine(_("Support received"), text))
         if entry.support_given_kinds or entry.given_to_text():
-            text = _kinds(entry.support_given_kinds)
+            text = _kinds(entry.support_given_kinds, words)
             if entry.given_to_text():
                 text = _("%(what)s to %(who)s") % {
                     "what": text or _("support"),
@@ -105,16 +137,19 @@ def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
 def part(viewer: Any, owner: Any, link: Any, audience: Any) -> Part | None:
     """What ``owner`` shares of their check-ins with ``audience``: the last 30 days.
 
-    A check-in's day is a day in its owner's zone: the 30 days end on the later of the
-    two todays, so someone in a zone behind the owner's (a therapist in Toronto, a client
-    in London) still sees the owner's today."""
-    today = max(owner.local_today(), audience.local_today())
-    start = today - dt.timedelta(days=SHARED_DAYS - 1)
+    A check-in's day is a day in its owner's zone. The 30 days end on the audience's
+    own today, or on the latest shared day when the owner's zone is already a day or two
+    further (a client in Sydney, a therapist in London): never on the owner's today
+    itself, which would tell the audience the owner's time zone (and when it changes).
+    """
+    today = audience.local_today()
+    # Zones differ by up to 26 hours: a shared day may lie up to two days past ours.
     reading = access.read(
         viewer,
-        CheckIn.objects.filter(day__gte=start, day__lte=today)
-        .prefetch_related("received_from_people", "given_to_people")
-        .order_by("day"),
+        CheckIn.objects.filter(
+            day__gte=today - dt.timedelta(days=SHARED_DAYS - 1),
+            day__lte=today + dt.timedelta(days=2),
+        ).order_by("day"),
         CHECKIN_CATEGORIES,
         owner=owner,
         audience=audience,
@@ -122,7 +157,9 @@ def part(viewer: Any, owner: Any, link: Any, audience: Any) -> Part | None:
     )
     if not reading.categories:
         return None
-    entries = reading.rows
+    today = max([today, *(e.day for e in reading.rows)])
+    start = today - dt.timedelta(days=SHARED_DAYS - 1)
+    entries = CheckIn.attach_people([e for e in reading.rows if e.day >= start])
     cards = [day_card(e, reading.categories) for e in reversed(entries)]
     shown = [c for c in cards if c.lines]
     name = str(owner)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import time_machine
 from django.test import Client
 
 from alongside.accounts.models import AccessLogEntry
@@ -67,3 +68,24 @@ def test_alices_activity_leaves_no_trace_on_anything_ben_sees(
     assert Notice.objects.filter(recipient=ben).count() == notices
     assert AccessLogEntry.objects.filter(owner=ben).count() == 0
     assert AccessLogEntry.objects.count() == log
+
+
+def test_moving_to_a_zone_a_day_ahead_does_not_move_the_days_ben_sees(
+    link_couple: Callable[..., Link], alice: Any, ben_client: Client
+) -> None:
+    # 20:00 in London is already tomorrow in Tokyo: the days Ben sees must not follow
+    # Alice's zone, or the page would tell him where she is (and that she moved).
+    with time_machine.travel(dt.datetime(2026, 4, 13, 20, 0, tzinfo=dt.UTC), tick=False):
+        link = link_couple(["mood"], [])
+        CheckIn.objects.create(owner=alice, day=dt.date(2026, 4, 12), mood=6)
+        url = f"/circle/links/{link.pk}/"
+        before = _stable(ben_client.get(url).content.decode())
+        alice.time_zone = "Asia/Tokyo"
+        alice.save(update_fields=["time_zone"])
+        after = _stable(ben_client.get(url).content.decode())
+        assert "2026-04-14" not in after
+        assert after == before
+        # A day she shares from her zone's today still shows, and nothing more.
+        CheckIn.objects.create(owner=alice, day=dt.date(2026, 4, 14), mood=7)
+        shown = ben_client.get(url).content.decode()
+        assert "Tuesday 14 April" in shown
