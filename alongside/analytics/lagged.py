@@ -498,8 +498,12 @@ def lagged_apim(
         ``"random"``), ``estimate``, ``std_error``, ``statistic``, ``p_value``,
         ``ci_low``, ``ci_high``. Fixed terms: ``intercept_a``, ``intercept_b``,
         ``actor_a``, ``actor_b`` (stability), ``partner_b_to_a``, ``partner_a_to_b``
-        (influence). Random terms: ``sd(...)`` and ``cor(..., ...)`` of the random
-        effects, and ``sigma``, the residual standard deviation (no standard errors).
+        (influence); with ``x_a``/``x_b`` also ``cross_actor_a``, ``cross_actor_b``,
+        ``cross_partner_b_to_a``, ``cross_partner_a_to_b``; with ``centre="within"``
+        the ``between_...`` rows. Random terms: ``sd(...)`` and ``cor(..., ...)`` of
+        the random effects, and ``sigma``, the residual standard deviation (no
+        standard errors); ``sigma_b``, ``sigma_ratio``, ``residual_cor`` and
+        ``residual_ar1`` with the residual structures that have them.
         ``attrs`` holds ``n_obs``, ``n_couples``, ``log_likelihood``, ``converged``,
         the equivalent lme4 ``formula`` and ``warnings``: a tuple of sentences, empty
         for a clean fit, naming a singular (boundary) fit or a failed convergence;

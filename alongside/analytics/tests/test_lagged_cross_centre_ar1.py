@@ -289,3 +289,17 @@ def test_the_command_line_names_the_flags_it_cannot_combine(tmp_path: Path) -> N
     assert isinstance(missing.exception, SystemExit)
     help_text = CliRunner().invoke(analyze, ["lagged-apim", "--help"]).output
     assert "--x-a" in help_text and "--centre" in help_text and "--ar1" in help_text
+
+
+def test_a_no_answer_code_in_the_cross_lagged_variable_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "diary.csv"
+    data = simulate_diary(n_couples=10, n_days=10, random_state=2)
+    data = data.assign(xa=0.5, xb=0.5)
+    data.loc[7, "xb"] = 99.0
+    data.to_csv(path, index=False)
+    result = _cli(path, "--x-a", "xa", "--x-b", "xb", "--range", "xb=0:1")
+    assert result.exit_code == 1
+    assert "xb" in result.output and "99" in result.output
+    assert isinstance(result.exception, SystemExit)
+    with pytest.raises(ValueError, match="does not use"):
+        lagged_apim(data, **SIMULATED, x_a="xa", x_b="xb", ranges={"stress": (0, 1)})
