@@ -252,7 +252,7 @@ def compare_lagged(
     if warning:
         note += f"; lme4 warned: {warning[:60]}"
     random = _random_name(slopes)
-    label = "" if x is None else f" + cross-lags of {x[0][2:]}"
+    label = "" if x is None else f" + cross-lags of {x[0]}/{x[1]}"
     record(data_name, f"lagged APIM {random}{label} {method.upper()} (lme4)", fixed, theirs, note)
     return ours
 
@@ -278,7 +278,7 @@ def compare_lagged_nlme(
     if x is not None:
         extra.update(x_a=x[0], x_b=x[1])
         r_extra.update(x_a=x[0], x_b=x[1])
-        label += f" + cross-lags of {x[0][2:]}"
+        label += f" + cross-lags of {x[0]}/{x[1]}"
     if centre != "none":
         extra["centre"] = r_extra["centre"] = centre
         label += ", centred"
@@ -443,7 +443,10 @@ def main() -> None:
             for residuals in ("independent", "by-role"):
                 compare_lagged_nlme(f"couples_daily_diary {emotion}", diary, options,
                                     residuals=residuals, ar1=True)  # fmt: skip
-        compare_lagged_nlme(name, diary, content, residuals="by-role", ar1=True, slopes=True)
+        compare_lagged_nlme("couples_daily_diary Anx.", diary, anxious, residuals="by-role",
+                            ar1=True, slopes=True)  # fmt: skip
+        compare_lagged_nlme("couples_daily_diary Anx.", diary, anxious, residuals="independent",
+                            x=("M_Sad.", "W_Sad."), centre="within", slopes="by-role")  # fmt: skip
         compare_lagged_nlme(name, diary, content, residuals="independent", ar1=True, method="ml")
         compare_lagged_nlme(name, diary, content, residuals="by-role", ar1=True, x=anxiety,
                             centre="within")  # fmt: skip
