@@ -4,7 +4,10 @@
 # Usage: Rscript bench/r_models.R TASK INPUT.csv OUTPUT.csv [name=value ...]
 #   lagged    dyad= time= a= b= [slopes=no|yes|by-role] [method=reml|ml] [tight=yes]
 #   lagged_nlme  dyad= time= a= b= [slopes=no|yes|by-role] [method=reml|ml]
-#             [residuals=independent|by-role|by-role-correlated]
+#             [residuals=independent|by-role|by-role-correlated] [ar1=yes]
+#             [x_a= x_b=] [centre=within]
+#   (lagged and lagged_nlme take x_a= x_b= (cross-lags) and centre=within (person-mean
+#   centring) alike)
 #   apim      dyad= outcome= actor= partner= [distinguish=COLUMN] [covariates=C1,C2]
 #             [moderator=COLUMN] [method=reml|ml]
 #   apim_tests  the same options (distinguish= required): LR tests of distinguishability
@@ -37,18 +40,60 @@ previous_row <- function(d, dyad, time) {
   match(paste(d[[dyad]], d[[time]] - 1), paste(d[[dyad]], d[[time]]))
 }
 
+# Each couple's mean of a column over the rows where it is observed.
+person_mean <- function(d, column) {
+  ave(d[[column]], d[[opt("dyad")]], FUN = function(v) mean(v, na.rm = TRUE))
+}
+
+# One role's stacked rows: own (o) and partner's (p) columns of y and, with x_a= x_b=,
+# of x; with centre=within the lags are centred on each partner's mean, and the means
+# are columns of their own.
+role_rows <- function(d, prev, role, o, p, xo, xp) {
+  centre <- opt("centre", "none") == "within"
+  rows <- data.frame(couple = d[[opt("dyad")]], day = d[[opt("time")]], role = role,
+                     y = d[[o]], actor_lag = d[[o]][prev], partner_lag = d[[p]][prev])
+  if (!is.null(xo)) {
+    rows$x_actor_lag <- d[[xo]][prev]
+    rows$x_partner_lag <- d[[xp]][prev]
+  }
+  if (centre) {
+    mo <- person_mean(d, o); mp <- person_mean(d, p)
+    rows$actor_lag <- rows$actor_lag - mo[prev]
+    rows$partner_lag <- rows$partner_lag - mp[prev]
+    rows$actor_mean <- mo
+    rows$partner_mean <- mp
+    if (!is.null(xo)) {
+      xmo <- person_mean(d, xo); xmp <- person_mean(d, xp)
+      rows$x_actor_lag <- rows$x_actor_lag - xmo[prev]
+      rows$x_partner_lag <- rows$x_partner_lag - xmp[prev]
+      rows$x_actor_mean <- xmo
+      rows$x_partner_mean <- xmp
+    }
+  }
+  rows
+}
+
 # The stacked lagged data: two rows per couple and day with a previous day.
 stacked <- function(d) {
-  a <- opt("a"); b <- opt("b")
+  a <- opt("a"); b <- opt("b"); xa <- opt("x_a"); xb <- opt("x_b")
   prev <- previous_row(d, opt("dyad"), opt("time"))
-  long <- rbind(
-    data.frame(couple = d[[opt("dyad")]], day = d[[opt("time")]], role = "a", y = d[[a]],
-               actor_lag = d[[a]][prev], partner_lag = d[[b]][prev]),
-    data.frame(couple = d[[opt("dyad")]], day = d[[opt("time")]], role = "b", y = d[[b]],
-               actor_lag = d[[b]][prev], partner_lag = d[[a]][prev]))
+  long <- rbind(role_rows(d, prev, "a", a, b, xa, xb), role_rows(d, prev, "b", b, a, xb, xa))
   long <- long[complete.cases(long), ]
   long$role <- factor(long$role)
   long[order(long$couple, long$day, long$role), ]
+}
+
+# The fixed part: y ~ 0 + role + role:actor_lag + role:partner_lag (+ role:x_actor_lag
+# + role:x_partner_lag) (+ role:actor_mean + role:partner_mean (+ role:x_..._mean)).
+fixed_formula <- function() {
+  terms <- c("actor_lag", "partner_lag")
+  cross <- !is.null(opt("x_a"))
+  if (cross) terms <- c(terms, "x_actor_lag", "x_partner_lag")
+  if (opt("centre", "none") == "within") {
+    terms <- c(terms, "actor_mean", "partner_mean")
+    if (cross) terms <- c(terms, "x_actor_mean", "x_partner_mean")
+  }
+  paste("y ~ 0 + role +", paste0("role:", terms, collapse = " + "))
 }
 
 # Variance components as rows: SDs and correlations of the random effects, then sigma.
@@ -71,7 +116,7 @@ if (task == "lagged") {
     yes = "(0 + role + actor_lag + partner_lag | couple)",
     "by-role" = "(0 + role + role:actor_lag + role:partner_lag || couple)",
     "(0 + role | couple)")
-  f <- as.formula(paste("y ~ 0 + role + role:actor_lag + role:partner_lag +", random))
+  f <- as.formula(paste(fixed_formula(), "+", random))
   reml <- opt("method", "reml") == "reml"
   ctl <- if (opt("tight", "no") == "yes") {
     lmerControl(optimizer = "bobyqa", optCtrl = list(maxfun = 1e5, rhoend = 1e-12))
@@ -113,6 +158,9 @@ if (task == "lagged") {
   weights <- if (residuals == "independent") NULL else varIdent(form = ~ 1 | role)
   correlation <- if (residuals == "by-role-correlated") {
     corCompSymm(form = ~ 1 | couple / day)
+  } else if (opt("ar1", "no") == "yes") {
+    # Skipped days: nlme turns corAR1 into corARMA(p = 1), phi^|day - day'|.
+    corAR1(form = ~ day | couple / role)
   } else {
     NULL
   }
@@ -120,7 +168,7 @@ if (task == "lagged") {
                     niterEM = 100, returnObject = TRUE)
   method <- if (opt("method", "reml") == "reml") "REML" else "ML"
   seconds <- system.time(
-    m <- lme(y ~ 0 + role + role:actor_lag + role:partner_lag, random = random,
+    m <- lme(as.formula(fixed_formula()), random = random,
              weights = weights, correlation = correlation, data = long, method = method,
              control = ctl)
   )[["elapsed"]]
@@ -134,7 +182,8 @@ if (task == "lagged") {
   }
   if (!is.null(correlation)) {
     rho <- unname(coef(m$modelStruct$corStruct, unconstrained = FALSE))
-    out <- rbind(out, data.frame(term = "residual_cor", estimate = rho, std_error = NA))
+    name <- if (residuals == "by-role-correlated") "residual_cor" else "residual_ar1"
+    out <- rbind(out, data.frame(term = name, estimate = rho, std_error = NA))
   }
   out$seconds <- seconds
   out$n_obs <- nrow(long)

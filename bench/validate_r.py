@@ -42,7 +42,7 @@ from alongside.analytics import (
     pairwise_from_long,
     simulate_diary,
 )
-from alongside.analytics.lagged import FIXED_TERMS
+from alongside.analytics.lagged import lagged_predictors
 
 LME4_NAMES = [
     "rolea",
@@ -191,9 +191,18 @@ def compare_apim_tests(
 
 def _lagged_rows(ours: pd.DataFrame) -> pd.DataFrame:
     """Our fixed effects and variance components under the names bench/r_models.R uses."""
-    fixed = ours[ours["effect"] == "fixed"].set_index("term").loc[list(FIXED_TERMS)]
+    predictors = lagged_predictors(
+        cross="cross_actor_a" in set(ours["term"]), centre=ours.attrs.get("centre", "none")
+    )
+    terms = [p.term(role) for p in predictors for role in (0, 1)]
+    fixed = ours[ours["effect"] == "fixed"].set_index("term").loc[terms]
     fixed = fixed[["estimate", "std_error"]]
-    fixed.index = LME4_NAMES
+    fixed.index = [
+        f"role{'ab'[role]}" + (f":{p.variable}" if p.variable else "")
+        for p in predictors
+        for role in (0, 1)
+    ]
+    assert list(fixed.index[:6]) == LME4_NAMES
     random = ours[ours["effect"] == "random"].set_index("term")[["estimate", "std_error"]]
     names = [term[3:-1] for term in random.index if term.startswith("sd(")]
     position = {name: i + 1 for i, name in enumerate(names)}
@@ -226,14 +235,16 @@ def compare_lagged(
     options: dict[str, Any],
     slopes: bool | str,
     method: str,
+    x: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
+    extra = {} if x is None else {"x_a": x[0], "x_b": x[1]}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # compared below, not printed
-        ours = lagged_apim(diary, **options, random_slopes=slopes, method=method)
+        ours = lagged_apim(diary, **options, random_slopes=slopes, method=method, **extra)
     fixed = _lagged_rows(ours)
     r_slopes = _r_slopes(slopes)
     theirs = r_fit(
-        "lagged", diary, **options, slopes=r_slopes, method=method, tight="yes"
+        "lagged", diary, **options, slopes=r_slopes, method=method, tight="yes", **extra
     ).set_index("term")
     warning = str(theirs["warning"].iloc[0]) if theirs["warning"].notna().any() else ""
     deviance = -2 * ours.attrs["log_likelihood"] - float(theirs["criterion"].iloc[0])
@@ -247,7 +258,8 @@ def compare_lagged(
     if warning:
         note += f"; lme4 warned: {warning[:60]}"
     random = _random_name(slopes)
-    record(data_name, f"lagged APIM {random} {method.upper()} (lme4)", fixed, theirs, note)
+    label = "" if x is None else f" + cross-lags of {x[0]}/{x[1]}"
+    record(data_name, f"lagged APIM {random}{label} {method.upper()} (lme4)", fixed, theirs, note)
     return ours
 
 
@@ -259,22 +271,67 @@ def compare_lagged_nlme(
     residuals: str,
     slopes: bool | str = False,
     method: str = "reml",
+    x: tuple[str, str] | None = None,
+    centre: str = "none",
+    ar1: bool = False,
 ) -> pd.DataFrame:
-    """A lagged APIM with a residual structure against nlme::lme."""
+    """A lagged APIM with a residual structure against nlme::lme; with ``x`` also
+    cross-lags of (x_a, x_b), with ``centre="within"`` person-mean centring, with
+    ``ar1`` AR(1) residuals."""
+    extra: dict[str, Any] = {}
+    r_extra: dict[str, str] = {}
+    label = ""
+    if x is not None:
+        extra.update(x_a=x[0], x_b=x[1])
+        r_extra.update(x_a=x[0], x_b=x[1])
+        label += f" + cross-lags of {x[0]}/{x[1]}"
+    if centre != "none":
+        extra["centre"] = r_extra["centre"] = centre
+        label += ", centred"
+    if ar1:
+        extra["ar1"] = True
+        r_extra["ar1"] = "yes"
+        label += ", AR(1)"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         ours = lagged_apim(
-            diary, **options, random_slopes=slopes, residuals=residuals, method=method
+            diary, **options, random_slopes=slopes, residuals=residuals, method=method, **extra
         )
     r_slopes = _r_slopes(slopes)
     theirs = r_fit(
-        "lagged_nlme", diary, **options, slopes=r_slopes, residuals=residuals, method=method
+        "lagged_nlme",
+        diary,
+        **options,
+        slopes=r_slopes,
+        residuals=residuals,
+        method=method,
+        **r_extra,
     ).set_index("term")
     deviance = -2 * ours.attrs["log_likelihood"] - float(theirs["criterion"].iloc[0])
     note = f"-2 logLik ours - nlme = {deviance:+.1e}"
+    if ours.attrs["warnings"]:
+        note += "; ours flagged: " + ours.attrs["warnings"][0][:40]
     random = _random_name(slopes)
-    model = f"lagged {random}, {residuals} resid. {method.upper()} (nlme)"
-    record(data_name, model, _lagged_rows(ours), theirs, note)
+    model = f"lagged {random}, {residuals} resid.{label} {method.upper()} (nlme)"
+    rows = _lagged_rows(ours)
+    # A correlation with an effect whose SD is 0 in both fits is not defined (any value
+    # gives the same likelihood): not compared.
+    sigma = float(theirs.loc["sigma", "estimate"])
+    zero = {
+        term[len("re_sd_") :]
+        for term in theirs.index
+        if term.startswith("re_sd_")
+        and max(float(theirs.loc[term, "estimate"]), float(rows.loc[term, "estimate"]))
+        < 1e-4 * sigma
+    }
+    undefined = [
+        term
+        for term in theirs.index
+        if term.startswith("re_cor_") and set(term[len("re_cor_") :].split("_")) & zero
+    ]
+    if undefined:
+        note += f"; {len(undefined)} cor. of a zero SD not compared"
+    record(data_name, model, rows.drop(undefined), theirs.drop(undefined), note)
     return ours
 
 
@@ -428,6 +485,39 @@ def main() -> None:
         compare_lagged_nlme(name, diary, options, residuals="by-role-correlated", method="ml")
         compare_lagged_nlme(name, diary, options, residuals="by-role-correlated", slopes=True)
         compare_lagged_nlme(name, diary, options, residuals="by-role-correlated", slopes="by-role")
+        # Cross-lags (anxiety yesterday -> contentment today), person-mean centring and
+        # AR(1) residuals, each alone and together, against nlme.
+        content = {"dyad": "ID", "time": "DIARYDAY", "a": "M_Con.", "b": "W_Con."}
+        anxiety = ("M_Anx.", "W_Anx.")
+        name = "couples_daily_diary Con."
+        for residuals in ("independent", "by-role", "by-role-correlated"):
+            compare_lagged_nlme(name, diary, content, residuals=residuals, x=anxiety)
+        compare_lagged_nlme(name, diary, content, residuals="independent", x=anxiety, method="ml")
+        # With random slopes, contentment gives a singular fit (in lme4 as here), on which
+        # nlme stops short of the maximum: anxiety, with sadness as X, does not.
+        anxious = {"dyad": "ID", "time": "DIARYDAY", "a": "M_Anx.", "b": "W_Anx."}
+        compare_lagged_nlme("couples_daily_diary Anx.", diary, anxious, residuals="by-role",
+                            x=("M_Sad.", "W_Sad."), slopes=True)  # fmt: skip
+        for slopes in (True, "by-role"):
+            compare_lagged("couples_daily_diary Anx.", diary, anxious, slopes=slopes,
+                           method="reml", x=("M_Sad.", "W_Sad."))  # fmt: skip
+        for slopes in (False, True, "by-role"):
+            compare_lagged_nlme(name, diary, content, residuals="independent", centre="within",
+                                slopes=slopes)  # fmt: skip
+        compare_lagged_nlme(name, diary, content, residuals="by-role-correlated", x=anxiety,
+                            centre="within")  # fmt: skip
+        for emotion in ("Anx.", "Sad.", "Vig.", "Con."):
+            options = {"dyad": "ID", "time": "DIARYDAY", "a": f"M_{emotion}", "b": f"W_{emotion}"}
+            for residuals in ("independent", "by-role"):
+                compare_lagged_nlme(f"couples_daily_diary {emotion}", diary, options,
+                                    residuals=residuals, ar1=True)  # fmt: skip
+        compare_lagged_nlme("couples_daily_diary Anx.", diary, anxious, residuals="by-role",
+                            ar1=True, slopes=True)  # fmt: skip
+        compare_lagged_nlme("couples_daily_diary Anx.", diary, anxious, residuals="independent",
+                            x=("M_Sad.", "W_Sad."), centre="within", slopes="by-role")  # fmt: skip
+        compare_lagged_nlme(name, diary, content, residuals="independent", ar1=True, method="ml")
+        compare_lagged_nlme(name, diary, content, residuals="by-role", ar1=True, x=anxiety,
+                            centre="within")  # fmt: skip
 
     pairs = simulated_pairs(250, rho=-0.45, seed=1)
     options = {"dyad": "dyad", "outcome": "y_A", "actor": "x_A", "partner": "x_P"}
@@ -452,6 +542,16 @@ def main() -> None:
     for residuals in ("by-role", "by-role-correlated"):
         compare_lagged_nlme("simulated, uneven days", uneven, options, residuals=residuals)
     compare_mlvar("simulated, uneven days", uneven, "dyad", "day", ["a", "b"])
+    # A second variable with its own missing days; AR(1) residuals across skipped days.
+    rng = np.random.default_rng(8)
+    uneven["xa"] = 0.3 * uneven["b"].fillna(0) + rng.normal(size=len(uneven))
+    uneven["xb"] = rng.normal(size=len(uneven))
+    uneven.loc[uneven.index % 17 == 3, "xb"] = np.nan
+    compare_lagged_nlme("simulated, uneven days", uneven, options, residuals="by-role",
+                        x=("xa", "xb"), centre="within")  # fmt: skip
+    for residuals in ("independent", "by-role"):
+        compare_lagged_nlme("simulated, uneven days", uneven, options, residuals=residuals,
+                            ar1=True)  # fmt: skip
     # Three days per couple: lme4 calls the intercepts-only fit singular (isSingular).
     short = simulated[simulated["day"] < 3]
     compare_lagged("simulated diary, 3 days", short, options, slopes=False, method="reml")

@@ -13,8 +13,8 @@ V^-1 = (I - Z K Z') / sigma^2 with K = Lambda M^-1 Lambda', and log|V / sigma^2|
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import optimize
@@ -64,6 +64,9 @@ class MixedFit:
     # both members' residuals on one occasion. 1 and 0 for independent residuals.
     sigma_ratio: float = 1.0
     residual_cor: float = 0.0
+    # AR(1) residuals (fit_ar1): the correlation of one member's residuals on
+    # consecutive occasions (phi^k for occasions k apart). 0 without.
+    residual_ar1: float = 0.0
 
     @property
     def random_cov(self) -> np.ndarray:
@@ -329,10 +332,36 @@ def fit_paired(
     """
     n_residual = 2 if correlated else 1
 
+    def weighted(residual: np.ndarray) -> tuple[GroupMoments, float]:
+        ratio = float(np.exp(residual[0]))
+        rho = float(np.tanh(residual[-1])) if correlated else 0.0
+        return paired.weighted(ratio, rho)
+
+    fit, residual = _fit_residual_structure(weighted, n_residual, reml=reml, free=free)
+    return replace(
+        fit,
+        sigma_ratio=float(np.exp(residual[0])),
+        residual_cor=float(np.tanh(residual[-1])) if correlated else 0.0,
+    )
+
+
+def _fit_residual_structure(
+    weighted: Callable[[np.ndarray], tuple[GroupMoments, float]],
+    n_residual: int,
+    *,
+    reml: bool,
+    free: np.ndarray | None,
+) -> tuple[MixedFit, np.ndarray]:
+    """Maximise the likelihood over theta and ``n_residual`` residual parameters.
+
+    ``weighted(residual)`` gives the whitened moments and log|R / sigma^2| for the
+    residual parameters (all 0: independent residuals of one variance); the gradient in
+    theta is _Deviance's exact one, the gradient in the residual parameters a central
+    difference. Returns the fit and the residual parameters at the optimum.
+    """
+
     def deviance_at(params: np.ndarray) -> tuple[_Deviance, np.ndarray, float]:
-        ratio = float(np.exp(params[-n_residual]))
-        rho = float(np.tanh(params[-1])) if correlated else 0.0
-        moments, logdet = paired.weighted(ratio, rho)
+        moments, logdet = weighted(params[-n_residual:])
         return _Deviance(moments, reml, free), params[:-n_residual], logdet
 
     def value(params: np.ndarray) -> float:
@@ -351,7 +380,7 @@ def fit_paired(
             grad_residual[j] = (value(params + step) - value(params - step)) / (2 * _RESIDUAL_STEP)
         return total + logdet, np.concatenate([grad_theta, grad_residual])
 
-    start_moments, _ = paired.weighted(1.0, 0.0)
+    start_moments, _ = weighted(np.zeros(n_residual))
     start = fit_mixed(start_moments, reml=reml, free=free)
     deviance0 = _Deviance(start_moments, reml, free)
     theta0 = start.lam[deviance0.rows, deviance0.cols]
@@ -367,7 +396,7 @@ def fit_paired(
     parts = deviance.solve(theta)
     lam = parts.lam * np.where(np.diag(parts.lam) < 0, -1.0, 1.0)
     sigma2 = parts.prss / deviance.dof
-    return MixedFit(
+    fit = MixedFit(
         beta=parts.beta,
         vcov=sigma2 * np.linalg.inv(parts.a),
         sigma=float(np.sqrt(sigma2)),
@@ -376,8 +405,93 @@ def fit_paired(
         reml=reml,
         converged=bool(result.success) or float(np.max(np.abs(result.jac))) < 1e-3,
         iterations=int(result.nit),
-        sigma_ratio=float(np.exp(result.x[-n_residual])),
-        residual_cor=float(np.tanh(result.x[-1])) if correlated else 0.0,
+    )
+    return fit, result.x[-n_residual:]
+
+
+def _stacked_moments(s: np.ndarray, p: int, q: int, n_obs: int) -> GroupMoments:
+    """GroupMoments from per-group sums of v v', v = (x', z', y)'."""
+    z = slice(p, p + q)
+    return GroupMoments(
+        xtx=s[:, :p, :p].sum(axis=0),
+        xty=s[:, :p, -1].sum(axis=0),
+        yty=float(s[:, -1, -1].sum()),
+        ztx=np.ascontiguousarray(s[:, z, :p]),
+        ztz=np.ascontiguousarray(s[:, z, z]),
+        zty=np.ascontiguousarray(s[:, z, -1]),
+        n_obs=n_obs,
+    )
+
+
+@dataclass(frozen=True)
+class SeriesMoments:
+    """Sufficient statistics of a model with AR(1) residuals within each member's series.
+
+    Each member (role) of a group has a series of observations on whole-numbered
+    occasions, possibly with gaps; residuals of one member's series correlate as
+    phi^|t - s| (nlme's corAR1, which for gaps is corARMA(p = 1)), the second member's
+    residual SD is d times the first's, and the members' series are independent given
+    the random effects. The AR(1) process is Markov, so whitening each observation by
+    its predecessor in the same series, w_k = (e_k - c e_{k-1}) / sqrt(1 - c^2) with
+    c = phi^gap, gives independent residuals; the sums of w w' then combine, per group,
+    role and gap, three sums of the rows v = (x', z', y)': of v_k v_k', of
+    v_k v_{k-1}' + v_{k-1} v_k' and of v_{k-1} v_{k-1}', and, for the first observation
+    of a series, v v'.
+    """
+
+    first: np.ndarray  # (2, G, k, k): per role, the first observation of each series
+    current: np.ndarray  # (2, G, U, k, k): sum of v_k v_k' per gap class
+    cross: np.ndarray  # (2, G, U, k, k): sum of v_k v_{k-1}' + v_{k-1} v_k'
+    previous: np.ndarray  # (2, G, U, k, k): sum of v_{k-1} v_{k-1}'
+    gaps: np.ndarray  # (U,) the gap (in occasions) of each class
+    counts: np.ndarray  # (2, U) observations with a predecessor, per role and class
+    n_role: tuple[float, float]  # observations per role
+    p: int
+    q: int
+
+    def weighted(self, ratio: float, phi: float) -> tuple[GroupMoments, float]:
+        """The moments of the whitened model, and log|R / sigma^2|."""
+        c = np.power(phi, self.gaps)
+        scale = 1.0 - c * c
+        w_cur = 1.0 / scale
+        w_cross = -c / scale
+        w_prev = c * c / scale
+        per_role = (
+            self.first
+            + np.einsum("u,rguij->rgij", w_cur, self.current)
+            + np.einsum("u,rguij->rgij", w_cross, self.cross)
+            + np.einsum("u,rguij->rgij", w_prev, self.previous)
+        )
+        s = per_role[0] + per_role[1] / (ratio * ratio)
+        n_obs = round(self.n_role[0] + self.n_role[1])
+        logdet = float(self.counts.sum(axis=0) @ np.log(scale)) + self.n_role[1] * np.log(ratio**2)
+        return _stacked_moments(s, self.p, self.q, n_obs), float(logdet)
+
+
+def fit_ar1(
+    series: SeriesMoments,
+    *,
+    by_role: bool,
+    reml: bool = True,
+    free: np.ndarray | None = None,
+) -> MixedFit:
+    """Maximise the (restricted) likelihood with AR(1) residuals within each series.
+
+    nlme's ``lme(..., correlation = corAR1(form = ~ day | couple/role))`` and, with
+    ``by_role``, also ``weights = varIdent(form = ~1 | role)``. The residual parameters
+    are atanh phi and, with ``by_role``, log d; as in fit_paired.
+    """
+    n_residual = 2 if by_role else 1
+
+    def weighted(residual: np.ndarray) -> tuple[GroupMoments, float]:
+        ratio = float(np.exp(residual[0])) if by_role else 1.0
+        return series.weighted(ratio, float(np.tanh(residual[-1])))
+
+    fit, residual = _fit_residual_structure(weighted, n_residual, reml=reml, free=free)
+    return replace(
+        fit,
+        sigma_ratio=float(np.exp(residual[0])) if by_role else 1.0,
+        residual_ar1=float(np.tanh(residual[-1])),
     )
 
 
@@ -426,6 +540,12 @@ def fit_warnings(fit: MixedFit, names: Sequence[str], *, simpler: str = "") -> l
             f"boundary fit: the same-day residual correlation is at its limit "
             f"({fit.residual_cor:+.5f}): one partner's residual determines the other's, "
             "so the data do not support this residual structure (try by-role residuals)"
+        )
+    if abs(fit.residual_ar1) > 1.0 - SINGULAR_TOLERANCE:
+        messages.append(
+            f"boundary fit: the day-to-day residual autocorrelation is at its limit "
+            f"({fit.residual_ar1:+.5f}), so the data do not support AR(1) residuals "
+            "(try without them)"
         )
     if not fit.converged:
         messages.append(

@@ -516,6 +516,41 @@ def apim_power_command(
     ),
 )
 @click.option(
+    "--ar1",
+    is_flag=True,
+    default=False,
+    help=(
+        "AR(1) residuals within each partner's series: residuals k days apart correlate "
+        "phi^k (adds row residual_ar1; nlme's corAR1(form = ~ day | couple/role)). With "
+        "--residuals independent or by-role, not by-role-correlated."
+    ),
+)
+@click.option(
+    "--x-a",
+    "x_a",
+    default=None,
+    metavar="COLUMN",
+    help=(
+        "Cross-lags: partner a's second variable X (say stress); with --x-b, each "
+        "partner's own and partner's X yesterday also predict the score today (rows "
+        "cross_actor_a, cross_actor_b, cross_partner_b_to_a, cross_partner_a_to_b)."
+    ),
+)
+@click.option(
+    "--x-b", "x_b", default=None, metavar="COLUMN", help="Cross-lags: partner b's X (with --x-a)."
+)
+@click.option(
+    "--centre",
+    type=click.Choice(["none", "within"]),
+    default="none",
+    show_default=True,
+    help=(
+        "within: centre every lagged predictor on that partner's own mean, so actor, "
+        "partner and cross rows are within-couple effects, and add the means as "
+        "between-couple predictors (rows between_...). none: the scores as they are."
+    ),
+)
+@click.option(
     "--method",
     type=click.Choice(["reml", "ml"]),
     default="reml",
@@ -532,17 +567,32 @@ def lagged_apim_command(
     b: str,
     random_slopes: str | None,
     residuals: str,
+    ar1: bool,
+    x_a: str | None,
+    x_b: str | None,
+    centre: str,
     method: str,
     ranges: list[Range],
 ) -> None:
     """Stability and influence: a multilevel model of each partner's score from their
     own and their partner's score on the previous day (couple-wide diary data, one
-    row per couple and day)."""
+    row per couple and day); optionally also from a second variable's previous day
+    (--x-a, --x-b), with within- and between-couple effects apart (--centre within)
+    and AR(1) residuals (--ar1)."""
+    if (x_a is None) != (x_b is None):
+        given, missing = ("--x-a", "--x-b") if x_a is not None else ("--x-b", "--x-a")
+        raise _BadOption(f"{given} needs {missing}: cross-lags need X for both partners")
+    if ar1 and residuals == "by-role-correlated":
+        raise _BadOption(
+            "--ar1 cannot be combined with --residuals by-role-correlated: nlme fits one "
+            "residual correlation structure at a time (corAR1 or corCompSymm); use "
+            "--residuals by-role with --ar1"
+        )
     _run(
         output_format,
         "lagged_apim",
         ranges=ranges,
-        scores=(a, b),
+        scores=(a, b, *([x_a, x_b] if x_a is not None and x_b is not None else [])),
         data=data,
         ci=ci,
         dyad=dyad,
@@ -552,6 +602,10 @@ def lagged_apim_command(
         random_slopes=random_slopes or False,
         residuals=residuals,
         method=method,
+        x_a=x_a,
+        x_b=x_b,
+        centre=centre,
+        ar1=ar1,
     )
 
 

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._checks import attach_warnings, require_choice, require_level, require_variation
-from ._lmm import GroupMoments, MixedFit, PairedMoments, fit_mixed, fit_paired, fit_warnings
+from ._checks import (
+    attach_warnings,
+    require_choice,
+    require_level,
+    require_ranges,
+    require_variation,
+)
+from ._lmm import (
+    GroupMoments,
+    MixedFit,
+    PairedMoments,
+    SeriesMoments,
+    fit_ar1,
+    fit_mixed,
+    fit_paired,
+    fit_warnings,
+)
 from ._series import CoupleSeries, couple_series, lag_moments
 
 __all__ = ["lagged_apim"]
@@ -49,6 +65,7 @@ _RANDOM_NAMES = ("intercept_a", "intercept_b", "actor", "partner")
 _BY_ROLE_FREE = np.kron(np.eye(3, dtype=bool), np.ones((2, 2), dtype=bool))
 RANDOM_SLOPES = ("shared", "by-role")
 RESIDUALS = ("independent", "by-role", "by-role-correlated")
+CENTRE = ("none", "within")
 # In the lag-moment vector z = (1, a[t-1], b[t-1], a[t], b[t]): role a's (d, y), role b's.
 _ROLE_INDEX = (([0, 1, 2], 3), ([0, 2, 1], 4))
 
@@ -169,8 +186,207 @@ def lagged_apim_moments(series: CoupleSeries, *, random_slopes: bool | str) -> G
     return GroupMoments(xtx=xtx, xty=xty, yty=yty, ztx=ztx, ztz=ztz, zty=zty, n_obs=n_obs)
 
 
+@dataclass(frozen=True)
+class _Predictor:
+    """One predictor of the general design, entered once per role."""
+
+    stem: str  # term name: f"{stem}_a" (actor kind) or f"{stem}_b_to_a" (partner kind)
+    partner: bool  # the other partner's variable (True) or the role's own
+    variable: str  # its name in the lme4 / nlme formula ("" for the intercept)
+
+    def term(self, role: int) -> str:
+        own, other = "ab"[role], "ba"[role]
+        return f"{self.stem}_{other}_to_{own}" if self.partner else f"{self.stem}_{own}"
+
+
+def lagged_predictors(*, cross: bool, centre: str) -> tuple[_Predictor, ...]:
+    """The predictors of the lagged APIM, in the design's order (each times role)."""
+    predictors = [
+        _Predictor("intercept", False, ""),
+        _Predictor("actor", False, "actor_lag"),
+        _Predictor("partner", True, "partner_lag"),
+    ]
+    if cross:
+        predictors += [
+            _Predictor("cross_actor", False, "x_actor_lag"),
+            _Predictor("cross_partner", True, "x_partner_lag"),
+        ]
+    if centre == "within":
+        predictors += [
+            _Predictor("between_actor", False, "actor_mean"),
+            _Predictor("between_partner", True, "partner_mean"),
+        ]
+        if cross:
+            predictors += [
+                _Predictor("between_cross_actor", False, "x_actor_mean"),
+                _Predictor("between_cross_partner", True, "x_partner_mean"),
+            ]
+    return tuple(predictors)
+
+
+@dataclass(frozen=True)
+class LaggedDesign:
+    """Both roles' stacked rows v = (x', z', y)' on a time-aligned grid.
+
+    ``rows[r, i, t]`` is role r's row for couple i on grid day t + 1 (zeros where the
+    row is not observed, i.e. ``valid[r, i, t]`` is False).
+    """
+
+    rows: np.ndarray  # (2, G, T - 1, k)
+    valid: np.ndarray  # (2, G, T - 1)
+    terms: tuple[str, ...]
+    variables: tuple[str, ...]  # the fixed effects in lme4's naming (rolea:actor_lag)
+    p: int
+    q: int
+
+
+def _person_mean(grid: np.ndarray) -> np.ndarray:
+    """Each couple's mean of one partner's series (over every day it was observed)."""
+    seen = np.isfinite(grid)
+    total = np.where(seen, grid, 0.0).sum(axis=1, dtype=np.float64)
+    return (total / np.maximum(seen.sum(axis=1), 1))[:, None]
+
+
+def lagged_design(
+    series: CoupleSeries,
+    x_series: CoupleSeries | None,
+    *,
+    centre: str,
+    random_slopes: bool | str,
+) -> LaggedDesign:
+    """The stacked design of the lagged APIM with cross-lags and person-mean centring.
+
+    For role r on day t: y = own score at t; predictors own and partner's score at
+    t - 1, with ``x_series`` also own and partner's X at t - 1; with ``centre="within"``
+    each lagged predictor minus that partner's mean over the diary, and the means
+    themselves as predictors (constant within the couple). Both series must lie on the
+    same time-aligned grid.
+    """
+    predictors = lagged_predictors(cross=x_series is not None, centre=centre)
+    grids = [(series.a, series.b)]
+    if x_series is not None:
+        grids.append((x_series.a, x_series.b))
+    kind = _random_kind(random_slopes)
+    roles = []
+    for role in (0, 1):
+        values: dict[str, np.ndarray] = {}
+        for prefix, pair in zip(("", "x_"), grids, strict=False):
+            own, other = pair[role], pair[1 - role]
+            own_lag, other_lag = own[:, :-1], other[:, :-1]
+            if centre == "within":
+                own_mean, other_mean = _person_mean(own), _person_mean(other)
+                own_lag, other_lag = own_lag - own_mean, other_lag - other_mean
+                shape = own_lag.shape
+                values[f"{prefix}actor_mean"] = np.broadcast_to(own_mean, shape)
+                values[f"{prefix}partner_mean"] = np.broadcast_to(other_mean, shape)
+            values[f"{prefix}actor_lag"] = own_lag
+            values[f"{prefix}partner_lag"] = other_lag
+        y = grids[0][role][:, 1:]
+        values[""] = np.ones_like(y, dtype=np.float64)
+        d = [values[p.variable] for p in predictors]
+        fixed = [np.zeros_like(y, dtype=np.float64)] * (2 * len(d))
+        for j, column in enumerate(d):
+            fixed[2 * j + role] = column
+        unit = [np.zeros_like(y, dtype=np.float64)] * 2
+        unit[role] = values[""]
+        random = {
+            "intercepts": unit,
+            "shared": [*unit, values["actor_lag"], values["partner_lag"]],
+            "by-role": fixed[:6],
+        }[kind]
+        rows = np.stack([*fixed, *random, y], axis=-1).astype(np.float64)
+        roles.append(rows)
+    rows = np.stack(roles)
+    valid = np.isfinite(rows).all(axis=-1)
+    rows[~valid] = 0.0
+    terms = tuple(p.term(role) for p in predictors for role in (0, 1))
+    variables = tuple(
+        f"role{'ab'[role]}" + (f":{p.variable}" if p.variable else "")
+        for p in predictors
+        for role in (0, 1)
+    )
+    q = {"intercepts": 2, "shared": 4, "by-role": 6}[kind]
+    return LaggedDesign(rows=rows, valid=valid, terms=terms, variables=variables,
+                        p=len(terms), q=q)  # fmt: skip
+
+
+def design_paired_moments(design: LaggedDesign) -> PairedMoments:
+    """PairedMoments (both partners' rows of one day together) of a LaggedDesign."""
+    valid_a, valid_b = design.valid
+    both = valid_a & valid_b
+    va, vb = design.rows
+    masked_a = va * both[..., None]
+
+    def sums(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return np.einsum("gtk,gtl->gkl", left, right)
+
+    only_a, only_b = valid_a & ~valid_b, valid_b & ~valid_a
+    n_both = float(both.sum())
+    return PairedMoments(
+        both_aa=sums(masked_a, va),
+        both_bb=sums(vb * both[..., None], vb),
+        both_ab=sums(masked_a, vb),
+        only_a=sums(va * only_a[..., None], va),
+        only_b=sums(vb * only_b[..., None], vb),
+        n_both=n_both,
+        n_only_b=float(only_b.sum()),
+        n_obs=int(valid_a.sum() + valid_b.sum()),
+        p=design.p,
+        q=design.q,
+    )
+
+
+def design_series_moments(design: LaggedDesign) -> SeriesMoments:
+    """SeriesMoments (each partner's rows in day order, AR(1) residuals) of a design."""
+    n_couples, k = design.rows.shape[1], design.rows.shape[3]
+    per_role = []
+    for role in (0, 1):
+        couple, day = np.nonzero(design.valid[role])  # in couple, then day order
+        has_previous = np.zeros(len(couple), dtype=bool)
+        has_previous[1:] = couple[1:] == couple[:-1]
+        gap = np.zeros(len(couple), dtype=np.int64)
+        gap[1:] = day[1:] - day[:-1]
+        per_role.append((couple, day, has_previous, gap))
+    gaps = np.unique(np.concatenate([g[h] for _, _, h, g in per_role]))
+    if len(gaps) == 0:
+        gaps = np.array([1])
+    shape = (2, n_couples, len(gaps), k, k)
+    first = np.zeros((2, n_couples, k, k))
+    current, cross, previous = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    counts = np.zeros((2, len(gaps)))
+    n_role = []
+    for role, (couple, day, has_previous, gap) in enumerate(per_role):
+        v = design.rows[role][couple, day]
+        outer = v[:, :, None] * v[:, None, :]
+        np.add.at(first[role], couple[~has_previous], outer[~has_previous])
+        now = np.flatnonzero(has_previous)
+        before = now - 1
+        cls = np.searchsorted(gaps, gap[now])
+        mixed = v[now][:, :, None] * v[before][:, None, :]
+        np.add.at(current[role], (couple[now], cls), outer[now])
+        np.add.at(cross[role], (couple[now], cls), mixed + mixed.transpose(0, 2, 1))
+        np.add.at(previous[role], (couple[now], cls), outer[before])
+        np.add.at(counts[role], cls, 1.0)
+        n_role.append(float(len(couple)))
+    return SeriesMoments(
+        first=first,
+        current=current,
+        cross=cross,
+        previous=previous,
+        gaps=gaps.astype(np.float64),
+        counts=counts,
+        n_role=(n_role[0], n_role[1]),
+        p=design.p,
+        q=design.q,
+    )
+
+
 def _random_rows(
-    fit: MixedFit, names: tuple[str, ...], free: np.ndarray | None, residuals: str
+    fit: MixedFit,
+    names: tuple[str, ...],
+    free: np.ndarray | None,
+    residuals: str,
+    ar1: bool = False,
 ) -> list[dict[str, object]]:
     cov = fit.random_cov
     sd = np.sqrt(np.diag(cov))
@@ -193,6 +409,8 @@ def _random_rows(
         ]
     if residuals == "by-role-correlated":
         rows.append({"term": "residual_cor", "effect": "random", "estimate": fit.residual_cor})
+    if ar1:
+        rows.append({"term": "residual_ar1", "effect": "random", "estimate": fit.residual_ar1})
     return rows
 
 
@@ -208,6 +426,10 @@ def lagged_apim(
     method: str = "reml",
     ci: float = 0.95,
     ranges: Mapping[str, tuple[float, float]] | None = None,
+    x_a: str | None = None,
+    x_b: str | None = None,
+    centre: str = "none",
+    ar1: bool = False,
 ) -> pd.DataFrame:
     """Stability and influence in couples' diaries: the lagged APIM as a multilevel model.
 
@@ -245,8 +467,29 @@ def lagged_apim(
     ci : float, default 0.95
         Confidence level of the Wald intervals.
     ranges : dict, optional
-        Declared range of ``a`` and/or ``b``, e.g. ``{"close_a": (0, 100)}``: a score
-        outside it (a code such as 99) is an error naming the column and the row.
+        Declared range of ``a``, ``b``, ``x_a`` and/or ``x_b``, e.g.
+        ``{"close_a": (0, 100)}``: a score outside it (a code such as 99) is an error
+        naming the column and the row.
+    x_a, x_b : str, optional
+        Cross-lags: columns with a second variable X of partner a and of partner b (say
+        stress, when the scores are mood). Each partner's score at *t* is then also
+        predicted from their own X at *t - 1* (``cross_actor_a``, ``cross_actor_b``)
+        and their partner's X at *t - 1* (``cross_partner_b_to_a``: b's X yesterday
+        to a's score today; ``cross_partner_a_to_b``). Give both or neither.
+    centre : {"none", "within"}, default "none"
+        ``"within"``: person-mean centring. Every lagged predictor is centred on that
+        partner's own mean over the diary (all days the partner reported), so
+        ``actor_*``, ``partner_*`` (and ``cross_*``) are within-couple effects (a
+        day above one's usual level, the next day); the means enter as between-couple
+        predictors, rows ``between_actor_a``, ``between_actor_b``,
+        ``between_partner_b_to_a``, ``between_partner_a_to_b`` (and
+        ``between_cross_*`` for X). Random slopes are then slopes of the centred lags.
+    ar1 : bool, default False
+        AR(1) residuals within each partner's series: residuals *k* days apart
+        correlate phi^k (nlme's ``correlation = corAR1(form = ~ day | couple/role)``;
+        row ``residual_ar1``, phi). Combines with ``residuals="independent"`` or
+        ``"by-role"``; nlme fits one correlation structure at a time, so not with
+        ``"by-role-correlated"``.
 
     Returns
     -------
@@ -255,8 +498,12 @@ def lagged_apim(
         ``"random"``), ``estimate``, ``std_error``, ``statistic``, ``p_value``,
         ``ci_low``, ``ci_high``. Fixed terms: ``intercept_a``, ``intercept_b``,
         ``actor_a``, ``actor_b`` (stability), ``partner_b_to_a``, ``partner_a_to_b``
-        (influence). Random terms: ``sd(...)`` and ``cor(..., ...)`` of the random
-        effects, and ``sigma``, the residual standard deviation (no standard errors).
+        (influence); with ``x_a``/``x_b`` also ``cross_actor_a``, ``cross_actor_b``,
+        ``cross_partner_b_to_a``, ``cross_partner_a_to_b``; with ``centre="within"``
+        the ``between_...`` rows. Random terms: ``sd(...)`` and ``cor(..., ...)`` of
+        the random effects, and ``sigma``, the residual standard deviation (no
+        standard errors); ``sigma_b``, ``sigma_ratio``, ``residual_cor`` and
+        ``residual_ar1`` with the residual structures that have them.
         ``attrs`` holds ``n_obs``, ``n_couples``, ``log_likelihood``, ``converged``,
         the equivalent lme4 ``formula`` and ``warnings``: a tuple of sentences, empty
         for a clean fit, naming a singular (boundary) fit or a failed convergence;
@@ -268,7 +515,9 @@ def lagged_apim(
         Besides wrong columns: infinite scores, scores outside ``ranges``, a partner
         whose scores never vary (no variance to model), and a model with no more
         partner-days than random effects (e.g. one pair of days per couple), which is
-        not identified (lme4 refuses it too).
+        not identified (lme4 refuses it too); only one of ``x_a`` and ``x_b``, an X
+        column that is one of the scores, and ``ar1`` with
+        ``residuals="by-role-correlated"``.
 
     Notes
     -----
@@ -328,13 +577,55 @@ def lagged_apim(
     """
     require_choice("method", method, ("reml", "ml"))
     require_choice("residuals", residuals, RESIDUALS)
+    require_choice("centre", centre, CENTRE)
     if not isinstance(random_slopes, bool):
         require_choice("random_slopes", random_slopes, RANDOM_SLOPES)
     require_level(ci)
-    series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align="compact", ranges=ranges)
-    require_variation(series.a, a)
-    require_variation(series.b, b)
-    moments = lagged_apim_moments(series, random_slopes=random_slopes)
+    if (x_a is None) != (x_b is None):
+        given = "x_a" if x_a is not None else "x_b"
+        raise ValueError(
+            f"cross-lags need X for both partners: {given} is given, its counterpart not "
+            "(give x_a and x_b)"
+        )
+    cross = x_a is not None and x_b is not None
+    if cross and {x_a, x_b} & {a, b}:
+        raise ValueError(
+            f"the cross-lagged variable (x_a={x_a!r}, x_b={x_b!r}) must be another "
+            f"column than the scores ({a!r}, {b!r}): its lags would be the actor and "
+            "partner effects themselves"
+        )
+    if ar1 and residuals == "by-role-correlated":
+        raise ValueError(
+            "ar1 cannot be combined with residuals='by-role-correlated': nlme fits one "
+            "residual correlation structure at a time (corAR1 or corCompSymm); use "
+            "residuals='by-role' with ar1"
+        )
+    general = cross or centre != "none" or ar1
+    design: LaggedDesign | None = None
+    if not general:
+        series = couple_series(data, dyad=dyad, time=time, a=a, b=b, align="compact", ranges=ranges)
+        require_variation(series.a, a)
+        require_variation(series.b, b)
+        moments = lagged_apim_moments(series, random_slopes=random_slopes)
+    else:
+        # Days as they are (the time-aligned grid): AR(1) residuals need the gaps.
+        columns = [a, b, *([x_a, x_b] if cross else [])]
+        declared = require_ranges(ranges, [c for c in columns if c is not None])
+        series = couple_series(
+            data, dyad=dyad, time=time, a=a, b=b, align="time",
+            ranges={c: r for c, r in declared.items() if c in (a, b)},
+        )  # fmt: skip
+        require_variation(series.a, a)
+        require_variation(series.b, b)
+        x_series = None
+        if x_a is not None and x_b is not None:
+            x_series = couple_series(
+                data, dyad=dyad, time=time, a=x_a, b=x_b, align="time",
+                ranges={c: r for c, r in declared.items() if c in (x_a, x_b)},
+            )  # fmt: skip
+        design = lagged_design(series, x_series, centre=centre, random_slopes=random_slopes)
+        paired_design = design_paired_moments(design)
+        moments = paired_design.weighted(1.0, 0.0)[0]
     if moments.n_obs < 2 * moments.p + moments.q:
         raise ValueError(
             f"too few consecutive occasions: {moments.n_obs} partner-days have a "
@@ -361,15 +652,38 @@ def lagged_apim(
     scale = np.sqrt(np.diag(moments.xtx))
     centred = moments.xtx / np.outer(scale, scale)
     if np.any(scale == 0) or np.linalg.cond(centred) > 1e12:
-        raise ValueError(
-            f"the lagged scores in {a!r} and {b!r} do not vary enough to separate "
-            "stability from influence"
-        )
+        if not general:
+            raise ValueError(
+                f"the lagged scores in {a!r} and {b!r} do not vary enough to separate "
+                "stability from influence"
+            )
+        what = f"the lagged scores in {a!r} and {b!r}"
+        if cross:
+            what += f" and in {x_a!r} and {x_b!r}"
+        if centre == "within":
+            what += " (centred) and the partners' means"
+        raise ValueError(f"{what} do not vary enough, or too much alike, to tell the effects apart")
     _, names, free = _random_design(random_slopes)
-    if residuals == "independent":
+    terms: tuple[str, ...] = FIXED_TERMS
+    if design is not None:
+        terms = design.terms
+        if _random_kind(random_slopes) == "by-role":
+            names = design.terms[:6]
+    if design is not None and ar1:
+        fit = fit_ar1(
+            design_series_moments(design),
+            by_role=residuals == "by-role",
+            reml=method == "reml",
+            free=free,
+        )
+    elif residuals == "independent":
         fit = fit_mixed(moments, reml=method == "reml", free=free)
     else:
-        paired = lagged_apim_paired_moments(series, random_slopes=random_slopes)
+        paired = (
+            paired_design
+            if design is not None
+            else lagged_apim_paired_moments(series, random_slopes=random_slopes)
+        )
         fit = fit_paired(
             paired,
             correlated=residuals == "by-role-correlated",
@@ -382,7 +696,7 @@ def lagged_apim(
         statistic = fit.beta / se
     fixed = pd.DataFrame(
         {
-            "term": list(FIXED_TERMS),
+            "term": list(terms),
             "effect": "fixed",
             "estimate": fit.beta,
             "std_error": se,
@@ -392,7 +706,7 @@ def lagged_apim(
             "ci_high": fit.beta + z_crit * se,
         }
     )
-    random = pd.DataFrame(_random_rows(fit, names, free, residuals))
+    random = pd.DataFrame(_random_rows(fit, names, free, residuals, ar1))
     result = pd.concat([fixed, random], ignore_index=True)
     result.attrs["n_obs"] = moments.n_obs
     result.attrs["n_couples"] = n_couples
@@ -403,9 +717,19 @@ def lagged_apim(
         "shared": "0 + role + actor_lag + partner_lag | couple",
         "by-role": "0 + role + role:actor_lag + role:partner_lag || couple",
     }[_random_kind(random_slopes)]
-    result.attrs["formula"] = f"y ~ 0 + role + role:actor_lag + role:partner_lag + ({random_part})"
+    fixed_part = "0 + role + role:actor_lag + role:partner_lag"
+    if design is not None:
+        fixed_part = "0 + " + " + ".join(design.variables[1::2]).replace("roleb", "role")
+    result.attrs["formula"] = f"y ~ {fixed_part} + ({random_part})"
     result.attrs["residuals"] = residuals
-    result.attrs["residual_structure"] = _NLME_RESIDUALS[residuals]
+    structure = _NLME_RESIDUALS[residuals]
+    if ar1:
+        structure = ", ".join(
+            part for part in (structure, "correlation = corAR1(form = ~ day | couple/role)") if part
+        )
+    result.attrs["residual_structure"] = structure
+    result.attrs["centre"] = centre
+    result.attrs["ar1"] = ar1
     simpler = {
         "intercepts": "",
         "shared": "without random slopes",
