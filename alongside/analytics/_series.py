@@ -64,6 +64,19 @@ def _dyad_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(_index_dtype(n), copy=False), np.asarray(uniques)
 
 
+def require_one_row_per_occasion(
+    codes: np.ndarray, t: np.ndarray, labels: np.ndarray | pd.Index, time: str
+) -> None:
+    """Refuse a couple with two rows for one occasion (``codes``, ``t`` sorted by both)."""
+    repeated = (codes[1:] == codes[:-1]) & (t[1:] == t[:-1])
+    if repeated.any():
+        i = int(np.flatnonzero(repeated)[0])
+        raise ValueError(
+            f"dyad {show(labels[codes[i]])} has more than one row for {time} = {t[i]}; "
+            "each couple needs at most one row per occasion"
+        )
+
+
 def _index_dtype(n: int) -> type[np.signedinteger]:
     """int32 indices while they fit (half the memory of int64 on big diaries)."""
     return np.int32 if n < 2**31 - 1 else np.int64
@@ -112,13 +125,7 @@ def couple_series(
         order = np.lexsort((t, codes))
         codes, t, va, vb = codes[order], t[order], va[order], vb[order]
         same = codes[1:] == codes[:-1]
-        repeated = same & (t[1:] == t[:-1])
-        if repeated.any():
-            i = int(np.flatnonzero(repeated)[0])
-            raise ValueError(
-                f"dyad {show(labels[codes[i]])} has more than one row for {time} = {t[i]}; "
-                "each couple needs at most one row per occasion"
-            )
+        require_one_row_per_occasion(codes, t, labels, time)
 
     n = len(codes)
     starts = np.flatnonzero(np.concatenate(([True], ~same)))

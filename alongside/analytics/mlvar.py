@@ -29,10 +29,10 @@ from ._checks import (
     require_level,
     require_ranges,
     require_variation,
-    show,
     time_values,
 )
 from ._lmm import SINGULAR_TOLERANCE, GroupMoments, MixedFit, fit_mixed, fit_warnings
+from ._series import require_one_row_per_occasion
 
 __all__ = ["mlvar"]
 
@@ -98,13 +98,7 @@ def _series(
     order = np.lexsort((t, codes))
     codes, t, values = codes[order], t[order], values[order]
     same = codes[1:] == codes[:-1]
-    repeated = same & (t[1:] == t[:-1])
-    if repeated.any():
-        i = int(np.flatnonzero(repeated)[0])
-        raise ValueError(
-            f"dyad {show(labels[codes[i]])} has more than one row for {time} = {t[i]}; "
-            "each couple needs at most one row per occasion"
-        )
+    require_one_row_per_occasion(codes, t, labels, time)
     # Each couple's mean of every node, over all its occasions where the node was observed.
     observed = np.isfinite(values)
     n_groups = len(labels)
