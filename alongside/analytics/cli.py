@@ -242,6 +242,17 @@ def _baseline(command: Callable[..., None]) -> Callable[..., None]:
     )(command)
 
 
+def _method_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--method reml|ml`` for the mixed models."""
+    return click.option(
+        "--method",
+        type=click.Choice(["reml", "ml"]),
+        default="reml",
+        show_default=True,
+        help=help_text,
+    )
+
+
 @click.group(name="analyze")
 def analyze() -> None:
     """Dyadic analyses of a CSV file; results go to stdout as CSV or JSON records, and
@@ -294,13 +305,7 @@ def _apim_model(command: Callable[..., None]) -> Callable[..., None]:
 @analyze.command(name="apim", short_help="Actor-Partner Interdependence Model (pairwise data).")
 @_common
 @_apim_model
-@click.option(
-    "--method",
-    type=click.Choice(["reml", "ml"]),
-    default="reml",
-    show_default=True,
-    help="Restricted or full maximum likelihood.",
-)
+@_method_option("Restricted or full maximum likelihood.")
 @click.option(
     "--bootstrap",
     type=click.IntRange(min=0),
@@ -550,13 +555,7 @@ def apim_power_command(
         "between-couple predictors (rows between_...). none: the scores as they are."
     ),
 )
-@click.option(
-    "--method",
-    type=click.Choice(["reml", "ml"]),
-    default="reml",
-    show_default=True,
-    help="Restricted or full maximum likelihood.",
-)
+@_method_option("Restricted or full maximum likelihood.")
 def lagged_apim_command(
     data: str,
     output_format: str,
@@ -662,13 +661,7 @@ def networks_command(
     metavar="COLUMN",
     help="A node of the network: a score column (e.g. M_Anx.). Give two or more.",
 )
-@click.option(
-    "--method",
-    type=click.Choice(["reml", "ml"]),
-    default="reml",
-    show_default=True,
-    help="Restricted or full maximum likelihood for each node's model.",
-)
+@_method_option("Restricted or full maximum likelihood for each node's model.")
 def mlvar_command(
     data: str,
     output_format: str,
