@@ -15,26 +15,18 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import DESKTOP, PHONE, SMALL_PHONE, crawl, sign_in
+from tests.e2e.helpers import (
+    CRAWL_FRESH,
+    CRAWL_PEOPLE,
+    DEMO_PASSWORD,
+    DESKTOP,
+    PHONE,
+    SMALL_PHONE,
+    crawl,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
-
-DEMO_PASSWORD = "alongside-demo"
-SEEDS = ["/", "/checkin/", "/checkins/", "/circle/", "/practice/", "/questionnaires/",
-         "/insights/", "/settings/profile/", "/settings/safety/", "/settings/data/",
-         "/settings/reminders/", "/settings/access-log/", "/settings/tokens/", "/help/",
-         "/together/my-part/", "/accounts/2fa/", "/accounts/password/change/",
-         "/accounts/email/"]  # fmt: skip
-PEOPLE = {
-    "alice@demo.alongside": SEEDS,  # linked with Ben as partners
-    "mira@demo.alongside": SEEDS,  # friends and practice, no partner
-    "dana@demo.alongside": ["/care/", *SEEDS[:3]],  # the therapist
-    "rhea@demo.alongside": ["/research/studies/"],  # the researcher
-    "p01@demo.alongside": ["/research/"],  # a partner in the couple study
-    "": ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/help/"],
-}
-
-FRESH = {"", "p01@demo.alongside"}  # crawled without skipping kinds others reached
 
 
 @pytest.fixture
@@ -63,7 +55,7 @@ def test_every_page_fits_360_px_and_passes_axe_in_light_and_dark_mode(
     seen: set[str] = set()
     problems: list[str] = []
     counts: dict[str, int] = {}
-    for who, seeds in PEOPLE.items():
+    for who, seeds in CRAWL_PEOPLE.items():
         page = open_page(SMALL_PHONE)
         if who:
             sign_in(page, who, DEMO_PASSWORD)
@@ -81,7 +73,7 @@ def test_every_page_fits_360_px_and_passes_axe_in_light_and_dark_mode(
 
         # Signed out, "/" and its neighbours are other pages than signed in; and a study
         # participant's /research/ pages are not the ones a signed-in person finds there.
-        kinds = set() if who in FRESH else seen
+        kinds = set() if who in CRAWL_FRESH else seen
         counts[who or "signed out"] = len(crawl(page, seeds, visit=check, seen=kinds))
         page.context.close()
     assert sum(counts.values()) >= 40, counts
