@@ -173,6 +173,8 @@ EXTRAS = [
     Extra("crisis-help", COUPLE, _crisis_words),  # last of the couple's: changes today's note
 ]
 
+_TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
 # What a script can notice on a page (the eye does the rest). Returns short sentences.
 _LINT = """(dark) => {
   const out = [];
@@ -332,6 +334,8 @@ class Camera:
                 # do at the end of scrolling, not across the middle of a long picture.
                 tall = page.evaluate("document.documentElement.scrollHeight")
                 page.set_viewport_size({**SIZES[size], "height": max(tall, SIZES[size]["height"])})
+                # Two frames, so fixed parts (the tab bar) are painted at their new place.
+                page.evaluate(_TWO_FRAMES)
                 page.screenshot(path=str(target), full_page=True, animations="disabled")
                 page.set_viewport_size(SIZES[size])
                 self.files += 1
