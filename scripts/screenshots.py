@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -559,6 +560,8 @@ def main(argv: list[str] | None = None) -> int:
         return contact_sheets(Path(args.out).resolve())
     if not Path(args.chromium).exists():
         parser.error(f"Chromium not found at {args.chromium} (apt-get install chromium)")
+    # Stopped with kill: still stop the server and Chromium (the finally blocks).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     status = take(args)
     if args.contact_sheet:
         status = status or contact_sheets(Path(args.out).resolve())
