@@ -216,7 +216,11 @@ def paired_bars(
     desc: str,
 ) -> SafeString:
     """For each row, one bar per person (``s0``, ``s1`` in CSS); None draws nothing."""
-    label_w, bar_h, gap, width, right = 104, 10, 10, 420, 30
+    # Bars 15 high: a value's label (14.5 px on a phone, see site.css) fits beside its
+    # own bar without running into the next one's.
+    label_w, bar_h, gap, width, right = 104, 15, 10, 420, 30
+    # Room for the longest row label at that size ("own space met"), not cut at the left.
+    label_w = min(170, max(label_w, round(16 + 8.5 * max((len(r[0]) for r in rows), default=0))))
     group_h = bar_h * len(names) + gap
     height = 22 + group_h * len(rows)
     plot_w = width - label_w - right
@@ -242,7 +246,7 @@ def paired_bars(
             shown = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
             parts.append(
                 f'<text class="axis" x="{label_w + max(w, 1) + 4:.1f}" '
-                f'y="{base + index * bar_h + 8}">{shown}</text>'
+                f'y="{base + index * bar_h + bar_h - 3}">{shown}</text>'
             )
     return _frame(width, height, title, desc, "".join(parts), "chart-bars")
 

@@ -59,6 +59,26 @@ def choose(page: Any, name: str, value: str) -> None:
 
 
 SMALL_PHONE = {"width": 360, "height": 740}
+DEMO_PASSWORD = "alongside-demo"
+_SEEDS = ["/", "/checkin/", "/checkins/", "/circle/", "/practice/", "/questionnaires/",
+         "/insights/", "/settings/profile/", "/settings/safety/", "/settings/data/",
+         "/settings/reminders/", "/settings/access-log/", "/settings/tokens/", "/help/",
+         "/together/my-part/", "/accounts/2fa/", "/accounts/password/change/",
+         "/accounts/email/"]  # fmt: skip
+# Where the crawl of every page starts, for each kind of demo person (the phone-layout
+# test and scripts/screenshots.py both use it): the pages are found, not listed.
+CRAWL_PEOPLE = {
+    "alice@demo.alongside": _SEEDS,  # linked with Ben as partners
+    "mira@demo.alongside": _SEEDS,  # friends and practice, no partner
+    "dana@demo.alongside": ["/care/", *_SEEDS[:3]],  # the therapist
+    "rhea@demo.alongside": ["/research/studies/"],  # the researcher
+    "p01@demo.alongside": ["/research/"],  # a partner in the couple study
+    "": ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/help/"],
+}
+
+# Crawled without skipping the kinds of page others reached: signed out, "/" and its
+# neighbours are other pages; a participant's /research/ pages are not a member's.
+CRAWL_FRESH = {"", "p01@demo.alongside"}
 # Never followed by the crawl: leaving, signing out, downloads, the API, the admin.
 _NOT_PAGES = re.compile(
     r"^/(api|admin|static|accounts/logout|exit|manifest|sw\.js|healthz|readyz)"

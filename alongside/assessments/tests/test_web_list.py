@@ -42,6 +42,14 @@ def test_questionnaires_without_wording_are_hidden_from_people(alice_client: Cli
     assert not Take.objects.exists()
 
 
+def test_with_no_research_questionnaire_installed_people_see_no_empty_heading(
+    alice_client: Client,
+) -> None:
+    body = alice_client.get(URL).content.decode()
+    assert "Research questionnaires" not in body
+    assert "Published questionnaires, scored exactly" not in body
+
+
 def test_administrators_are_told_how_to_install_the_wording(admin_client: Client) -> None:
     body = admin_client.get(URL).content.decode()
     assert "Only site administrators see this list" in body
@@ -57,6 +65,7 @@ def test_installed_wording_makes_a_questionnaire_available(
     body = alice_client.get(URL).content.decode()
     assert 'href="/questionnaires/ecr-rs/"' in body
     assert "--into ecr-rs" not in body
+    assert "Research questionnaires" in body
 
 
 def test_the_list_offers_to_carry_on_and_shows_results(

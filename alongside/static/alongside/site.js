@@ -34,8 +34,10 @@
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) { window.location.reload(); }
   });
-  // Wide charts scroll sideways on a phone: start at the most recent days.
-  Array.prototype.forEach.call(document.querySelectorAll(".scroll-x"), function (el) {
+  // Wide charts (and the table of days) scroll sideways on a phone: start at the most
+  // recent days. A table of people starts at its first columns, the ones read first.
+  var wide = ".scroll-x:not(:has(> table:not(.compliance-days)))";
+  Array.prototype.forEach.call(document.querySelectorAll(wide), function (el) {
     el.scrollLeft = el.scrollWidth;
   });
   // Offer the browser's time zone on the profile page.
