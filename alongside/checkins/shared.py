@@ -23,6 +23,7 @@ from alongside.checkins.models import (
     NEED_LEVELS,
     SUPPORT_KINDS,
     CheckIn,
+    level_word,
 )
 from alongside.circle import access
 from alongside.circle.registry import Part
@@ -45,10 +46,6 @@ class DayCard:
     lines: list[DayLine] = field(default_factory=list)
 
 
-def _words(value: int | None, levels: list[tuple[int, Any]]) -> str:
-    return str(dict(levels).get(value, "")) if value is not None else ""
-
-
 def _kinds(kinds: list[str]) -> str:
     labels = dict(SUPPORT_KINDS)
     return ", ".join(str(labels.get(k, k)).lower() for k in kinds)
@@ -60,7 +57,7 @@ def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
     if "mood" in categories:
         card.lines.append(DayLine(_("Mood"), _("%(n)d out of 10") % {"n": entry.mood}))
         felt = [
-            f"{str(label).lower()} ({_words(value, EMOTION_LEVELS)})"
+            f"{str(label).lower()} ({level_word(value, EMOTION_LEVELS)})"
             for key, label, value in entry.emotions()
             if value  # 0 is "not at all": nothing to say
         ]
@@ -72,7 +69,7 @@ def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
             )
     if "needs" in categories:
         met = [
-            f"{str(label).lower()} ({_words(value, NEED_LEVELS)})"
+            f"{str(label).lower()} ({level_word(value, NEED_LEVELS)})"
             for key, label, value in entry.needs()
             if value is not None
         ]
