@@ -63,7 +63,7 @@ def test_the_account_pages_read_well_and_pass_axe(
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/2fa/totp/activate/")
     check("Turn on two-factor sign-in")
-    secret = page.locator("#authenticator_secret").input_value()
+    secret = page.locator("#authenticator_secret").inner_text().strip()
     page.fill("input[name=code]", "000000")
     page.get_by_role("button", name="Turn it on").click()
     page.wait_for_load_state()
@@ -119,7 +119,7 @@ def test_the_account_pages_read_well_and_pass_axe(
     page.fill("input[name=password2]", new)
     page.get_by_role("button", name="Save my new password").click()
     page.wait_for_url("**/key/done/")
-    check("Your new password is saved")
+    check("You're all set")
     page.goto("/accounts/inactive/")
     check("This account is closed")
 

@@ -178,7 +178,7 @@ def test_a_new_password_from_the_link_in_our_words(
         follow=True,
     )
     html = page(done)
-    assert h1(html) == "Your new password is saved"
+    assert h1(html) == "You're all set"
     assert "Your password is now changed." not in html
     alice.refresh_from_db()
     assert alice.check_password(new)
