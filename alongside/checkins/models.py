@@ -187,7 +187,7 @@ class CheckIn(models.Model):
             ((v, label) for _k, label, v in self.emotions() if v and v >= max(top - 1, 1)),
             key=lambda pair: -pair[0],
         )
-        return ", ".join(
+        return " · ".join(
             f"{str(label).lower()} ({level_word(v, EMOTION_LEVELS)})" for v, label in felt[:3]
         )
 

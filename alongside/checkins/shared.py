@@ -62,10 +62,10 @@ def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
             if value  # 0 is "not at all": nothing to say
         ]
         if felt:
-            card.lines.append(DayLine(_("Feelings"), ", ".join(felt)))
+            card.lines.append(DayLine(_("Feelings"), " · ".join(felt)))
         if entry.body_areas:
             card.lines.append(
-                DayLine(_("Felt in"), ", ".join(str(a).lower() for a in entry.body_area_labels()))
+                DayLine(_("Felt in"), " · ".join(str(a).lower() for a in entry.body_area_labels()))
             )
     if "needs" in categories:
         met = [
@@ -74,7 +74,7 @@ def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
             if value is not None
         ]
         if met:
-            card.lines.append(DayLine(_("Needs met"), ", ".join(met)))
+            card.lines.append(DayLine(_("Needs met"), " · ".join(met)))
         if entry.closeness_wish:
             card.lines.append(DayLine(_("Wanted"), entry.get_closeness_wish_display()))
     if "support" in categories:
