@@ -44,7 +44,10 @@ def _available_height(page: Any) -> float:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
 def test_after_an_error_focus_is_on_the_first_field_in_error_and_nothing_is_lost(
-    open_page: Callable[..., Any], person: Any, javascript: bool
+    open_page: Callable[..., Any],
+    person: Any,
+    javascript: bool,
+    axe_check: Callable[[Any, str], None],
 ) -> None:
     from alongside.checkins.models import CheckIn
 
@@ -76,6 +79,10 @@ def test_after_an_error_focus_is_on_the_first_field_in_error_and_nothing_is_lost
     assert page.locator('input[name="need_trust"][value="2"]').is_checked()
     # Only one control asks for the focus.
     assert page.locator("[autofocus]").count() == 1
+    if javascript:  # axe-core runs as a script in the page
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            axe_check(page, f"the check-in with an error ({scheme})")
 
 
 def test_the_first_field_in_error_further_down_takes_the_focus(
