@@ -61,7 +61,7 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
             }
         ],
         "checkins": [
-            c.to_dict()
+            c.export_dict()
             for c in user.checkins.order_by("day").prefetch_related(
                 "received_from_people", "given_to_people"
             )

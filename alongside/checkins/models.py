@@ -191,6 +191,19 @@ class CheckIn(models.Model):
             f"{str(label).lower()} ({level_word(v, EMOTION_LEVELS)})" for v, label in felt[:3]
         )
 
+    def export_dict(self) -> dict[str, Any]:
+        """``to_dict()`` for the person's own export: each rating also in the form's words,
+        so that a spreadsheet of it reads "mostly", not only "4"."""
+        return {
+            **self.to_dict(),
+            "emotions_in_words": {
+                key: level_word(getattr(self, key), EMOTION_LEVELS) for key, _l in EMOTIONS
+            },
+            "needs_in_words": {
+                key: level_word(getattr(self, f"need_{key}"), NEED_LEVELS) for key, _l in NEEDS
+            },
+        }
+
     def body_area_labels(self) -> list[Any]:
         labels = dict(BODY_AREAS)
         return [labels.get(area, area) for area in self.body_areas]
