@@ -85,6 +85,12 @@ def level_word(value: int | None, levels: list[tuple[int, Any]]) -> str:
     return str(dict(levels).get(value, "")) if value is not None else ""
 
 
+def plain_word(value: int | None, levels: list[tuple[int, Any]]) -> str:
+    """``level_word`` without the soft hyphens that let a long word (German
+    "größtenteils") break inside a narrow chip: for a file, not a page."""
+    return level_word(value, levels).replace("\u00ad", "")
+
+
 def _rating(low: int, high: int, label: Any) -> models.PositiveSmallIntegerField[Any, Any]:
     return models.PositiveSmallIntegerField(
         label,
@@ -197,10 +203,10 @@ class CheckIn(models.Model):
         return {
             **self.to_dict(),
             "emotions_in_words": {
-                key: level_word(getattr(self, key), EMOTION_LEVELS) for key, _l in EMOTIONS
+                key: plain_word(getattr(self, key), EMOTION_LEVELS) for key, _l in EMOTIONS
             },
             "needs_in_words": {
-                key: level_word(getattr(self, f"need_{key}"), NEED_LEVELS) for key, _l in NEEDS
+                key: plain_word(getattr(self, f"need_{key}"), NEED_LEVELS) for key, _l in NEEDS
             },
         }
 
