@@ -210,6 +210,14 @@ class CheckIn(models.Model):
             },
         }
 
+    def received_kind_labels(self) -> str:
+        labels = dict(SUPPORT_KINDS)
+        return ", ".join(str(labels.get(k, k)).lower() for k in self.support_received_kinds)
+
+    def given_kind_labels(self) -> str:
+        labels = dict(SUPPORT_KINDS)
+        return ", ".join(str(labels.get(k, k)).lower() for k in self.support_given_kinds)
+
     def body_area_labels(self) -> list[Any]:
         labels = dict(BODY_AREAS)
         return [labels.get(area, area) for area in self.body_areas]

@@ -87,3 +87,18 @@ def test_the_words_follow_the_language(alice_client: Client, alice: Any) -> None
     text = visible_text(alice_client.get(f"/checkins/{entry.pk}/"))
     assert quite in text
     assert mostly in text
+
+
+def test_the_entry_page_names_support_in_the_persons_language(
+    alice_client: Client, alice: Any
+) -> None:
+    alice.language = "de"
+    alice.save()
+    entry = CheckIn.objects.create(
+        owner=alice, day=TODAY, mood=6, support_received_kinds=["practical"]
+    )
+    with translation.override("de"):
+        practical = gettext("Practical").lower()
+    text = visible_text(alice_client.get(f"/checkins/{entry.pk}/"))
+    assert practical in text
+    assert "practical" not in text
