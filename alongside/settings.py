@@ -201,6 +201,10 @@ ACCOUNT_ADAPTER = "alongside.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "alongside.accounts.forms.LoginForm",
     "signup": "alongside.accounts.forms.SignupForm",
+    "reset_password_from_key": "alongside.accounts.forms.ResetPasswordKeyForm",
+    "set_password": "alongside.accounts.forms.SetPasswordForm",
+    "change_password": "alongside.accounts.forms.ChangePasswordForm",
+    "add_email": "alongside.accounts.forms.AddEmailForm",
 }
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_TIMEOUT", 300, minimum=30)
 # A borrowed, unlocked phone must not be enough to take the account: adding, removing or

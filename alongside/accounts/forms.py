@@ -3,7 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
+from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
@@ -85,6 +89,44 @@ class LoginForm(AllauthLoginForm):
         self.fields["login"].label = _("Your e-mail address")
         if "remember" in self.fields:
             self.fields["remember"].label = _("Keep me signed in on this device")
+
+
+def _new_password_words(form: forms.Form) -> None:
+    """The new-password pair in our words, with one line instead of Django's four rules."""
+    form.fields["password1"].label = _("New password")
+    form.fields["password1"].help_text = _(
+        "At least 8 characters. A few words you'll remember work well."
+    )
+    form.fields["password2"].label = _("The same again, to be sure")
+    for name in ("password1", "password2"):
+        form.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _new_password_words(self)
+
+
+class SetPasswordForm(AllauthSetPasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _new_password_words(self)
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = _("Your password now")
+        self.fields["oldpassword"].widget.attrs.pop("placeholder", None)
+        _new_password_words(self)
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Another e-mail address")
+        self.fields["email"].widget.attrs.pop("placeholder", None)
 
 
 def lifetime_choices() -> list[tuple[str, str]]:

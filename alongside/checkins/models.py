@@ -80,6 +80,17 @@ SUPPORT_KINDS: list[tuple[str, Any]] = [
 ]
 
 
+def level_word(value: int | None, levels: list[tuple[int, Any]]) -> str:
+    """A rating in the words the form offers for it ("quite", "mostly"), or ""."""
+    return str(dict(levels).get(value, "")) if value is not None else ""
+
+
+def plain_word(value: int | None, levels: list[tuple[int, Any]]) -> str:
+    """``level_word`` without the soft hyphens that let a long word (German
+    "größtenteils") break inside a narrow chip: for a file, not a page."""
+    return level_word(value, levels).replace("\u00ad", "")
+
+
 def _rating(low: int, high: int, label: Any) -> models.PositiveSmallIntegerField[Any, Any]:
     return models.PositiveSmallIntegerField(
         label,
@@ -165,6 +176,47 @@ class CheckIn(models.Model):
 
     def needs(self) -> list[tuple[str, Any, int | None]]:
         return [(key, label, getattr(self, f"need_{key}")) for key, label in NEEDS]
+
+    def emotion_words(self) -> list[tuple[Any, int | None, str]]:
+        """Each feeling with its rating and that rating in the form's words."""
+        return [(label, v, level_word(v, EMOTION_LEVELS)) for _k, label, v in self.emotions()]
+
+    def need_words(self) -> list[tuple[Any, int | None, str]]:
+        return [(label, v, level_word(v, NEED_LEVELS)) for _k, label, v in self.needs()]
+
+    def strongest_feelings(self) -> str:
+        """The feelings felt most that day, in the form's words ("sad (very)"), or ""."""
+        top = max((v for _k, _l, v in self.emotions() if v), default=None)
+        if top is None:
+            return ""
+        felt = sorted(
+            ((v, label) for _k, label, v in self.emotions() if v and v >= max(top - 1, 1)),
+            key=lambda pair: -pair[0],
+        )
+        return " · ".join(
+            f"{str(label).lower()} ({level_word(v, EMOTION_LEVELS)})" for v, label in felt[:3]
+        )
+
+    def export_dict(self) -> dict[str, Any]:
+        """``to_dict()`` for the person's own export: each rating also in the form's words,
+        so that a spreadsheet of it reads "mostly", not only "4"."""
+        return {
+            **self.to_dict(),
+            "emotions_in_words": {
+                key: plain_word(getattr(self, key), EMOTION_LEVELS) for key, _l in EMOTIONS
+            },
+            "needs_in_words": {
+                key: plain_word(getattr(self, f"need_{key}"), NEED_LEVELS) for key, _l in NEEDS
+            },
+        }
+
+    def received_kind_labels(self) -> str:
+        labels = dict(SUPPORT_KINDS)
+        return ", ".join(str(labels.get(k, k)).lower() for k in self.support_received_kinds)
+
+    def given_kind_labels(self) -> str:
+        labels = dict(SUPPORT_KINDS)
+        return ", ".join(str(labels.get(k, k)).lower() for k in self.support_given_kinds)
 
     def body_area_labels(self) -> list[Any]:
         labels = dict(BODY_AREAS)

@@ -94,12 +94,12 @@ def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
             if value  # 0 is "not at all": nothing to say
         ]
         if felt:
-            card.lines.append(DayLine(_("Feelings"), ", ".join(felt)))
+            card.lines.append(DayLine(_("Feelings"), " · ".join(felt)))
         if entry.body_areas:
             card.lines.append(
                 DayLine(
                     _("Felt in"),
-                    ", ".join(words.body_areas.get(a, a.lower()) for a in entry.body_areas),
+                    " · ".join(words.body_areas.get(a, a.lower()) for a in entry.body_areas),
                 )
             )
     if "needs" in categories:
@@ -109,7 +109,7 @@ def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
             if value is not None
         ]
         if met:
-            card.lines.append(DayLine(_("Needs met"), ", ".join(met)))
+            card.lines.append(DayLine(_("Needs met"), " · ".join(met)))
         if entry.closeness_wish:
             card.lines.append(DayLine(_("Wanted"), entry.get_closeness_wish_display()))
     if "support" in categories:

@@ -28,7 +28,7 @@ def test_adding_an_address_on_a_signed_in_phone_asks_for_the_password(
     sign_in(page, person.email)
     page.goto("/accounts/email/")
     page.fill("input[name=email][type=email]", INTRUDER)
-    page.get_by_role("button", name="Add Email").click()
+    page.get_by_role("button", name="Add it").click()
 
     # The password prompt, and nothing added yet.
     page.wait_for_url("**/accounts/reauthenticate/**")

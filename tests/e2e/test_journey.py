@@ -45,7 +45,7 @@ def test_a_new_person_checks_in_and_then_takes_their_data_and_leaves(
     page.goto(find_link(message, "/accounts/confirm-email/"))
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/welcome/")
-    assert "You have confirmed" in page.inner_text("main")
+    assert "your e-mail address is confirmed" in page.inner_text("main")
     assert_styled(page)
     page.get_by_role("button", name="Skip for now").click()
     page.wait_for_url(lambda url: "/welcome/" not in url)

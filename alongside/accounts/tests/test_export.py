@@ -91,6 +91,7 @@ def test_the_export_holds_my_data_and_nobody_elses(
     first = everything["checkins"][0]
     assert first["note"] == "Alice's note, with a comma, and ü"
     assert first["needs"]["trust"] == 4
+    assert first["needs_in_words"]["trust"] == "mostly"
     assert everything["reminders"][0]["weekdays"] == [0, 3]
     assert everything["api_tokens"][0]["name"] == "laptop"
     assert "token_hash" not in json.dumps(everything["api_tokens"])
@@ -99,6 +100,7 @@ def test_the_export_holds_my_data_and_nobody_elses(
     assert [r["day"] for r in rows] == ["2026-04-12", "2026-04-13"]
     assert rows[0]["note"] == "Alice's note, with a comma, and ü"
     assert rows[0]["needs.trust"] == "4"
+    assert rows[0]["needs_in_words.trust"] == "mostly"  # the form's word, for a person
     assert rows[0]["body_areas"] == "chest;jaw"
 
     blob = b"".join(archive.read(name) for name in archive.namelist())
