@@ -20,7 +20,8 @@
 # OUTPUT.csv gets one row per term: term, estimate, std_error (+ extra columns). The
 # lagged tasks add the variance components as rows without a standard error: re_sd_i
 # and re_cor_i_j of the random effects (in the model matrix's order), sigma, and for
-# nlme sigma_ratio and residual_cor.
+# nlme sigma_ratio and residual_cor; lagged_nlme's column optimiser names the
+# optimisers whose restarts raised the likelihood (nlminb, then BFGS and nlminb in turn).
 
 args <- commandArgs(trailingOnly = TRUE)
 task <- args[1]
@@ -164,14 +165,48 @@ if (task == "lagged") {
   } else {
     NULL
   }
-  ctl <- lmeControl(maxIter = 500, msMaxIter = 500, tolerance = 1e-10, msTol = 1e-12,
-                    niterEM = 100, returnObject = TRUE)
+  # Where nlme stops matters on a flat likelihood (a random-effect correlation near
+  # +-1, a singular fit): nlme's default optimiser, nlminb, ignores msTol (only optim
+  # reads it) and stops at its own rel.tol (1e-10), short of the maximum. So nlminb runs
+  # with rel.tol = 1e-15, and the fit is then restarted from its own solution, with
+  # optim's BFGS (finite differences of 1e-6, not optim's 1e-3) and with nlminb in turn,
+  # while the log-likelihood still rises; the column optimiser records the steps taken.
   method <- if (opt("method", "reml") == "reml") "REML" else "ML"
-  seconds <- system.time(
-    m <- lme(as.formula(fixed_formula()), random = random,
-             weights = weights, correlation = correlation, data = long, method = method,
-             control = ctl)
-  )[["elapsed"]]
+  fixed <- as.formula(fixed_formula())
+  fit <- function(random, weights, correlation, control) {
+    lme(fixed, random = random, weights = weights, correlation = correlation, data = long,
+        method = method, control = control)
+  }
+  tight <- function(em = 100) {
+    lmeControl(maxIter = 1000, msMaxIter = 1000, msMaxEval = 5000, tolerance = 1e-14,
+               niterEM = em, rel.tol = 1e-15, x.tol = 1e-14, returnObject = TRUE)
+  }
+  bfgs <- function(n) {
+    lmeControl(opt = "optim", optimMethod = "BFGS", maxIter = 1000, msMaxIter = 1000,
+               tolerance = 1e-14, msTol = 1e-15, reltol = 1e-15, ndeps = rep(1e-6, n),
+               niterEM = 0, returnObject = TRUE)
+  }
+  restart <- function(m, how) {
+    s <- m$modelStruct
+    control <- if (how == "BFGS") bfgs(length(coef(s))) else tight(em = 0)
+    tryCatch(suppressWarnings(fit(s$reStruct, s$varStruct, s$corStruct, control)),
+             error = function(e) NULL)
+  }
+  seconds <- system.time({
+    m <- fit(random, weights, correlation, tight())
+    steps <- "nlminb"
+    for (round in 1:5) {
+      before <- as.numeric(logLik(m))
+      for (how in c("BFGS", "nlminb")) {
+        again <- restart(m, how)
+        if (!is.null(again) && as.numeric(logLik(again)) > as.numeric(logLik(m))) {
+          m <- again
+          steps <- c(steps, how)
+        }
+      }
+      if (as.numeric(logLik(m)) - before < 1e-9) break
+    }
+  })[["elapsed"]]
   out <- data.frame(term = names(fixef(m)), estimate = unname(fixef(m)),
                     std_error = unname(sqrt(diag(m$varFix))))
   cov <- unclass(getVarCov(m))
@@ -190,6 +225,7 @@ if (task == "lagged") {
   out$criterion <- -2 * as.numeric(logLik(m))
   out$warning <- ""
   out$singular <- NA
+  out$optimiser <- paste(steps, collapse = " > ")
   write.csv(out, output, row.names = FALSE)
 } else if (task == "apim" || task == "apim_tests") {
   # Kenny, Kashy & Cook (2006), ch. 7: the APIM as gls with compound-symmetric errors
