@@ -46,3 +46,10 @@ def test_a_check_in_in_german_on_a_phone(open_page: Any, person: Any) -> None:
     assert page.get_by_text("Vertrauen").first.is_visible()
     assert page.get_by_text("Stimmung insgesamt").is_visible()
     assert _fits_the_screen(page)
+
+    # The narrowest phone: the header's "Hilfe jetzt" and "Schnell weg" are longer than
+    # their English, and no page may scroll sideways for them.
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("/", "/checkin/", "/checkins/", "/circle/", "/settings/profile/", "/help/"):
+        page.goto(path)
+        assert _fits_the_screen(page), path
