@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -55,3 +56,24 @@ def test_one_visit_to_the_partner_page_is_one_write_to_their_log(
     (row,) = AccessLogEntry.objects.filter(owner=ben, viewer=alice)
     assert {"mood", "notes"} <= set(row.categories)
     assert row.reads >= 2
+
+
+def test_a_page_whose_log_cannot_be_written_is_not_sent(
+    link_couple: Any, alice: Any, alice_client: Any, ben: Any
+) -> None:
+    from django.db import DatabaseError
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the failing log is made with an SQLite trigger")
+    link = link_couple(SHARES, SHARES)
+    _check_in(ben, 1)
+    CheckIn.objects.filter(owner=ben).update(note="BEN-PRIVATE-WORDS")
+    with connection.cursor() as cursor:  # the log refuses every write, as a full disk would
+        for event in ("INSERT", "UPDATE"):
+            cursor.execute(
+                f"CREATE TRIGGER no_log_{event} BEFORE {event} ON accounts_accesslogentry "
+                "BEGIN SELECT RAISE(ABORT, 'the log cannot be written'); END"
+            )
+    with pytest.raises(DatabaseError, match="the log cannot be written"):
+        alice_client.get(f"/circle/links/{link.pk}/")
+    assert not AccessLogEntry.objects.filter(owner=ben).exists()
