@@ -234,8 +234,8 @@ def _invitation_problem(request: HttpRequest, problem: services.InvitationProble
 
 
 def _my_link(request: AuthedHttpRequest, pk: int) -> Link:
-    link = get_object_or_404(Link.for_user(request.user), pk=pk)
-    return link
+    # Both people with the link: every page of it names the other.
+    return get_object_or_404(Link.for_user(request.user).select_related("user_a", "user_b"), pk=pk)
 
 
 @login_required
