@@ -137,6 +137,14 @@ class AgreementForm(forms.ModelForm[Agreement]):
                 "invalid_choice": _("Pick one of you two."),
             },
         )
+        # Drawn from the two people the link already holds (the queryset still checks
+        # what is sent): two queries fewer on every week page.
+        owner = self.fields["owner"]
+        assert isinstance(owner, PartnerChoiceField)
+        owner.widget.choices = [
+            (person.pk, owner.label_from_instance(person))
+            for person in sorted((link.user_a, link.user_b), key=lambda p: p.pk)
+        ]
 
     def clean_due(self) -> dt.date | None:
         due: dt.date | None = self.cleaned_data.get("due")
