@@ -57,19 +57,21 @@ _DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "li
 #                   built on it, such as a persona or `client`) or, marked `database`,
 #                   outside it (the PostgreSQL-only tests). Not the browser tests: their
 #                   pages read through the same queries the `client` tests check.
-#   no-database     the rest, the check on the split: these pass with DATABASE_URL
-#                   pointing at nothing.
+#   no-database     the tests that never reach the database (nor the browser tests): the
+#                   check on the split, as these pass with DATABASE_URL pointing at nothing.
 # CI's PostgreSQL stage runs `database` (.ci/run says why).
 _SCOPES = ("all", "database", "no-database")
 _SCOPE_FIXTURES = _DATABASE_FIXTURES | {"client", "async_client", "admin_client", "admin_user"}
 
 
-def _reaches_the_database(item: pytest.Item) -> bool:
+def _scope_of(item: pytest.Item) -> str:
     if item.get_closest_marker("browser"):
-        return False
+        return "browser"
     if item.get_closest_marker("database") or item.get_closest_marker("django_db"):
-        return True
-    return bool(_SCOPE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        return "database"
+    if _SCOPE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return "database"
+    return "no-database"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -80,9 +82,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
     if scope == "all":
         return
-    wanted = scope == "database"
-    kept = [item for item in items if _reaches_the_database(item) == wanted]
-    dropped = [item for item in items if _reaches_the_database(item) != wanted]
+    kept = [item for item in items if _scope_of(item) == scope]
+    dropped = [item for item in items if _scope_of(item) != scope]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
