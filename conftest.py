@@ -8,6 +8,7 @@ password, so tests can sign in through allauth exactly as a person would.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -48,6 +49,49 @@ def django_db_modify_db_settings(
 
 # Fixtures through which a test reaches the database (directly or via a persona).
 _DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+# ALONGSIDE_TEST_SCOPE picks which tests a run keeps (plain `make test` keeps them all):
+#   all (or unset)  every test
+#   database        what the database engine can change: tests that reach the database
+#                   through pytest-django (a `django_db` mark, a database fixture or one
+#                   built on it, such as a persona or `client`) or, marked `database`,
+#                   outside it (the PostgreSQL-only tests). Not the browser tests: their
+#                   pages read through the same queries the `client` tests check.
+#   no-database     the tests that never reach the database (nor the browser tests): the
+#                   check on the split, as these pass with DATABASE_URL pointing at nothing.
+# CI's PostgreSQL stage runs `database` (.ci/run says why).
+_SCOPES = ("all", "database", "no-database")
+_SCOPE_FIXTURES = _DATABASE_FIXTURES | {"client", "async_client", "admin_client", "admin_user"}
+
+
+def _scope_of(item: pytest.Item) -> str:
+    if item.get_closest_marker("browser"):
+        return "browser"
+    if item.get_closest_marker("database") or item.get_closest_marker("django_db"):
+        return "database"
+    if _SCOPE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return "database"
+    return "no-database"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    scope = os.environ.get("ALONGSIDE_TEST_SCOPE", "").strip().lower() or "all"
+    if scope not in _SCOPES:
+        raise pytest.UsageError(
+            f"ALONGSIDE_TEST_SCOPE={scope!r}: expected one of {', '.join(_SCOPES)}"
+        )
+    if scope == "all":
+        return
+    kept = [item for item in items if _scope_of(item) == scope]
+    dropped = [item for item in items if _scope_of(item) != scope]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    scope = os.environ.get("ALONGSIDE_TEST_SCOPE", "").strip().lower()
+    return f"test scope (ALONGSIDE_TEST_SCOPE): {scope}" if scope not in {"", "all"} else None
 
 
 @pytest.fixture(autouse=True)

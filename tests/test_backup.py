@@ -197,6 +197,7 @@ def _pg_dump_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
+@pytest.mark.database
 def test_postgresql_backup_under_writes_restores_every_table(
     tmp_path: Path, postgres_databases: tuple[str, str]
 ) -> None:

@@ -182,6 +182,7 @@ def _post(url: str, token: str, day: dt.date) -> Write:
         return Write(started, time.monotonic(), 0, None)
 
 
+@pytest.mark.database
 def test_a_postgresql_restart_under_load_loses_no_acknowledged_write(
     cluster: Cluster, tmp_path: Path
 ) -> None:

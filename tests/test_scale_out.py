@@ -122,6 +122,7 @@ class Browser:
             return str(response.read().decode())
 
 
+@pytest.mark.database
 def test_two_servers_share_sessions_limits_and_the_work(database_url: str, tmp_path: Path) -> None:
     from django.conf import settings
 

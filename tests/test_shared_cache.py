@@ -9,11 +9,13 @@ either. With a cache per process, each would have allowed 5 of its own.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -149,17 +151,21 @@ def test_with_redis_url_the_limit_holds_across_two_processes_too(tmp_path: Path)
     import redis
 
     url = "redis://127.0.0.1:6379/15"  # a database of its own, emptied first
-    redis.Redis.from_url(url).flushdb()
-    make_person("alice@example.org", "Alice")
-    env = _environment(tmp_path, REDIS_URL=url)
-    first, second = Worker(env), Worker(env)
-    try:
-        assert first.backend == second.backend == "django.core.cache.backends.redis.RedisCache"
-        _limit_holds_across(first, second)
-    finally:
-        first.stop()
-        second.stop()
+    # Every test run on this machine shares that database (CI runs its SQLite and its
+    # PostgreSQL stage side by side): one run's flush must not land amid another's count.
+    with open(Path(tempfile.gettempdir()) / "alongside-redis-test.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         redis.Redis.from_url(url).flushdb()
+        make_person("alice@example.org", "Alice")
+        env = _environment(tmp_path, REDIS_URL=url)
+        first, second = Worker(env), Worker(env)
+        try:
+            assert first.backend == second.backend == "django.core.cache.backends.redis.RedisCache"
+            _limit_holds_across(first, second)
+        finally:
+            first.stop()
+            second.stop()
+            redis.Redis.from_url(url).flushdb()
 
 
 def test_migrate_creates_the_cache_table_and_the_cache_uses_it(db: None) -> None:
