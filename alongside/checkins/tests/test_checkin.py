@@ -409,3 +409,12 @@ def test_changing_an_earlier_day_asks_about_that_day(alice_client: Any, alice: A
     todays = make_checkin(alice)
     html = alice_client.get(f"/checkins/{todays.pk}/edit/").content.decode()
     assert "Overall, how are you today?" in html
+
+
+def test_an_earlier_days_entry_says_that_day_i_wanted(alice_client: Any, alice: Any) -> None:
+    earlier = make_checkin(alice, day=TODAY - dt.timedelta(days=3), closeness_wish="closer")
+    html = alice_client.get(f"/checkins/{earlier.pk}/").content.decode()
+    assert "That day I wanted more closeness." in html
+    todays = make_checkin(alice, closeness_wish="space")
+    html = alice_client.get(f"/checkins/{todays.pk}/").content.decode()
+    assert "Today I wanted more space." in html

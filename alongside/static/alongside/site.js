@@ -69,7 +69,7 @@
     el.scrollLeft = el.scrollWidth;
   });
   // A sub-menu that scrolls sideways on a phone shows the page's own pill.
-  Array.prototype.forEach.call(document.querySelectorAll(".subnav"), function (nav) {
+  Array.prototype.forEach.call(document.querySelectorAll(".subnav-scroll"), function (nav) {
     var here = nav.querySelector("[aria-current]");
     if (here && nav.scrollWidth > nav.clientWidth) {
       nav.scrollLeft = here.offsetLeft - (nav.clientWidth - here.offsetWidth) / 2;
