@@ -68,6 +68,24 @@
   Array.prototype.forEach.call(document.querySelectorAll(wide), function (el) {
     el.scrollLeft = el.scrollWidth;
   });
+  // The table of days, started at its latest days, shows its first visible day whole
+  // beside the sticky study IDs (never "ay 3" half under them).
+  Array.prototype.forEach.call(document.querySelectorAll(".scroll-x > table.compliance-days"), function (table) {
+    var box = table.parentNode;
+    var head = table.querySelectorAll("thead th");
+    if (head.length < 2 || box.scrollWidth <= box.clientWidth) { return; }
+    var left = box.scrollLeft + head[0].getBoundingClientRect().width;
+    for (var i = 1; i < head.length; i++) {
+      var shift = table.offsetLeft + head[i].offsetLeft - left;
+      if (shift >= -0.5) {
+        if (shift > 0.5) {
+          box.style.paddingRight = shift + "px";
+          box.scrollLeft = box.scrollWidth;
+        }
+        break;
+      }
+    }
+  });
   // A sub-menu that scrolls sideways on a phone shows the page's own pill.
   Array.prototype.forEach.call(document.querySelectorAll(".subnav-scroll"), function (nav) {
     var here = nav.querySelector("[aria-current]");
