@@ -9,6 +9,8 @@ from django.utils.functional import SimpleLazyObject
 
 # Which tab of the phone's tab bar a page belongs to, by its URL namespace.
 _TABS = {"checkins": "checkin", "together": "together", "circle": "circle"}
+# The settings pages that allauth draws (no namespace) belong under "More" like the rest.
+_MORE_PAGES = frozenset({"account_change_password", "account_set_password", "account_email"})
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     tab = ""
     if match is not None:
         tab = _TABS.get(match.namespace, "more" if match.namespace else "")
+        if match.url_name in _MORE_PAGES or (match.url_name or "").startswith("mfa_"):
+            tab = "more"
         if match.namespace == "checkins" and match.url_name not in ("today", "backfill"):
             tab = "history"
     user = getattr(request, "user", None)

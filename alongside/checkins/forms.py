@@ -108,9 +108,13 @@ class CheckInForm(forms.ModelForm[CheckIn]):
             "is_private",
         ]
 
-    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owner: Any, today: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
+        # A missed day, or an earlier day being changed, is asked about as that day.
+        self.today = today
+        if not today:
+            self.fields["mood"].label = _("Overall, how were you that day?")
         if self.instance.pk:
             del self.fields["day"]
         # Say truthfully, under today's grants, who will be able to read the note.
@@ -137,7 +141,7 @@ class CheckInForm(forms.ModelForm[CheckIn]):
                 error_messages={"invalid_choice": _("Choose one of the steps, or 'skip'.")},
             )
         self.fields["closeness_wish"] = forms.TypedChoiceField(
-            label=_("Today I wanted …"),
+            label=_("Today I wanted …") if today else _("That day I wanted …"),
             choices=[("", _("skip")), *CLOSENESS_WISHES],
             required=False,
             empty_value="",

@@ -70,7 +70,9 @@ def backfill(request: AuthedHttpRequest) -> HttpResponse:
     local_today = request.user.local_today()
     yesterday = local_today - dt.timedelta(days=1)
     initial_day = request.GET.get("day") or yesterday.isoformat()
-    form = CheckInForm(request.POST or None, owner=request.user, initial={"day": initial_day})
+    form = CheckInForm(
+        request.POST or None, owner=request.user, today=False, initial={"day": initial_day}
+    )
     if request.method == "POST" and form.is_valid():
         checkin = _save(request, form)
         if checkin:
@@ -100,13 +102,14 @@ def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     checkin = get_object_or_404(CheckIn, pk=pk, owner=request.user)
-    form = CheckInForm(request.POST or None, instance=checkin, owner=request.user)
+    is_today = checkin.day == request.user.local_today()
+    form = CheckInForm(request.POST or None, instance=checkin, owner=request.user, today=is_today)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your check-in is updated."))
         offer_help(request, *_written(form))
         return redirect("checkins:detail", pk=checkin.pk)
-    mode = "today" if checkin.day == request.user.local_today() else "edit"
+    mode = "today" if is_today else "edit"
     return render(
         request,
         "checkins/form.html",

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from alongside.circle.models import Person
@@ -22,9 +24,14 @@ from alongside.practice.models_experiments import (
 OUT_OF_RANGE = _("Use a number from 0 to 100.")
 
 
+def _unbroken_range(label: Any) -> str:
+    """The label with its "(0 to 100)" kept on one line, in any language."""
+    return re.sub(r"\((\d+) (\S+) (\d+)\)$", "(\\1\u00a0\\2\u00a0\\3)", str(label))
+
+
 def percent(label: Any, help_text: Any = "") -> forms.IntegerField:
     return forms.IntegerField(
-        label=label,
+        label=lazy(_unbroken_range, str)(label),
         help_text=help_text,
         min_value=RATING_MIN,
         max_value=RATING_MAX,

@@ -131,3 +131,55 @@ def test_a_wide_screen_has_the_top_menu_and_no_tab_bar(
     assert page.locator(".topbar .nav").is_visible()
     assert not page.locator(".tabbar").is_visible()
     assert page.locator(".nav a[aria-current=page]").inner_text() == "Check in"
+
+
+# What the pictures showed on a small phone: a sub-menu that took five rows, a heat-map
+# whose first column and date hid half behind the row labels, small words in charts.
+FIRST_VISIBLE_COLUMN = """(box) => {
+  const labels = box.querySelector('.chart-heat-labels').getBoundingClientRect();
+  const first = Array.from(box.querySelectorAll('.chart-heat rect.cell'))
+    .map((r) => r.getBoundingClientRect()).filter((r) => r.right > labels.right)
+    .sort((a, b) => a.left - b.left)[0];
+  const date = box.querySelector('.chart-heat text.axis');
+  const d = date.getBoundingClientRect();
+  const dateCut = getComputedStyle(date).visibility !== 'hidden'
+    && d.left < labels.right && d.right > labels.right;
+  return {gap: first.left - labels.right, dateCut: dateCut,
+          scrolls: box.scrollWidth > box.clientWidth};
+}"""
+SMALLEST_WORDS = """(svg) => {
+  const k = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Math.min(...Array.from(svg.querySelectorAll('text'),
+    (t) => parseFloat(getComputedStyle(t).fontSize) * k));
+}"""
+
+
+def test_a_small_phone_keeps_menus_heat_maps_and_chart_words_tidy(
+    open_page: Callable[..., Any], demo: None
+) -> None:
+    page = open_page(SMALL_PHONE)
+    sign_in(page, "alice@demo.alongside", DEMO_PASSWORD)
+    # The settings sub-menu is one row that scrolls sideways, its own page's pill in view.
+    page.goto("/settings/data/")
+    menu = page.locator(".subnav")
+    assert menu.bounding_box()["height"] < 60
+    here = menu.locator("[aria-current=page]").bounding_box()
+    assert here["x"] >= 0 and here["x"] + here["width"] <= 360
+    assert page.get_by_role("heading", level=1).bounding_box()["y"] < 150
+    assert _overflow(page) == 0
+    # Week by week fits beside its labels; day by day starts on a whole column, and no
+    # date shows half hidden behind the labels.
+    page.goto("/insights/")
+    weekly = page.locator(".scroll-x:has(.heat)").first.evaluate(FIRST_VISIBLE_COLUMN)
+    assert not weekly["scrolls"] and not weekly["dateCut"]
+    page.goto("/checkins/")
+    daily = page.locator(".scroll-x:has(.heat)").first.evaluate(FIRST_VISIBLE_COLUMN)
+    assert daily["scrolls"] and 0 <= daily["gap"] < 4 and not daily["dateCut"]
+    # The likely-range charts read at 11 px or more, here and at 390 px.
+    page.goto("/insights/couple/2/")
+    for svg in page.locator("svg.chart-interval").all():
+        assert svg.evaluate(SMALLEST_WORDS) >= 11
+    page.set_viewport_size(PHONE)
+    page.reload()
+    for svg in page.locator("svg.chart-interval").all():
+        assert svg.evaluate(SMALLEST_WORDS) >= 11.5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from alongside.accounts.models import AccessLogEntry, ApiToken
@@ -89,3 +90,17 @@ def test_the_access_log_shows_only_my_entries(
     html = alice_client.get("/settings/access-log/").content.decode()
     assert "Dana (therapist)" in html
     assert "Seen-Bens" not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/accounts/password/change/", "/accounts/2fa/", "/accounts/email/", "/settings/profile/"],
+)
+def test_every_settings_page_marks_more_in_the_tab_bar(alice_client: Any, url: str) -> None:
+    html = alice_client.get(url).content.decode()
+    assert '<summary class="current">' in html
+
+
+def test_the_check_in_page_does_not_mark_more(alice_client: Any) -> None:
+    html = alice_client.get("/checkin/").content.decode()
+    assert '<summary class="current">' not in html

@@ -382,3 +382,39 @@ def test_a_feeling_chosen_by_mistake_can_be_skipped_again(alice_client: Any, ali
     alice_client.post(f"/checkins/{checkin.pk}/edit/", checkin_data(day=None, anxious=""))
     checkin.refresh_from_db()
     assert checkin.anxious is None
+
+
+def test_a_missed_day_is_asked_about_as_that_day(alice_client: Any) -> None:
+    html = alice_client.get("/checkin/missed-day/?day=2026-04-10").content.decode()
+    assert "Overall, how were you that day?" in html
+    assert "How much of each did you feel that day?" in html
+    assert "That day I wanted …" in html
+    assert "today" not in html.split("<main", 1)[1].split("</form>", 1)[0].lower()
+
+
+def test_a_missed_day_is_asked_about_as_that_day_in_german(alice_client: Any) -> None:
+    html = alice_client.get(
+        "/checkin/missed-day/?day=2026-04-10", HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    assert "Wie ging es dir an diesem Tag insgesamt?" in html
+    assert "Wie geht es dir heute insgesamt?" not in html
+    assert "Heute wollte ich" not in html
+
+
+def test_changing_an_earlier_day_asks_about_that_day(alice_client: Any, alice: Any) -> None:
+    earlier = make_checkin(alice, day=TODAY - dt.timedelta(days=2))
+    html = alice_client.get(f"/checkins/{earlier.pk}/edit/").content.decode()
+    assert "Overall, how were you that day?" in html
+    assert "Overall, how are you today?" not in html
+    todays = make_checkin(alice)
+    html = alice_client.get(f"/checkins/{todays.pk}/edit/").content.decode()
+    assert "Overall, how are you today?" in html
+
+
+def test_an_earlier_days_entry_says_that_day_i_wanted(alice_client: Any, alice: Any) -> None:
+    earlier = make_checkin(alice, day=TODAY - dt.timedelta(days=3), closeness_wish="closer")
+    html = alice_client.get(f"/checkins/{earlier.pk}/").content.decode()
+    assert "That day I wanted more closeness." in html
+    todays = make_checkin(alice, closeness_wish="space")
+    html = alice_client.get(f"/checkins/{todays.pk}/").content.decode()
+    assert "Today I wanted more space." in html

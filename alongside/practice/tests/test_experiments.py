@@ -256,3 +256,10 @@ def test_without_the_practice_grant_nothing_of_practice_shows(
     _three_done(alice)
     page = ben_client.get(f"/circle/links/{link.pk}/").content.decode()
     assert "asks went better" not in page
+
+
+def test_a_scales_range_never_breaks_across_lines(alice_client: Any) -> None:
+    page = alice_client.get("/practice/experiments/new/").content.decode()
+    assert "How strongly do you believe it? (0\u00a0to\u00a0100)" in page
+    german = alice_client.get("/practice/experiments/new/", HTTP_ACCEPT_LANGUAGE="de")
+    assert "(0\u00a0bis\u00a0100)" in german.content.decode()

@@ -4,6 +4,7 @@ who may see it (the study's researcher only), and its fixed number of queries.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -154,6 +155,19 @@ def test_the_page_shows_each_participant_by_study_id(
     assert "2 answered, 1 missed, 0 expired" in body  # alice's day 1, for screen readers
     link = reverse("research:compliance", args=[study.pk])
     assert link in dana_client.get(reverse("research:study", args=[study.pk])).content.decode()
+
+
+def test_the_totals_never_start_a_line_with_a_separator(
+    study: Study, pair: tuple[Participant, Participant], dana_client: Client
+) -> None:
+    me, partner = pair
+    _hand_built(me, partner)
+    body = _page(dana_client, study).content.decode()
+    totals = re.findall(r"<p[^>]*>[^<]*(?:sent and settled|not sent).*?</p>", body)
+    assert len(totals) == 2
+    for line in totals:
+        assert "&nbsp;·" in line
+        assert " · " not in line  # every dot is held to the words before it
 
 
 def test_the_page_is_as_fresh_as_the_prompts(study: Study, alice: Any, dana_client: Client) -> None:

@@ -36,9 +36,62 @@
   });
   // Wide charts (and the table of days) scroll sideways on a phone: start at the most
   // recent days. A table of people starts at its first columns, the ones read first.
-  var wide = ".scroll-x:not(:has(> table:not(.compliance-days)))";
+  // A heat-map that is only a little too wide (a week-by-week one on a small phone)
+  // shrinks a touch to fit, labels and squares alike; a wider one starts at its latest
+  // days with a whole column first beside the row labels, and the first date, which
+  // would show cut, is hidden (each square still says its date).
+  Array.prototype.forEach.call(document.querySelectorAll(".scroll-x > .heat"), function (heat) {
+    var box = heat.parentNode;
+    var svgs = heat.querySelectorAll("svg");
+    var squares = svgs[svgs.length - 1];
+    var cells = squares.querySelectorAll("rect.cell");
+    var over = box.scrollWidth - box.clientWidth;
+    if (over <= 0 || svgs.length < 2 || cells.length < 2) { return; }
+    var fit = box.clientWidth / box.scrollWidth;
+    if (fit >= 0.92) {
+      Array.prototype.forEach.call(svgs, function (svg) {
+        svg.style.width = (svg.getBoundingClientRect().width * fit - 0.5) + "px";
+        svg.style.height = "auto";
+      });
+      return;
+    }
+    var step = cells[1].x.baseVal.value - cells[0].x.baseVal.value;
+    var shift = step > 0 ? Math.ceil(over / step) * step : over;
+    heat.style.paddingRight = (shift - over) + "px";
+    box.scrollLeft = shift;
+    var first = squares.querySelector("text.axis");
+    if (first && first.getBBox().width + first.getBBox().x > shift) {
+      first.style.visibility = "hidden";
+    }
+  });
+  var wide = ".scroll-x:not(:has(> table:not(.compliance-days))):not(:has(> .heat))";
   Array.prototype.forEach.call(document.querySelectorAll(wide), function (el) {
     el.scrollLeft = el.scrollWidth;
+  });
+  // The table of days, started at its latest days, shows its first visible day whole
+  // beside the sticky study IDs (never "ay 3" half under them).
+  Array.prototype.forEach.call(document.querySelectorAll(".scroll-x > table.compliance-days"), function (table) {
+    var box = table.parentNode;
+    var head = table.querySelectorAll("thead th");
+    if (head.length < 2 || box.scrollWidth <= box.clientWidth) { return; }
+    var left = box.scrollLeft + head[0].getBoundingClientRect().width;
+    for (var i = 1; i < head.length; i++) {
+      var shift = table.offsetLeft + head[i].offsetLeft - left;
+      if (shift >= -0.5) {
+        if (shift > 0.5) {
+          box.style.paddingRight = shift + "px";
+          box.scrollLeft = box.scrollWidth;
+        }
+        break;
+      }
+    }
+  });
+  // A sub-menu that scrolls sideways on a phone shows the page's own pill.
+  Array.prototype.forEach.call(document.querySelectorAll(".subnav-scroll"), function (nav) {
+    var here = nav.querySelector("[aria-current]");
+    if (here && nav.scrollWidth > nav.clientWidth) {
+      nav.scrollLeft = here.offsetLeft - (nav.clientWidth - here.offsetWidth) / 2;
+    }
   });
   // Offer the browser's time zone on the profile page.
   var suggest = document.getElementById("tz-suggest");
