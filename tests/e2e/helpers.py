@@ -132,3 +132,20 @@ def crawl(
             visit(path)
         queue.extend(h for h in hrefs if page_shape(h.split("#")[0]) not in seen)
     return found
+
+
+def fit_and_axe_problems(page: Any, where: str, axe_check: Callable[[Any, str], None]) -> list[str]:
+    """What is wrong with the page as shown: wider than the screen, or axe-core's serious
+    and critical findings in light and in dark mode (left in light mode)."""
+    problems: list[str] = []
+    extra = int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+    if extra > 0:
+        problems.append(f"{where}: {extra}px too wide at {page.viewport_size['width']} px")
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        try:
+            axe_check(page, f"{where} ({scheme})")
+        except AssertionError as exc:
+            problems.append(str(exc))
+    page.emulate_media(color_scheme="light")
+    return problems

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from tests.e2e.helpers import PASSWORD, SMALL_PHONE, find_link, sign_in
+from tests.e2e.helpers import PASSWORD, SMALL_PHONE, find_link, fit_and_axe_problems, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,16 +42,7 @@ def test_the_account_pages_read_well_and_pass_axe(
         h1 = page.locator("main h1").inner_text().strip()
         if h1 != heading:
             problems.append(f"{where}: the heading is {h1!r}, not {heading!r}")
-        extra = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if extra > 0:
-            problems.append(f"{where}: {extra}px too wide at 360 px")
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            try:
-                axe_check(page, f"{where} ({scheme})")
-            except AssertionError as exc:
-                problems.append(str(exc))
-        page.emulate_media(color_scheme="light")
+        problems.extend(fit_and_axe_problems(page, where, axe_check))
 
     sign_in(page, person.email)
     page.goto("/accounts/2fa/")

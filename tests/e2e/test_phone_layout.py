@@ -23,6 +23,7 @@ from tests.e2e.helpers import (
     PHONE,
     SMALL_PHONE,
     crawl,
+    fit_and_axe_problems,
     page_shape,
     sign_in,
 )
@@ -71,15 +72,7 @@ def test_every_page_fits_360_px_and_passes_axe_in_light_and_dark_mode(
         def check(path: str, page: Any = page, checked: set[str] = checked) -> None:
             if page_shape(path) in checked:
                 return
-            if (extra := _overflow(page)) > 0:
-                problems.append(f"{path}: {extra}px too wide at 360 px")
-            for scheme in ("light", "dark"):
-                page.emulate_media(color_scheme=scheme)
-                try:
-                    axe_check(page, f"{path} ({scheme})")
-                except AssertionError as exc:
-                    problems.append(str(exc))
-            page.emulate_media(color_scheme="light")
+            problems.extend(fit_and_axe_problems(page, path, axe_check))
 
         found = crawl(page, seeds, visit=check, seen=kinds)
         counts[who or "signed out"] = len([f for f in found if page_shape(f) not in checked])
