@@ -96,28 +96,39 @@ class ReadScopeMiddleware:
                 )
 
 
+def _shares(pairs: list[tuple[Any, Any]]) -> list[frozenset[str]]:
+    """What each (owner, viewer) pair's owner shares with its viewer now, in one query
+    for all the pairs not remembered yet (within a GET request; see ReadScopeMiddleware)."""
+    scope = _scope.get()
+    memo = scope.shares if scope is not None and scope.remember_shares else {}
+    keys = [(owner.pk, viewer.pk) for owner, viewer in pairs]
+    asked = [key for key in dict.fromkeys(keys) if key not in memo]
+    if asked:
+        found: dict[tuple[int, int], set[str]] = {key: set() for key in asked}
+        wanted = Q()
+        for owner_id, viewer_id in asked:
+            wanted |= Q(owner_id=owner_id, grantee_id=viewer_id)
+        # Read fresh on every request: a revoked or expired grant stops access on the next.
+        for owner_id, grantee_id, categories in (
+            Grant.objects.active()
+            .filter(wanted)
+            .values_list("owner_id", "grantee_id", "categories")
+        ):
+            found[(owner_id, grantee_id)].update(categories)
+        known = frozenset(registry.keys())
+        memo = {**memo, **{key: frozenset(cats) & known for key, cats in found.items()}}
+        if scope is not None and scope.remember_shares:
+            scope.shares.update(memo)
+    return [memo[key] for key in keys]
+
+
 def shared_categories(owner: Any, viewer: Any) -> frozenset[str]:
     """Every category ``owner`` lets ``viewer`` see at this moment (all, for oneself)."""
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return frozenset()
     if owner.pk == viewer.pk:
         return frozenset(registry.keys())
-    scope = _scope.get()
-    key = (owner.pk, viewer.pk)
-    if scope is not None and scope.remember_shares and key in scope.shares:
-        return scope.shares[key]
-    found: set[str] = set()
-    # Read fresh on every request: a revoked or expired grant stops access on the next one.
-    for categories in (
-        Grant.objects.active()
-        .filter(owner=owner, grantee=viewer)
-        .values_list("categories", flat=True)
-    ):
-        found.update(categories)
-    shared = frozenset(found) & frozenset(registry.keys())
-    if scope is not None and scope.remember_shares:
-        scope.shares[key] = shared
-    return shared
+    return _shares([(owner, viewer)])[0]
 
 
 def shared_each_way(a: Any, b: Any) -> tuple[frozenset[str], frozenset[str]]:
@@ -125,22 +136,7 @@ def shared_each_way(a: Any, b: Any) -> tuple[frozenset[str], frozenset[str]]:
     couple's pages ask both to know whether something is open for the two of them."""
     if a.pk == b.pk:
         return shared_categories(a, b), shared_categories(b, a)
-    scope = _scope.get()
-    memo = scope.shares if scope is not None and scope.remember_shares else None
-    pairs = ((a.pk, b.pk), (b.pk, a.pk))
-    if memo is not None and all(pair in memo for pair in pairs):
-        return memo[pairs[0]], memo[pairs[1]]
-    found: dict[tuple[int, int], set[str]] = {pair: set() for pair in pairs}
-    for owner_id, grantee_id, categories in (
-        Grant.objects.active()
-        .filter(Q(owner=a, grantee=b) | Q(owner=b, grantee=a))
-        .values_list("owner_id", "grantee_id", "categories")
-    ):
-        found[(owner_id, grantee_id)].update(categories)
-    known = frozenset(registry.keys())
-    ab, ba = (frozenset(found[pair]) & known for pair in pairs)
-    if memo is not None:
-        memo[pairs[0]], memo[pairs[1]] = ab, ba
+    ab, ba = _shares([(a, b), (b, a)])
     return ab, ba
 
 
