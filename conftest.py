@@ -22,6 +22,10 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
 
+# Every prepared query (alongside.lib.prepared) is also built the ordinary way under the
+# tests, and a test fails if the two would run different SQL.
+os.environ["ALONGSIDE_CHECK_PREPARED"] = "1"
+
 PASSWORD = "a long and quiet river 42"  # noqa: S105 - the personas' known test password
 
 # One note-encryption key for the whole run, so no test depends on var/note_keys.
