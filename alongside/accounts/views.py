@@ -25,10 +25,21 @@ from alongside.checkins.charts import mood_chart
 from alongside.checkins.models import CheckIn
 from alongside.circle import services
 from alongside.lib.http import AuthedHttpRequest
+from alongside.lib.prepared import Prepared
 from alongside.practice.models_experiments import RelianceExperiment
 from alongside.reminders.models import ReminderSchedule
 from alongside.safety.discreet import is_discreet
 from alongside.together.home import week_card
+
+# On every home page: compiled once (see alongside.lib.prepared).
+_ASKS = Prepared(
+    lambda invited: (
+        RelianceExperiment.objects.filter(invited_id=invited, asked_answer__isnull=True)
+        .select_related("owner")
+        .order_by("created_at")
+    ),
+    invited=int,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -53,11 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "dues": list(open_dues_for_client(user)),
             "together": week_card(user),
             # Small asks someone made of this person, not answered yet (theirs to answer).
-            "asks": list(
-                RelianceExperiment.objects.filter(invited=user, asked_answer__isnull=True)
-                .select_related("owner")
-                .order_by("created_at")
-            ),
+            "asks": _ASKS(invited=user.pk),
         },
     )
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.circle import registry
 from alongside.lib.crypto import EncryptedCharField
+from alongside.lib.prepared import Prepared
 
 KINDS: list[tuple[str, Any]] = [
     ("partner", _("Partner")),
@@ -80,11 +81,35 @@ class Link(models.Model):
         return cls.objects.filter(Q(user_a=user) | Q(user_b=user))
 
     @classmethod
+    def mine(cls, user: Any, pk: int, *, kind: str = "") -> Link | None:
+        """The user's link ``pk`` (of ``kind``, when given) with both people, or None."""
+        found = (_MINE_OF_KIND if kind else _MINE)(
+            user=user.pk, pk=pk, **({"kind": kind} if kind else {})
+        )
+        return found[0] if found else None
+
+    @classmethod
     def between(cls, one: Any, other: Any) -> Link | None:
         return cls.objects.filter(Q(user_a=one, user_b=other) | Q(user_a=other, user_b=one)).first()
 
     def other(self, user: Any) -> Any:
         return self.user_b if self.user_a_id == user.pk else self.user_a
+
+
+# Every page of a link starts with this lookup: compiled once (see alongside.lib.prepared).
+_MINE = Prepared(
+    lambda user, pk: Link.for_user(user).filter(pk=pk).select_related("user_a", "user_b"),
+    user=int,
+    pk=int,
+)
+_MINE_OF_KIND = Prepared(
+    lambda user, pk, kind: (
+        Link.for_user(user).filter(pk=pk, kind=kind).select_related("user_a", "user_b")
+    ),
+    user=int,
+    pk=int,
+    kind=str,
+)
 
 
 def name_order(name: str) -> tuple[str, str]:
@@ -169,8 +194,8 @@ class Invitation(models.Model):
 
 
 class GrantQuerySet(models.QuerySet["Grant"]):
-    def active(self) -> GrantQuerySet:
-        now = timezone.now()
+    def active(self, now: dt.datetime | None = None) -> GrantQuerySet:
+        now = timezone.now() if now is None else now
         return self.filter(revoked_at__isnull=True).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         )

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -235,7 +235,10 @@ def _invitation_problem(request: HttpRequest, problem: services.InvitationProble
 
 def _my_link(request: AuthedHttpRequest, pk: int) -> Link:
     # Both people with the link: every page of it names the other.
-    return get_object_or_404(Link.for_user(request.user).select_related("user_a", "user_b"), pk=pk)
+    link = Link.mine(request.user, pk)
+    if link is None:
+        raise Http404
+    return link
 
 
 @login_required

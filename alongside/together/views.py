@@ -42,7 +42,10 @@ from alongside.together.reading import both, by_creation
 
 
 def _link(request: AuthedHttpRequest, pk: int) -> Link:
-    return get_object_or_404(partner_links(request.user).select_related("user_a", "user_b"), pk=pk)
+    link = Link.mine(request.user, pk, kind="partner")
+    if link is None:
+        raise Http404
+    return link
 
 
 def _session(request: AuthedHttpRequest, pk: int) -> Session:
