@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.lib.crypto import EncryptedCharField, EncryptedTextField
+from alongside.lib.prepared import Prepared
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -214,12 +215,8 @@ class AccessLogEntry(models.Model):
         seen = set(categories)
         named = [d for d in (detail, *details) if d]
         with transaction.atomic():
-            visit = (
-                cls.objects.select_for_update()
-                .filter(owner=owner, viewer=viewer, at__gte=now - cls.VISIT_GAP)
-                .order_by("-at", "-pk")
-                .first()
-            )
+            found = _CURRENT_VISIT(owner=owner.pk, viewer=viewer.pk, since=now - cls.VISIT_GAP)
+            visit = found[0] if found else None
             if visit is None:
                 cls.objects.create(
                     owner=owner,
@@ -240,3 +237,16 @@ class AccessLogEntry(models.Model):
             visit.reads += reads
             visit.at = now
             visit.save(update_fields=["categories", "details", "reads", "at"])
+
+
+# Written on every page that shows someone else's data: compiled once (alongside.lib.prepared).
+_CURRENT_VISIT = Prepared(
+    lambda owner, viewer, since: (
+        AccessLogEntry.objects.select_for_update()
+        .filter(owner_id=owner, viewer_id=viewer, at__gte=since)
+        .order_by("-at", "-pk")[:1]
+    ),
+    owner=int,
+    viewer=int,
+    since=dt.datetime,
+)
