@@ -99,7 +99,9 @@ class ReadScopeMiddleware:
                 )
 
 
-def _active_grants(pairs: int) -> Any:
+def _grants_query(pairs: int) -> Callable[..., Any]:
+    """The active grants between ``pairs`` (owner_i, viewer_i) pairs, at ``now``."""
+
     def build(now: dt.datetime, **ids: int) -> Any:
         wanted = Q()
         for i in range(pairs):
@@ -110,24 +112,29 @@ def _active_grants(pairs: int) -> Any:
             .values_list("owner_id", "grantee_id", "categories")
         )
 
-    kinds: dict[str, type] = {"now": dt.datetime}
-    for i in range(pairs):
-        kinds |= {f"owner_{i}": int, f"viewer_{i}": int}
-    return build, Prepared(build, **kinds)
+    return build
 
 
 # One person and one other (most pages), or a couple each way: compiled once (on every
 # page that shows someone else's data, compiling was most of this query's cost).
-_GRANTS = {pairs: _active_grants(pairs) for pairs in (1, 2)}
+_GRANTS = {
+    pairs: Prepared(
+        _grants_query(pairs),
+        now=dt.datetime,
+        **{f"{role}_{i}": int for i in range(pairs) for role in ("owner", "viewer")},
+    )
+    for pairs in (1, 2)
+}
 
 
 def _grants_between(asked: list[tuple[int, int]]) -> list[tuple[int, int, list[str]]]:
     values: dict[str, Any] = {"now": timezone.now()}
     for i, (owner_id, viewer_id) in enumerate(asked):
         values |= {f"owner_{i}": owner_id, f"viewer_{i}": viewer_id}
-    if len(asked) in _GRANTS:
-        return _GRANTS[len(asked)][1](**values)
-    return list(_active_grants(len(asked))[0](**values))
+    prepared = _GRANTS.get(len(asked))
+    if prepared is not None:
+        return prepared(**values)
+    return list(_grants_query(len(asked))(**values))
 
 
 def _shares(pairs: list[tuple[Any, Any]]) -> list[frozenset[str]]:

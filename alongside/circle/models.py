@@ -81,11 +81,9 @@ class Link(models.Model):
         return cls.objects.filter(Q(user_a=user) | Q(user_b=user))
 
     @classmethod
-    def mine(cls, user: Any, pk: int, *, kind: str = "") -> Link | None:
-        """The user's link ``pk`` (of ``kind``, when given) with both people, or None."""
-        found = (_MINE_OF_KIND if kind else _MINE)(
-            user=user.pk, pk=pk, **({"kind": kind} if kind else {})
-        )
+    def mine(cls, user: Any, pk: int) -> Link | None:
+        """The user's link ``pk`` with both people, or None (someone else's, or none)."""
+        found = _MINE(user=user.pk, pk=pk)
         return found[0] if found else None
 
     @classmethod
@@ -101,14 +99,6 @@ _MINE = Prepared(
     lambda user, pk: Link.for_user(user).filter(pk=pk).select_related("user_a", "user_b"),
     user=int,
     pk=int,
-)
-_MINE_OF_KIND = Prepared(
-    lambda user, pk, kind: (
-        Link.for_user(user).filter(pk=pk, kind=kind).select_related("user_a", "user_b")
-    ),
-    user=int,
-    pk=int,
-    kind=str,
 )
 
 

@@ -42,8 +42,8 @@ from alongside.together.reading import both, by_creation
 
 
 def _link(request: AuthedHttpRequest, pk: int) -> Link:
-    link = Link.mine(request.user, pk, kind="partner")
-    if link is None:
+    link = Link.mine(request.user, pk)
+    if link is None or link.kind != "partner":
         raise Http404
     return link
 
