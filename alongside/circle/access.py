@@ -115,26 +115,22 @@ def _grants_query(pairs: int) -> Callable[..., Any]:
     return build
 
 
-# One person and one other (most pages), or a couple each way: compiled once (on every
-# page that shows someone else's data, compiling was most of this query's cost).
-_GRANTS = {
-    pairs: Prepared(
-        _grants_query(pairs),
-        now=dt.datetime,
-        **{f"{role}_{i}": int for i in range(pairs) for role in ("owner", "viewer")},
-    )
-    for pairs in (1, 2)
-}
+# By the number of pairs (one each way for a couple, one for everyone else), compiled on
+# first use: on every page that shows someone else's data, compiling was most of this
+# query's cost.
+_GRANTS: dict[int, Prepared[tuple[int, int, list[str]]]] = {}
 
 
 def _grants_between(asked: list[tuple[int, int]]) -> list[tuple[int, int, list[str]]]:
+    pairs = len(asked)
+    prepared = _GRANTS.get(pairs)
+    if prepared is None:
+        ids = {f"{role}_{i}": int for i in range(pairs) for role in ("owner", "viewer")}
+        prepared = _GRANTS[pairs] = Prepared(_grants_query(pairs), now=dt.datetime, **ids)
     values: dict[str, Any] = {"now": timezone.now()}
     for i, (owner_id, viewer_id) in enumerate(asked):
         values |= {f"owner_{i}": owner_id, f"viewer_{i}": viewer_id}
-    prepared = _GRANTS.get(len(asked))
-    if prepared is not None:
-        return prepared(**values)
-    return list(_grants_query(len(asked))(**values))
+    return prepared(**values)
 
 
 def _shares(pairs: list[tuple[Any, Any]]) -> list[frozenset[str]]:
