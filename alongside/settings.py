@@ -166,6 +166,15 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+# Rendered fragments that depend only on what their {% cache %} tag names (the menus:
+# language, tab, roles, partner link), kept per process: asking the shared cache would
+# cost a query or a round trip, more than rendering them. The tag's default alias.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "alongside-fragments",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 # Behind a proxy every request comes from the proxy's address: tell allauth (and the
 # invitation-code limits, which ask allauth) how many proxies add X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
