@@ -1,21 +1,19 @@
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from alongside.checkins.charts import mood_chart, needs_chart
 from alongside.checkins.forms import CheckInForm
 from alongside.checkins.models import BACKFILL_DAYS, CheckIn
+from alongside.checkins.month import grid, table_html
 from alongside.lib.http import AuthedHttpRequest
 from alongside.safety.crisis import offer_help
 
@@ -128,23 +126,6 @@ def delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "checkins/delete.html", {"checkin": checkin})
 
 
-def _month_grid(
-    year: int, month: int, entries: dict[dt.date, CheckIn], *, today: dt.date
-) -> list[list[dict[str, Any]]]:
-    """The month's weeks, Monday first; in the first days of this month the weeks before
-    it as well, so that the last two weeks are always in view."""
-    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    first = weeks[0][0]
-    if first <= today <= weeks[-1][-1]:
-        while first > today - dt.timedelta(days=13):
-            first -= dt.timedelta(days=7)
-            weeks.insert(0, [first + dt.timedelta(days=i) for i in range(7)])
-    return [
-        [{"day": day, "in_month": day.month == month, "checkin": entries.get(day)} for day in week]
-        for week in weeks
-    ]
-
-
 @login_required
 def history(request: AuthedHttpRequest) -> HttpResponse:
     local_today = request.user.local_today()
@@ -163,9 +144,14 @@ def history(request: AuthedHttpRequest) -> HttpResponse:
         month = local_today.replace(day=1)
     if not dt.date(1, 2, 1) <= month <= dt.date(9999, 11, 1):
         month = local_today.replace(day=1)  # no month before or after it to link to
-    weeks = _month_grid(month.year, month.month, {}, today=local_today)
-    shown = owned.filter(day__gte=weeks[0][0]["day"], day__lte=weeks[-1][-1]["day"])
-    weeks = _month_grid(month.year, month.month, {c.day: c for c in shown}, today=local_today)
+    weeks = grid(month.year, month.month, {}, today=local_today)
+    shown = owned.filter(day__gte=weeks[0][0]["day"], day__lte=weeks[-1][-1]["day"]).only(
+        "pk",
+        "day",
+        "mood",  # the cells link each day and colour it by mood: nothing else
+    )
+    weeks = grid(month.year, month.month, {c.day: c for c in shown}, today=local_today)
+    earliest_backfill = CheckIn.earliest_backfill(local_today)
     prev_month = (month - dt.timedelta(days=1)).replace(day=1)
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
     return render(
@@ -178,11 +164,8 @@ def history(request: AuthedHttpRequest) -> HttpResponse:
             "needs": needs_chart(in_range, start=start, end=local_today),
             "recent": list(owned.order_by("-day")[:14]),
             "month": month,
-            "weeks": weeks,
+            "calendar": table_html(weeks, today=local_today, earliest_backfill=earliest_backfill),
             "prev_month": prev_month,
             "next_month": next_month if next_month <= local_today else None,
-            "today": local_today,
-            "backfill_url": reverse("checkins:backfill"),
-            "earliest_backfill": CheckIn.earliest_backfill(local_today),
         },
     )

@@ -76,3 +76,55 @@ def test_chips_write_what_the_templates_write_for_the_week_together_forms(
         name = "kind" if "kind" in form.fields else "owner"
         expected = render_to_string("partials/choices.html", {"field": form[name]})
         assert str(chips(form[name])).replace(" autofocus", "") == expected
+
+
+def test_a_day_card_writes_what_its_template_writes() -> None:
+    import datetime as dt
+
+    from alongside.checkins.shared import DayCard, DayLine
+
+    card = DayCard(
+        day=dt.date(2026, 3, 14),
+        heading="Saturday 14 <March>",
+        lines=[
+            DayLine("Mood", "7 out of 10"),
+            DayLine("Note", 'Line one & "two"\n<b>not bold</b>', kind="note"),
+            DayLine("Feelings", "calm (a little) · close (fully)"),
+        ],
+    )
+    expected = render_to_string("checkins/_day_card.html", {"card": card})
+    assert str(card.html()) == expected
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in expected and "<br>" in expected
+    assert str(DayCard(day=card.day, heading="empty").html()) == render_to_string(
+        "checkins/_day_card.html", {"card": DayCard(day=card.day, heading="empty")}
+    )
+
+
+@pytest.mark.parametrize("month", ["2026-03", "2026-02"])
+def test_the_history_calendar_writes_what_its_template_writes(alice: Any, month: str) -> None:
+    import datetime as dt
+
+    from alongside.checkins.models import CheckIn
+    from alongside.checkins.month import grid, table_html
+
+    today = dt.date(2026, 3, 5)  # early in the month: the weeks before it are drawn too
+    first = dt.date.fromisoformat(month + "-01")
+    entries = {
+        day: CheckIn.objects.create(owner=alice, day=day, mood=mood)
+        for day, mood in [(dt.date(2026, 3, 2), 7), (dt.date(2026, 2, 14), 0)]
+    }
+    weeks = grid(first.year, first.month, entries, today=today)
+    earliest = dt.date(2026, 2, 20)
+    expected = render_to_string(
+        "checkins/_calendar.html",
+        {
+            "weeks": weeks,
+            "today": today,
+            "earliest_backfill": earliest,
+            "backfill_url": "/checkin/missed-day/",
+        },
+    )
+    html = str(table_html(weeks, today=today, earliest_backfill=earliest))
+    assert html == expected
+    assert 'class="has mood-' in html and 'class="open"' in html
+    assert (" today" in html) == (month == "2026-03")
