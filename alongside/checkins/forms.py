@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -21,6 +23,8 @@ from alongside.checkins.models import (
     day_problem,
 )
 from alongside.circle import access
+from alongside.circle.models import Person, name_order
+from alongside.lib.prepared import Prepared
 
 
 def _names(people: list[Any]) -> str:
@@ -38,6 +42,66 @@ def who_sees_notes(owner: Any) -> str:
         _("Who can read it: you and %(names)s, unless you keep this day private.")
         % {"names": _names(readers)}
     )
+
+
+# The person's people as (pk, name), on every check-in page: compiled once.
+_PEOPLE = Prepared(
+    lambda owner: Person.objects.filter(owner_id=owner).values_list("pk", "name"), owner=int
+)
+
+
+class _Rating(forms.TypedChoiceField):
+    """A rating question whose copies share its choices: Django deep-copies a form's
+    fields for every form, and copying the choices' lazy labels was most of that cost.
+    Nothing changes a rating's choices after it is built."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Rating:
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.widget = copy.copy(self.widget)
+        result.widget.attrs = dict(self.widget.attrs)
+        result.error_messages = dict(self.error_messages)
+        result.validators = list(self.validators)
+        return result
+
+
+@lru_cache(maxsize=1)
+def _rating_fields() -> dict[str, forms.Field]:
+    """The feelings, needs and closeness questions, built once: a form copies them (as
+    Django copies declared fields), which costs a fraction of building twenty choice
+    fields with their widgets on every check-in page. Labels are lazy: translated when
+    drawn, in the reader's language."""
+    fields: dict[str, forms.Field] = {}
+    for key, label in EMOTIONS:
+        fields[key] = _Rating(
+            label=label,
+            # "skip" clears a feeling chosen by mistake (a radio cannot be unticked).
+            choices=[("", _("skip")), *((value, word) for value, word in EMOTION_LEVELS)],
+            coerce=int,
+            required=False,
+            empty_value=None,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": _("Choose one of the five steps, or 'skip'.")},
+        )
+    for key, label in NEEDS:
+        fields[f"need_{key}"] = _Rating(
+            label=label,
+            choices=[("", _("skip")), *NEED_LEVELS],
+            coerce=int,
+            required=False,
+            empty_value=None,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": _("Choose one of the steps, or 'skip'.")},
+        )
+    fields["closeness_wish"] = _Rating(
+        label=_("Today I wanted …"),
+        choices=[("", _("skip")), *CLOSENESS_WISHES],
+        required=False,
+        empty_value="",
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the three, or 'skip'.")},
+    )
+    return fields
 
 
 class CheckInForm(forms.ModelForm[CheckIn]):
@@ -119,40 +183,16 @@ class CheckInForm(forms.ModelForm[CheckIn]):
             del self.fields["day"]
         # Say truthfully, under today's grants, who will be able to read the note.
         self.fields["note"].help_text = who_sees_notes(owner)
-        for key, label in EMOTIONS:
-            self.fields[key] = forms.TypedChoiceField(
-                label=label,
-                # "skip" clears a feeling chosen by mistake (a radio cannot be unticked).
-                choices=[("", _("skip")), *((value, word) for value, word in EMOTION_LEVELS)],
-                coerce=int,
-                required=False,
-                empty_value=None,
-                widget=forms.RadioSelect,
-                error_messages={"invalid_choice": _("Choose one of the five steps, or 'skip'.")},
-            )
-        for key, label in NEEDS:
-            self.fields[f"need_{key}"] = forms.TypedChoiceField(
-                label=label,
-                choices=[("", _("skip")), *NEED_LEVELS],
-                coerce=int,
-                required=False,
-                empty_value=None,
-                widget=forms.RadioSelect,
-                error_messages={"invalid_choice": _("Choose one of the steps, or 'skip'.")},
-            )
-        self.fields["closeness_wish"] = forms.TypedChoiceField(
-            label=_("Today I wanted …") if today else _("That day I wanted …"),
-            choices=[("", _("skip")), *CLOSENESS_WISHES],
-            required=False,
-            empty_value="",
-            widget=forms.RadioSelect,
-            error_messages={"invalid_choice": _("Choose one of the three, or 'skip'.")},
+        for name, prototype in _rating_fields().items():
+            self.fields[name] = copy.deepcopy(prototype)
+        if not today:
+            self.fields["closeness_wish"].label = _("That day I wanted …")
+        people = Person.objects.filter(owner=owner)
+        # Asked once for both fields (a ModelChoiceIterator asks on every rendering), in
+        # one query, sorted here (names are encrypted: the database cannot sort them).
+        self.people_choices = sorted(
+            _PEOPLE(owner=owner.pk), key=lambda row: (name_order(row[1]), row[0])
         )
-        from alongside.circle.models import Person
-
-        people = Person.objects.filter(owner=owner).by_name()
-        # Asked once for both fields (a ModelChoiceIterator asks on every rendering).
-        self.people_choices = [(p.pk, p.name) for p in people]
         for name, label in (
             ("received_from_people", _("From")),
             ("given_to_people", _("To")),
