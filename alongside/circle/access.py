@@ -46,6 +46,64 @@ class Reading[M: models.Model]:
         return bool(self.rows)
 
 
+class Rows[M: models.Model]:
+    """A queryset for the read path that is compiled once (``alongside.lib.prepared``),
+    for the reads on the pages people open most.
+
+    Declared once, at module level, with the kinds of its values; each read binds the
+    values: ``read(viewer, WEEK.of(start=..., end=...), ...)``. The read path still adds
+    the owner and the private-row filters itself, exactly as for a queryset; they become
+    part of the compiled query, one compiled form for each way they can be added.
+    """
+
+    def __init__(self, build: Callable[..., models.QuerySet[M]], **kinds: type) -> None:
+        if {"owner_", "viewer_", "other_"} & kinds.keys():
+            raise TypeError("owner_, viewer_ and other_ are the read path's own values")
+        self.build = build
+        self.kinds = kinds
+        self._prepared: dict[tuple[Any, ...], Prepared[M]] = {}
+        self._model: type[M] | None = None
+
+    def of(self, **values: Any) -> BoundRows[M]:
+        return BoundRows(self, values)
+
+    def model(self) -> type[M]:
+        if self._model is None:
+            stand_ins = {name: _STAND_IN[kind] for name, kind in self.kinds.items()}
+            self._model = self.build(**stand_ins).model
+        return self._model
+
+    def prepared(
+        self, key: tuple[Any, ...], narrow: Callable[..., models.QuerySet[M]], **kinds: type
+    ) -> Prepared[M]:
+        """The compiled form for one way of narrowing (``key`` names it): ``narrow`` gets
+        the built queryset and the read path's values."""
+        found = self._prepared.get(key)
+        if found is None:
+
+            def build(**values: Any) -> models.QuerySet[M]:
+                mine = {name: values.pop(name) for name in kinds}
+                return narrow(self.build(**values), **mine)
+
+            found = self._prepared[key] = Prepared(build, **self.kinds, **kinds)
+        return found
+
+
+@dataclass(frozen=True)
+class BoundRows[M: models.Model]:
+    rows: Rows[M]
+    values: dict[str, Any]
+
+    @property
+    def model(self) -> type[M]:
+        return self.rows.model()
+
+
+# Any value of each kind will do to learn a Rows' model.
+_STAND_IN: dict[type, Any] = {int: 0, str: "", dt.date: dt.date(2000, 1, 1)}
+_STAND_IN[dt.datetime] = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
 @dataclass
 class _Visit:
     owner: Any
@@ -181,11 +239,21 @@ def visible(owner: Any, viewer: Any, category: str) -> bool:
     return category in shared_categories(owner, viewer)
 
 
+# Asked on every check-in page (who will be able to read the note): compiled once.
+_GRANTS_GIVEN = Prepared(
+    lambda owner, now: (
+        Grant.objects.active(now=now).filter(owner_id=owner).select_related("grantee")
+    ),
+    owner=int,
+    now=dt.datetime,
+)
+
+
 def audience(owner: Any, category: str) -> list[Any]:
     """Who, besides the owner, may see the owner's ``category`` now (for truthful copy)."""
     people = {
         grant.grantee_id: grant.grantee
-        for grant in Grant.objects.active().filter(owner=owner).select_related("grantee")
+        for grant in _GRANTS_GIVEN(owner=owner.pk, now=timezone.now())
         if category in grant.categories
     }
     return sorted(people.values(), key=lambda person: str(person).lower())
@@ -235,7 +303,7 @@ def log_reused_read(viewer: Any, owner: Any, categories: Iterable[str], *, detai
 
 def read[M: models.Model](
     viewer: Any,
-    queryset: models.QuerySet[M],
+    queryset: models.QuerySet[M] | BoundRows[M],
     categories: str | Iterable[str],
     *,
     owner: Any,
@@ -259,10 +327,17 @@ def read[M: models.Model](
     if not shared:
         return Reading(rows=[], categories=frozenset())
     source = _sources(queryset.model, shared)
-    rows = queryset.filter(**{source.owner_field: owner})
-    if audience.pk != owner.pk and source.private_field:
-        rows = rows.exclude(**{source.private_field: True})
-    found = list(rows)
+    private = source.private_field if audience.pk != owner.pk else ""
+
+    def narrow(rows: models.QuerySet[M], owner_: Any) -> models.QuerySet[M]:
+        rows = rows.filter(**{source.owner_field: owner_})
+        return rows.exclude(**{private: True}) if private else rows
+
+    if isinstance(queryset, BoundRows):
+        prepared = queryset.rows.prepared(("read", source.owner_field, private), narrow, owner_=int)
+        found = prepared(owner_=owner.pk, **queryset.values)
+    else:
+        found = list(narrow(queryset, owner))
     _log(owner, viewer, shared, str(detail))
     return Reading(rows=found, categories=shared)
 
@@ -270,7 +345,7 @@ def read[M: models.Model](
 def read_ours[M: models.Model](
     viewer: Any,
     other: Any,
-    queryset: models.QuerySet[M],
+    queryset: models.QuerySet[M] | BoundRows[M],
     category: str,
     *,
     detail: str,
@@ -281,14 +356,28 @@ def read_ours[M: models.Model](
     one query."""
     asked = _asked(category)
     source = _sources(queryset.model, asked)
-    wanted = Q(**{source.owner_field: viewer})
     shared = asked & shared_categories(other, viewer) if other.pk != viewer.pk else frozenset()
-    if shared:
-        theirs = Q(**{source.owner_field: other})
-        if source.private_field:
-            theirs &= ~Q(**{source.private_field: True})
-        wanted |= theirs
-    rows = list(queryset.filter(wanted))
+
+    def narrow(rows: models.QuerySet[M], viewer_: Any, other_: Any = None) -> models.QuerySet[M]:
+        wanted = Q(**{source.owner_field: viewer_})
+        if other_ is not None:
+            theirs = Q(**{source.owner_field: other_})
+            if source.private_field:
+                theirs &= ~Q(**{source.private_field: True})
+            wanted |= theirs
+        return rows.filter(wanted)
+
+    if isinstance(queryset, BoundRows):
+        key = ("ours", source.owner_field, source.private_field, bool(shared))
+        if shared:
+            prepared = queryset.rows.prepared(key, narrow, viewer_=int, other_=int)
+            rows = prepared(viewer_=viewer.pk, other_=other.pk, **queryset.values)
+        else:
+            rows = queryset.rows.prepared(key, narrow, viewer_=int)(
+                viewer_=viewer.pk, **queryset.values
+            )
+    else:
+        rows = list(narrow(queryset, viewer, other if shared else None))
     if shared:
         _log(other, viewer, shared, str(detail))
     return sorted(rows, key=order) if order else rows

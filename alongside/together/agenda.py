@@ -69,6 +69,16 @@ class Agenda:
         return not (self.low_needs or self.follow_ups or any(s.items for s in self.sections))
 
 
+# Only the need ratings are read: no notes, nothing else of the day. Compiled once.
+_NEEDS_BETWEEN = access.Rows(
+    lambda start, end: CheckIn.objects.filter(day__gte=start, day__lte=end).only(
+        "owner", *[f"need_{key}" for key, _label in NEEDS]
+    ),
+    start=dt.date,
+    end=dt.date,
+)
+
+
 def low_needs(
     owner: Any, audience: Any, viewer: Any, *, start: dt.date, end: dt.date
 ) -> list[LowNeed]:
@@ -79,10 +89,7 @@ def low_needs(
     """
     reading = access.read(
         viewer,
-        # Only the need ratings are read: no notes, nothing else of the day.
-        CheckIn.objects.filter(day__gte=start, day__lte=end).only(
-            "owner", *[f"need_{key}" for key, _label in NEEDS]
-        ),
+        _NEEDS_BETWEEN.of(start=start, end=end),
         "needs",
         owner=owner,
         audience=audience,

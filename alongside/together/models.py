@@ -76,7 +76,11 @@ def together_open(link: Link) -> bool:
 
 
 def partner_links(user: Any) -> models.QuerySet[Link]:
-    return Link.for_user(user).filter(kind="partner")
+    return partner_links_of(user.pk)
+
+
+def partner_links_of(user_id: int) -> models.QuerySet[Link]:
+    return Link.objects.filter(Q(user_a_id=user_id) | Q(user_b_id=user_id), kind="partner")
 
 
 class Ritual(models.Model):
@@ -238,17 +242,10 @@ class Session(models.Model):
         began = dt.datetime.combine(
             self.week_start, dt.time.min, tzinfo=Ritual.for_link(self.couple).tz
         )
-        rows = (
-            Agreement.objects.filter(
-                session__link_id=self.couple.pk, session__week_start__lt=self.week_start
-            )
-            .filter(Q(done_at__isnull=True) | Q(done_at__gte=began))
-            .select_related("owner", "session")
-        )
         return both(
             viewer,
             self.couple.other(viewer),
-            rows,
+            _FOLLOW_UPS.of(link=self.couple.pk, week_start=self.week_start, began=began),
             order=lambda a: (a.session.week_start, a.pk),
         )
 
@@ -257,7 +254,7 @@ class Session(models.Model):
         return both(
             viewer,
             self.couple.other(viewer),
-            self.items.select_related("author"),
+            _ITEMS.of(session=self.pk),
             order=by_creation,
         )
 
@@ -265,7 +262,7 @@ class Session(models.Model):
         return both(
             viewer,
             self.couple.other(viewer),
-            self.agreements.select_related("owner"),
+            _AGREEMENTS.of(session=self.pk),
             order=by_creation,
         )
 
@@ -416,3 +413,23 @@ def export_rows(user: Any) -> dict[str, list[dict[str, Any]]]:
             a.to_dict() for a in Agreement.objects.filter(owner=user).select_related("session")
         ],
     }
+
+
+# The week page's reads, compiled once (see access.Rows).
+_ITEMS = access.Rows(
+    lambda session: Item.objects.filter(session_id=session).select_related("author"), session=int
+)
+_AGREEMENTS = access.Rows(
+    lambda session: Agreement.objects.filter(session_id=session).select_related("owner"),
+    session=int,
+)
+_FOLLOW_UPS = access.Rows(
+    lambda link, week_start, began: (
+        Agreement.objects.filter(session__link_id=link, session__week_start__lt=week_start)
+        .filter(Q(done_at__isnull=True) | Q(done_at__gte=began))
+        .select_related("owner", "session")
+    ),
+    link=int,
+    week_start=dt.date,
+    began=dt.datetime,
+)

@@ -19,7 +19,11 @@ DETAIL = "checking in together"
 
 
 def both[M: models.Model](
-    viewer: Any, other: Any, queryset: models.QuerySet[M], *, order: Callable[[M], Any]
+    viewer: Any,
+    other: Any,
+    queryset: models.QuerySet[M] | access.BoundRows[M],
+    *,
+    order: Callable[[M], Any],
 ) -> list[M]:
     """Rows of ``queryset`` written by ``viewer`` or, as far as shared, by ``other``."""
     return access.read_ours(viewer, other, queryset, "together", detail=_(DETAIL), order=order)
