@@ -40,6 +40,11 @@ _ASKS = Prepared(
     ),
     invited=int,
 )
+_RECENT = Prepared(
+    lambda owner, since: CheckIn.objects.filter(owner_id=owner, day__gte=since).order_by("day"),
+    owner=int,
+    since=dt.date,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -52,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = user.local_today()
     start = today - dt.timedelta(days=13)
-    recent = list(CheckIn.objects.filter(owner=user, day__gte=start).order_by("day"))
+    recent = _RECENT(owner=user.pk, since=start)
     return render(
         request,
         "accounts/home.html",
@@ -61,7 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "todays": next((c for c in recent if c.day == today), None),
             "mood": mood_chart(recent, start=start, end=today) if recent else None,
             # What a therapist asked this person to answer, open now (theirs alone).
-            "dues": list(open_dues_for_client(user)),
+            "dues": open_dues_for_client(user),
             "together": week_card(user),
             # Small asks someone made of this person, not answered yet (theirs to answer).
             "asks": _ASKS(invited=user.pk),

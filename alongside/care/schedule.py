@@ -32,6 +32,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from alongside.care.models import DECLINED, DONE, LAPSED, OPEN, Assignment, CareEvent, CareLink, Due
+from alongside.lib.prepared import Prepared
 
 __all__ = [
     "DEFAULT_OPENS_AT",
@@ -139,9 +140,17 @@ def open_dues_for(care: CareLink, *, now: dt.datetime | None = None) -> QuerySet
     return _open(Due.objects.filter(assignment__care_link=care), now)
 
 
-def open_dues_for_client(user: Any, *, now: dt.datetime | None = None) -> QuerySet[Due]:
+def open_dues_for_client(user: Any, *, now: dt.datetime | None = None) -> list[Due]:
     """Every questionnaire any of the client's therapists asked for that is open now."""
-    return _open(Due.objects.filter(assignment__care_link__client=user), now)
+    return _OPEN_FOR_CLIENT(client=user.pk, now=now or timezone.now())
+
+
+# On every home page: compiled once (alongside.lib.prepared).
+_OPEN_FOR_CLIENT = Prepared(
+    lambda client, now: _open(Due.objects.filter(assignment__care_link__client_id=client), now),
+    client=int,
+    now=dt.datetime,
+)
 
 
 # ------------------------------------------------------------------------- operations

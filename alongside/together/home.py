@@ -17,8 +17,22 @@ from django.utils.translation import gettext as _
 
 from alongside.circle import access
 from alongside.circle.models import Link
-from alongside.together.models import PromptAnswer, Ritual, partner_links, together_open
+from alongside.lib.prepared import Prepared
+from alongside.together.models import PromptAnswer, Ritual, partner_links_of, together_open
 from alongside.together.reading import DETAIL
+
+# On every home page: compiled once (alongside.lib.prepared).
+_PARTNER_LINKS = Prepared(
+    lambda user: partner_links_of(user).select_related("user_a", "user_b", "ritual"), user=int
+)
+_MY_ANSWERS = Prepared(
+    lambda link, week_start, author: PromptAnswer.objects.filter(
+        session__link_id=link, session__week_start=week_start, author_id=author
+    ).values_list("prompt_key", flat=True),
+    link=int,
+    week_start=dt.date,
+    author=int,
+)
 
 # The week's page counts a session as "now" from its start until two hours after.
 OPEN_FOR = dt.timedelta(hours=2)
@@ -35,7 +49,7 @@ class WeekCard:
 
 def week_card(viewer: Any) -> WeekCard | None:
     """The card for the viewer's partner link, when checking in together is open."""
-    for link in partner_links(viewer).select_related("user_a", "user_b", "ritual"):
+    for link in _PARTNER_LINKS(user=viewer.pk):
         if not together_open(link):
             continue
         other = link.other(viewer)
@@ -45,7 +59,7 @@ def week_card(viewer: Any) -> WeekCard | None:
         now = timezone.now()
         week_start = (ritual or Ritual(link=link, time_zone=link.user_a.time_zone)).week_start()
         this_week = PromptAnswer.objects.filter(session__link=link, session__week_start=week_start)
-        mine = set(this_week.filter(author=viewer).values_list("prompt_key", flat=True))
+        mine = set(_MY_ANSWERS(link=link.pk, week_start=week_start, author=viewer.pk))
         both = bool(mine) and bool(
             access.read(
                 viewer,

@@ -46,7 +46,7 @@ def test_bens_fall_raises_an_alert_by_the_real_rule(seeded: dict[str, Any]) -> N
 
 def test_measures_are_assigned_and_open_and_dana_wrote_two_notes(seeded: dict[str, Any]) -> None:
     assert Assignment.objects.filter(care_link__therapist=seeded["Dana"]).count() == 3
-    assert schedule.open_dues_for_client(seeded["Mira"]).exists()
+    assert schedule.open_dues_for_client(seeded["Mira"])
     assert SessionNote.objects.filter(therapist=seeded["Dana"]).count() == 2
 
 
