@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import escape
 from typing import Any
 
-from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -55,20 +54,22 @@ class DayCard:
     def html(self) -> SafeString:
         """The card's ``<li>``, as ``checkins/_day_card.html`` renders it (a test compares
         the two): a month of cards through the template was a quarter of the partner
-        page's time."""
-        lines = format_html_join(
-            "",
-            '<div class="line{}"><dt>{}</dt><dd>{}</dd></div>',
-            (
-                (f" {line.kind}" if line.kind else "", line.label, linebreaksbr(line.text))
-                for line in self.lines
-            ),
+        page's time. Every text is escaped as the template escapes it (``html.escape``
+        is what Django's ``escape`` calls); a note's line breaks become ``<br>``."""
+        lines = "".join(
+            f'<div class="line{" " + escape(line.kind) if line.kind else ""}">'
+            f"<dt>{escape(line.label)}</dt><dd>{_breaks(escape(line.text))}</dd></div>"
+            for line in self.lines
         )
-        return format_html(
-            '<li class="day-card" data-testid="shared-day">\n  <h3>{}</h3>\n  <dl>{}</dl>\n</li>\n',
-            self.heading,
-            lines,
+        return mark_safe(  # noqa: S308 - every text above is escaped
+            f'<li class="day-card" data-testid="shared-day">\n  <h3>{escape(self.heading)}</h3>\n'
+            f"  <dl>{lines}</dl>\n</li>\n"
         )
+
+
+def _breaks(escaped: str) -> str:
+    """``linebreaksbr`` on text already escaped."""
+    return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
 @dataclass(frozen=True)

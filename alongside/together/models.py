@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from alongside.circle import access
 from alongside.circle.models import Link
 from alongside.lib.crypto import EncryptedTextField
+from alongside.lib.prepared import Prepared
 from alongside.together import prompts
 from alongside.together.prompts import Prompt
 from alongside.together.reading import DETAIL, both, by_creation
@@ -212,19 +213,22 @@ class Session(models.Model):
         """
         prompts = self.prompts() if prompts is None else prompts
         keys = [p.key for p in prompts]
-        answers = self.answers.filter(prompt_key__in=keys).order_by("pk")
         mine: dict[str, PromptAnswer] = {}
-        for answer in answers.filter(author=viewer):
-            mine.setdefault(answer.prompt_key, answer)
+        # All of the viewer's own answers this week (a handful), the prompts picked here.
+        for answer in _MY_SESSION_ANSWERS(session=self.pk, author=viewer.pk):
+            if answer.prompt_key in keys:
+                mine.setdefault(answer.prompt_key, answer)
         theirs: dict[str, PromptAnswer] = {}
         answered = [key for key in keys if key in mine]
         if answered:
             # Read through the read path (logged for the partner), and only what the
-            # viewer has answered.
+            # viewer has answered: the partner's other answers are never loaded.
             other = self.couple.other(viewer)
             for answer in access.read(
                 viewer,
-                answers.filter(prompt_key__in=answered),
+                _answers_to(len(answered)).of(
+                    session=self.pk, **{f"key_{i}": key for i, key in enumerate(answered)}
+                ),
                 "together",
                 owner=other,
                 detail=str(_(DETAIL)),
@@ -433,3 +437,28 @@ _FOLLOW_UPS = access.Rows(
     week_start=dt.date,
     began=dt.datetime,
 )
+
+# The prompts' answers, asked on every poll of a waiting prompt: compiled once.
+_MY_SESSION_ANSWERS = Prepared(
+    lambda session, author: PromptAnswer.objects.filter(
+        session_id=session, author_id=author
+    ).order_by("pk"),
+    session=int,
+    author=int,
+)
+_ANSWERS_TO: dict[int, access.Rows[PromptAnswer]] = {}
+
+
+def _answers_to(keys: int) -> access.Rows[PromptAnswer]:
+    """A session's answers to ``keys`` prompts (``key_0``...), one compiled form per count."""
+    rows = _ANSWERS_TO.get(keys)
+    if rows is None:
+
+        def build(session: int, **wanted: str) -> models.QuerySet[PromptAnswer]:
+            return PromptAnswer.objects.filter(
+                session_id=session, prompt_key__in=[wanted[f"key_{i}"] for i in range(keys)]
+            ).order_by("pk")
+
+        kinds: dict[str, type] = {f"key_{i}": str for i in range(keys)}
+        rows = _ANSWERS_TO[keys] = access.Rows(build, session=int, **kinds)
+    return rows

@@ -23,6 +23,7 @@ from alongside.circle import access
 from alongside.circle.models import Link
 from alongside.circle.registry import Part
 from alongside.lib.http import AuthedHttpRequest
+from alongside.lib.prepared import Prepared
 from alongside.safety.crisis import offer_help
 from alongside.together import agenda, services
 from alongside.together.forms import ANSWERED_TWICE, AgreementForm, AnswerForm, ItemForm, RitualForm
@@ -35,6 +36,7 @@ from alongside.together.models import (
     Ritual,
     Session,
     partner_links,
+    partner_links_of,
     together_open,
 )
 from alongside.together.prompts import Prompt
@@ -48,13 +50,22 @@ def _link(request: AuthedHttpRequest, pk: int) -> Link:
     return link
 
 
+# Every poll of a prompt starts here: compiled once (alongside.lib.prepared). The ritual
+# comes along (or its absence), so the page does not ask for it again.
+_MY_SESSION = Prepared(
+    lambda user, pk: Session.objects.select_related(
+        "link__user_a", "link__user_b", "link__ritual"
+    ).filter(link__in=partner_links_of(user), pk=pk),
+    user=int,
+    pk=int,
+)
+
+
 def _session(request: AuthedHttpRequest, pk: int) -> Session:
-    session = get_object_or_404(
-        Session.objects.select_related("link__user_a", "link__user_b").filter(
-            link__in=partner_links(request.user)
-        ),
-        pk=pk,
-    )
+    found = _MY_SESSION(user=request.user.pk, pk=pk)
+    if not found:
+        raise Http404
+    session = found[0]
     if not together_open(session.couple):
         raise Http404
     return session
