@@ -62,7 +62,8 @@ def sections(user: User) -> dict[str, list[dict[str, Any]]]:
             }
         ],
         "checkins": [
-            c.export_dict() for c in CheckIn.attach_people(list(user.checkins.order_by("day")))
+            c.export_dict()
+            for c in CheckIn.attach_people(list(user.checkins.order_by("day")), owner=user)
         ],
         "assessments": [t.to_dict() for t in user.assessment_takes.order_by("started_at", "pk")],
         "reminders": [r.to_dict() for r in ReminderSchedule.objects.filter(owner=user)],

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from alongside.lib.crypto import EncryptedCharField, EncryptedTextField
+from alongside.lib.prepared import Prepared
 
 MOOD_MIN, MOOD_MAX = 0, 10
 EMOTION_MIN, EMOTION_MAX = 0, 4
@@ -227,15 +228,31 @@ class CheckIn(models.Model):
         return today - dt.timedelta(days=BACKFILL_DAYS)
 
     @classmethod
-    def attach_people(cls, rows: list[CheckIn]) -> list[CheckIn]:
+    def attach_people(cls, rows: list[CheckIn], *, owner: Any = None) -> list[CheckIn]:
         """Load the circle people of every check-in in ``rows`` in three queries.
 
         Django's prefetch_related does it in two, but builds a person (and decrypts their
         name) once per check-in they appear in: 7.7 ms for a page of 49 check-ins, where
         this takes well under one.
+
+        With ``owner``, for rows that are all the owner's own (their API pages, their
+        export): three compiled queries over the owner's days from the first row to the
+        last and the owner's people, instead of lists of ids compiled anew each time.
+        Days in that span missing from ``rows`` are read but left out.
         """
         received: dict[int, list[int]] = {c.pk: [] for c in rows}
         given: dict[int, list[int]] = {c.pk: [] for c in rows}
+        if owner is not None and rows:
+            if any(c.owner_id != owner.pk for c in rows):
+                raise ValueError("attach_people(owner=...) is for the owner's own rows")
+            days = [c.day for c in rows]
+            span = {"owner": owner.pk, "first": min(days), "last": max(days)}
+            for target, prepared in ((received, _RECEIVED_IN), (given, _GIVEN_IN)):
+                for checkin_id, person_id in prepared(**span):
+                    if checkin_id in target:
+                        target[checkin_id].append(person_id)
+            people = {p.pk: p for p in _PEOPLE_OF(owner=owner.pk)}
+            return cls._attach(rows, received, given, people)
         for target, field in ((received, "received_from_people"), (given, "given_to_people")):
             through = getattr(cls, field).through
             for checkin_id, person_id in through.objects.filter(
@@ -248,11 +265,23 @@ class CheckIn(models.Model):
             from alongside.circle.models import Person
 
             people = {p.pk: p for p in Person.objects.filter(pk__in=wanted)}
+        return cls._attach(rows, received, given, people)
+
+    @staticmethod
+    def _attach(
+        rows: list[CheckIn],
+        received: dict[int, list[int]],
+        given: dict[int, list[int]],
+        people: dict[int, Any],
+    ) -> list[CheckIn]:
         for checkin in rows:
+            # Only people found (with ``owner``: the owner's own people, never anyone's else).
             checkin.__dict__["_attached_received_from_people"] = [
-                people[pk] for pk in received[checkin.pk]
+                people[pk] for pk in received[checkin.pk] if pk in people
             ]
-            checkin.__dict__["_attached_given_to_people"] = [people[pk] for pk in given[checkin.pk]]
+            checkin.__dict__["_attached_given_to_people"] = [
+                people[pk] for pk in given[checkin.pk] if pk in people
+            ]
         return rows
 
     def _people(self, relation: str) -> Any:
@@ -332,3 +361,27 @@ def day_problem(owner: Any, day: dt.date, *, exclude_pk: int | None = None) -> s
 
 # The grant categories that cover parts of a check-in.
 CHECKIN_CATEGORIES = frozenset({"mood", "needs", "support", "notes"})
+
+
+def _owner_people(owner: int) -> models.QuerySet[Any]:
+    from alongside.circle.models import Person  # the circle app imports this one
+
+    return Person.objects.filter(owner_id=owner)
+
+
+def _linked_between(field: str) -> Prepared[tuple[int, int]]:
+    through = getattr(CheckIn, field).through
+    return Prepared(
+        lambda owner, first, last: through.objects.filter(
+            checkin__owner_id=owner, checkin__day__gte=first, checkin__day__lte=last
+        ).values_list("checkin_id", "person_id"),
+        owner=int,
+        first=dt.date,
+        last=dt.date,
+    )
+
+
+# CheckIn.attach_people for one owner's own rows: compiled once (alongside.lib.prepared).
+_RECEIVED_IN = _linked_between("received_from_people")
+_GIVEN_IN = _linked_between("given_to_people")
+_PEOPLE_OF = Prepared(_owner_people, owner=int)

@@ -24,6 +24,7 @@ from alongside.checkins.circle_chart import reciprocity
 from alongside.checkins.models import (
     BODY_AREAS,
     CHECKIN_CATEGORIES,
+    CLOSENESS_WISHES,
     EMOTION_LEVELS,
     EMOTIONS,
     NEED_LEVELS,
@@ -35,6 +36,12 @@ from alongside.circle import access
 from alongside.circle.registry import Part
 
 SHARED_DAYS = 30
+# The days a partner page shows, compiled once (access.Rows).
+_DAYS = access.Rows(
+    lambda first, last: CheckIn.objects.filter(day__gte=first, day__lte=last).order_by("day"),
+    first=dt.date,
+    last=dt.date,
+)
 RECENT_CARDS = 7  # the rest of the month waits behind "Earlier days"
 
 
@@ -83,6 +90,8 @@ class _Vocabulary:
     need_levels: dict[int, str]
     body_areas: dict[str, str]
     support_kinds: dict[str, str]
+    closeness_wishes: dict[str, str]
+    labels: dict[str, str]  # the lines' labels: "Mood", "Feelings"...
 
 
 @lru_cache(maxsize=16)
@@ -97,7 +106,27 @@ def _vocabulary(language: str | None) -> _Vocabulary:
         need_levels={value: str(word) for value, word in NEED_LEVELS},
         body_areas=lower(BODY_AREAS),
         support_kinds=lower(SUPPORT_KINDS),
+        closeness_wishes={key: str(label) for key, label in CLOSENESS_WISHES},
+        labels={
+            "mood": _("Mood"),
+            "out_of": _("%(n)d out of 10"),
+            "feelings": _("Feelings"),
+            "felt_in": _("Felt in"),
+            "needs_met": _("Needs met"),
+            "wanted": _("Wanted"),
+            "support_received": _("Support received"),
+            "support_given": _("Support given"),
+            "from": _("%(what)s from %(who)s"),
+            "to": _("%(what)s to %(who)s"),
+            "support": _("support"),
+            "note": _("Note"),
+        },
     )
+
+
+@lru_cache(maxsize=1024)
+def _heading(day: dt.date, language: str | None) -> str:
+    return date_format(day, "l j F")
 
 
 def _kinds(kinds: list[str], words: _Vocabulary) -> str:
@@ -106,53 +135,47 @@ def _kinds(kinds: list[str], words: _Vocabulary) -> str:
 
 def day_card(entry: CheckIn, categories: frozenset[str]) -> DayCard:
     """One day, showing exactly the shared categories, and only lines with something in."""
-    words = _vocabulary(get_language())
-    card = DayCard(day=entry.day, heading=date_format(entry.day, "l j F"))
+    language = get_language()
+    words = _vocabulary(language)
+    label = words.labels
+    card = DayCard(day=entry.day, heading=_heading(entry.day, language))
+    lines = card.lines
     if "mood" in categories:
-        card.lines.append(DayLine(_("Mood"), _("%(n)d out of 10") % {"n": entry.mood}))
+        lines.append(DayLine(label["mood"], label["out_of"] % {"n": entry.mood}))
         felt = [
-            f"{words.emotions[key]} ({words.emotion_levels.get(value, '')})"
-            for key, _label, value in entry.emotions()
-            if value  # 0 is "not at all": nothing to say
+            f"{word} ({words.emotion_levels.get(value, '')})"
+            for key, word in words.emotions.items()
+            if (value := getattr(entry, key))  # 0 is "not at all": nothing to say
         ]
         if felt:
-            card.lines.append(DayLine(_("Feelings"), " · ".join(felt)))
+            lines.append(DayLine(label["feelings"], " · ".join(felt)))
         if entry.body_areas:
-            card.lines.append(
-                DayLine(
-                    _("Felt in"),
-                    " · ".join(words.body_areas.get(a, a.lower()) for a in entry.body_areas),
-                )
-            )
+            areas = " · ".join(words.body_areas.get(a, a.lower()) for a in entry.body_areas)
+            lines.append(DayLine(label["felt_in"], areas))
     if "needs" in categories:
         met = [
-            f"{words.needs[key]} ({words.need_levels.get(value, '')})"
-            for key, _label, value in entry.needs()
-            if value is not None
+            f"{word} ({words.need_levels.get(value, '')})"
+            for key, word in words.needs.items()
+            if (value := getattr(entry, f"need_{key}")) is not None
         ]
         if met:
-            card.lines.append(DayLine(_("Needs met"), " · ".join(met)))
+            lines.append(DayLine(label["needs_met"], " · ".join(met)))
         if entry.closeness_wish:
-            card.lines.append(DayLine(_("Wanted"), entry.get_closeness_wish_display()))
+            wish = entry.closeness_wish
+            lines.append(DayLine(label["wanted"], words.closeness_wishes.get(wish, wish)))
     if "support" in categories:
-        if entry.support_received_kinds or entry.received_from_text():
-            text = _kinds(entry.support_received_kinds, words)
-            if entry.received_from_text():
-                text = _("%(what)s from %(who)s") % {
-                    "what": text or _("support"),
-                    "who": entry.received_from_text(),
-                }
-            card.lines.append(DayLine(_("Support received"), text))
-        if entry.support_given_kinds or entry.given_to_text():
-            text = _kinds(entry.support_given_kinds, words)
-            if entry.given_to_text():
-                text = _("%(what)s to %(who)s") % {
-                    "what": text or _("support"),
-                    "who": entry.given_to_text(),
-                }
-            card.lines.append(DayLine(_("Support given"), text))
+        for kinds, who, line, joined in (
+            (entry.support_received_kinds, entry.received_from_text(), "support_received", "from"),
+            (entry.support_given_kinds, entry.given_to_text(), "support_given", "to"),
+        ):
+            if not (kinds or who):
+                continue
+            text = _kinds(kinds, words)
+            if who:
+                text = label[joined] % {"what": text or label["support"], "who": who}
+            lines.append(DayLine(label[line], text))
     if "notes" in categories and entry.note:
-        card.lines.append(DayLine(_("Note"), entry.note, kind="note"))
+        lines.append(DayLine(label["note"], entry.note, kind="note"))
     return card
 
 
@@ -168,10 +191,9 @@ def part(viewer: Any, owner: Any, link: Any, audience: Any) -> Part | None:
     # Zones differ by up to 26 hours: a shared day may lie up to two days past ours.
     reading = access.read(
         viewer,
-        CheckIn.objects.filter(
-            day__gte=today - dt.timedelta(days=SHARED_DAYS - 1),
-            day__lte=today + dt.timedelta(days=2),
-        ).order_by("day"),
+        _DAYS.of(
+            first=today - dt.timedelta(days=SHARED_DAYS - 1), last=today + dt.timedelta(days=2)
+        ),
         CHECKIN_CATEGORIES,
         owner=owner,
         audience=audience,

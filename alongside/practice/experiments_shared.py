@@ -80,11 +80,10 @@ def part(viewer: Any, owner: Any, link: Any, audience: Any) -> Part | None:
     No counts of anything not done: only how the asks that were made went.
     """
     from alongside.practice.charts_experiments import better_sentence, discomfort_chart
-    from alongside.practice.models_experiments import RelianceExperiment
 
     reading = access.read(
         viewer,
-        RelianceExperiment.objects.filter(after_at__isnull=False).select_related("person"),
+        _DONE.of(),
         "practice",
         owner=owner,
         audience=audience,
@@ -103,5 +102,14 @@ def part(viewer: Any, owner: Any, link: Any, audience: Any) -> Part | None:
         },
     )
 
+
+def _done() -> Any:
+    from alongside.practice.models_experiments import RelianceExperiment
+
+    return RelianceExperiment.objects.filter(after_at__isnull=False).select_related("person")
+
+
+# On every partner page: compiled once (access.Rows).
+_DONE = access.Rows(_done)
 
 PARTS: tuple[tuple[str, int, Any], ...] = (("practice-experiments", 40, part),)

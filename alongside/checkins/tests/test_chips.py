@@ -88,7 +88,7 @@ def test_a_day_card_writes_what_its_template_writes() -> None:
         heading="Saturday 14 <March>",
         lines=[
             DayLine("Mood", "7 out of 10"),
-            DayLine("Note", "Line one & \"two\" it's\r\n<b>not bold</b>\rthree", kind="note"),
+            DayLine("Note", 'Line one & "two" it\'s\r\n<b>not bold</b>\rthree', kind="note"),
             DayLine("Feelings", "calm (a little) · close (fully)"),
         ],
     )
