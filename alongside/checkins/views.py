@@ -15,6 +15,7 @@ from alongside.checkins.forms import CheckInForm
 from alongside.checkins.models import BACKFILL_DAYS, CheckIn
 from alongside.checkins.month import grid, table_html
 from alongside.lib.http import AuthedHttpRequest
+from alongside.lib.prepared import Prepared
 from alongside.safety.crisis import offer_help
 
 RANGES = (30, 90)
@@ -126,6 +127,29 @@ def delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "checkins/delete.html", {"checkin": checkin})
 
 
+# The history page's three, compiled once (alongside.lib.prepared).
+_DAYS = Prepared(
+    lambda owner, first, last: CheckIn.objects.filter(
+        owner_id=owner, day__gte=first, day__lte=last
+    ).order_by("day"),
+    owner=int,
+    first=dt.date,
+    last=dt.date,
+)
+# The calendar's cells link each day and colour it by mood: nothing more is loaded.
+_MONTH = Prepared(
+    lambda owner, first, last: CheckIn.objects.filter(
+        owner_id=owner, day__gte=first, day__lte=last
+    ).only("pk", "day", "mood"),
+    owner=int,
+    first=dt.date,
+    last=dt.date,
+)
+_RECENT = Prepared(
+    lambda owner: CheckIn.objects.filter(owner_id=owner).order_by("-day")[:14], owner=int
+)
+
+
 @login_required
 def history(request: AuthedHttpRequest) -> HttpResponse:
     local_today = request.user.local_today()
@@ -136,8 +160,8 @@ def history(request: AuthedHttpRequest) -> HttpResponse:
     if span not in RANGES:
         span = 30
     start = local_today - dt.timedelta(days=span - 1)
-    owned = CheckIn.objects.filter(owner=request.user)
-    in_range = list(owned.filter(day__gte=start, day__lte=local_today).order_by("day"))
+    owner = request.user.pk
+    in_range = _DAYS(owner=owner, first=start, last=local_today)
     try:
         month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
@@ -145,11 +169,7 @@ def history(request: AuthedHttpRequest) -> HttpResponse:
     if not dt.date(1, 2, 1) <= month <= dt.date(9999, 11, 1):
         month = local_today.replace(day=1)  # no month before or after it to link to
     weeks = grid(month.year, month.month, {}, today=local_today)
-    shown = owned.filter(day__gte=weeks[0][0]["day"], day__lte=weeks[-1][-1]["day"]).only(
-        "pk",
-        "day",
-        "mood",  # the cells link each day and colour it by mood: nothing else
-    )
+    shown = _MONTH(owner=owner, first=weeks[0][0]["day"], last=weeks[-1][-1]["day"])
     weeks = grid(month.year, month.month, {c.day: c for c in shown}, today=local_today)
     earliest_backfill = CheckIn.earliest_backfill(local_today)
     prev_month = (month - dt.timedelta(days=1)).replace(day=1)
@@ -162,7 +182,7 @@ def history(request: AuthedHttpRequest) -> HttpResponse:
             "ranges": RANGES,
             "mood": mood_chart(in_range, start=start, end=local_today),
             "needs": needs_chart(in_range, start=start, end=local_today),
-            "recent": list(owned.order_by("-day")[:14]),
+            "recent": _RECENT(owner=owner),
             "month": month,
             "calendar": table_html(weeks, today=local_today, earliest_backfill=earliest_backfill),
             "prev_month": prev_month,
