@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from alongside.checkins.charts import mood_chart, needs_chart
 from alongside.checkins.forms import CheckInForm
+from alongside.checkins.history_html import entries_html, grid, table_html
 from alongside.checkins.models import BACKFILL_DAYS, CheckIn
-from alongside.checkins.month import grid, table_html
 from alongside.lib.http import AuthedHttpRequest
 from alongside.lib.prepared import Prepared
 from alongside.safety.crisis import offer_help
@@ -172,6 +172,7 @@ def history(request: AuthedHttpRequest) -> HttpResponse:
     shown = _MONTH(owner=owner, first=weeks[0][0]["day"], last=weeks[-1][-1]["day"])
     weeks = grid(month.year, month.month, {c.day: c for c in shown}, today=local_today)
     earliest_backfill = CheckIn.earliest_backfill(local_today)
+    recent = _RECENT(owner=owner)
     prev_month = (month - dt.timedelta(days=1)).replace(day=1)
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
     return render(
@@ -182,7 +183,8 @@ def history(request: AuthedHttpRequest) -> HttpResponse:
             "ranges": RANGES,
             "mood": mood_chart(in_range, start=start, end=local_today),
             "needs": needs_chart(in_range, start=start, end=local_today),
-            "recent": _RECENT(owner=owner),
+            "recent": recent,
+            "entries": entries_html(recent),
             "month": month,
             "calendar": table_html(weeks, today=local_today, earliest_backfill=earliest_backfill),
             "prev_month": prev_month,

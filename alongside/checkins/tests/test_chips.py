@@ -104,8 +104,8 @@ def test_a_day_card_writes_what_its_template_writes() -> None:
 def test_the_history_calendar_writes_what_its_template_writes(alice: Any, month: str) -> None:
     import datetime as dt
 
+    from alongside.checkins.history_html import grid, table_html
     from alongside.checkins.models import CheckIn
-    from alongside.checkins.month import grid, table_html
 
     today = dt.date(2026, 3, 5)  # early in the month: the weeks before it are drawn too
     first = dt.date.fromisoformat(month + "-01")
@@ -128,3 +128,19 @@ def test_the_history_calendar_writes_what_its_template_writes(alice: Any, month:
     assert html == expected
     assert 'class="has mood-' in html and 'class="open"' in html
     assert (" today" in html) == (month == "2026-03")
+
+
+def test_the_recent_check_ins_write_what_their_template_writes(alice: Any) -> None:
+    import datetime as dt
+
+    from alongside.checkins.history_html import entries_html
+    from alongside.checkins.models import CheckIn
+
+    recent = [
+        CheckIn.objects.create(owner=alice, day=dt.date(2026, 3, 14), mood=7, sad=4, calm=3),
+        CheckIn.objects.create(owner=alice, day=dt.date(2026, 3, 13), mood=0),
+    ]
+    expected = render_to_string("checkins/_entries.html", {"recent": recent})
+    html = str(entries_html(recent))
+    assert html == expected
+    assert 'class="felt"' in html and "mood</span>" not in html
