@@ -418,3 +418,27 @@ def test_an_earlier_days_entry_says_that_day_i_wanted(alice_client: Any, alice: 
     todays = make_checkin(alice, closeness_wish="space")
     html = alice_client.get(f"/checkins/{todays.pk}/").content.decode()
     assert "Today I wanted more space." in html
+
+
+def test_a_kept_empty_form_never_stands_in_for_one_with_answers_or_errors(
+    alice_client: Any, alice: Any, client: Any, eve: Any
+) -> None:
+    # The empty form's ratings are drawn once and kept; everyone gets the same.
+    first = alice_client.get("/checkin/").content.decode()
+    client.force_login(eve)
+    assert client.get("/checkin/").content.decode().count('name="calm"') == first.count(
+        'name="calm"'
+    )
+    # A form sent back with a mistake keeps every answer and says what is wrong.
+    response = alice_client.post("/checkin/", checkin_data(mood="11"))
+    html = response.content.decode()
+    assert is_checked(html, "calm", "2") and is_checked(html, "need_autonomy", "5")
+    assert "Mood goes from 0 to 10." in html
+    # Changing a saved day shows what was saved.
+    saved = make_checkin(alice, calm=4, need_trust=1)
+    html = alice_client.get(f"/checkins/{saved.pk}/edit/").content.decode()
+    assert is_checked(html, "calm", "4") and is_checked(html, "need_trust", "1")
+    # The empty form again: nothing of either is left in it.
+    saved.delete()
+    html = alice_client.get("/checkin/").content.decode()
+    assert not any(is_checked(html, "calm", v) for v in ("1", "2", "3", "4"))
