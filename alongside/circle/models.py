@@ -81,9 +81,22 @@ class Link(models.Model):
         return cls.objects.filter(Q(user_a=user) | Q(user_b=user))
 
     @classmethod
-    def mine(cls, user: Any, pk: int) -> Link | None:
-        """The user's link ``pk`` with both people, or None (someone else's, or none)."""
-        found = _MINE(user=user.pk, pk=pk)
+    def mine(cls, user: Any, pk: int, *, related: tuple[str, ...] = ()) -> Link | None:
+        """The user's link ``pk`` with both people, or None (someone else's, or none).
+
+        ``related``: more of the link to load in the same query (a feature's one-to-one
+        on the link), each set compiled once.
+        """
+        prepared = _MINE.get(related)
+        if prepared is None:
+            prepared = _MINE[related] = Prepared(
+                lambda user, pk: (
+                    Link.for_user(user).filter(pk=pk).select_related("user_a", "user_b", *related)
+                ),
+                user=int,
+                pk=int,
+            )
+        found = prepared(user=user.pk, pk=pk)
         return found[0] if found else None
 
     @classmethod
@@ -94,12 +107,9 @@ class Link(models.Model):
         return self.user_b if self.user_a_id == user.pk else self.user_a
 
 
-# Every page of a link starts with this lookup: compiled once (see alongside.lib.prepared).
-_MINE = Prepared(
-    lambda user, pk: Link.for_user(user).filter(pk=pk).select_related("user_a", "user_b"),
-    user=int,
-    pk=int,
-)
+# Every page of a link starts with this lookup: compiled once for each set of related
+# names (see alongside.lib.prepared).
+_MINE: dict[tuple[str, ...], Prepared[Link]] = {}
 
 
 def name_order(name: str) -> tuple[str, str]:

@@ -178,7 +178,11 @@ class Session(models.Model):
 
     @classmethod
     def for_week(cls, link: Link, week_start: dt.date) -> Session:
-        session, _created = cls.objects.get_or_create(link=link, week_start=week_start)
+        found = _WEEK(link=link.pk, week_start=week_start)
+        if found:
+            session = found[0]
+        else:
+            session, _created = cls.objects.get_or_create(link=link, week_start=week_start)
         session.link = link  # the caller's link, its people already loaded
         return session
 
@@ -438,6 +442,12 @@ _FOLLOW_UPS = access.Rows(
     began=dt.datetime,
 )
 
+# A couple's week, looked up on every week page: compiled once.
+_WEEK = Prepared(
+    lambda link, week_start: Session.objects.filter(link_id=link, week_start=week_start),
+    link=int,
+    week_start=dt.date,
+)
 # The prompts' answers, asked on every poll of a waiting prompt: compiled once.
 _MY_SESSION_ANSWERS = Prepared(
     lambda session, author: PromptAnswer.objects.filter(

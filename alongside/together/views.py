@@ -44,7 +44,8 @@ from alongside.together.reading import both, by_creation
 
 
 def _link(request: AuthedHttpRequest, pk: int) -> Link:
-    link = Link.mine(request.user, pk)
+    # The ritual (or its absence) comes along: every page of the week asks for it.
+    link = Link.mine(request.user, pk, related=("ritual",))
     if link is None or link.kind != "partner":
         raise Http404
     return link

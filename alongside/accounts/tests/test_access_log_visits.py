@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from alongside.accounts.models import AccessLogEntry
+from conftest import make_person
 
 
 def test_a_repeated_read_only_counts_it_and_moves_the_time(alice: Any, ben: Any) -> None:
@@ -54,3 +56,20 @@ def test_a_read_after_the_visit_ended_is_a_new_visit(alice: Any, ben: Any) -> No
         1,
     ]
     assert not AccessLogEntry.objects.filter(owner=alice).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_outside_a_transaction_counts_and_leaves_the_connection_as_it_was() -> None:
+    # Outside a transaction PostgreSQL is told not to wait for the disk for this one
+    # statement; nothing after it may inherit that.
+    alice = make_person("alice@example.org", "Alice")
+    ben = make_person("ben@example.org", "Ben")
+    AccessLogEntry.record(owner=ben, viewer=alice, categories=["mood"])
+    with CaptureQueriesContext(connection) as queries:
+        AccessLogEntry.record(owner=ben, viewer=alice, categories=["mood"], reads=2)
+    assert AccessLogEntry.objects.get(owner=ben).reads == 3
+    assert len(queries) == 2  # counted by the one UPDATE, not by the locked path
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('synchronous_commit')")
+            assert cursor.fetchone() == ("on",)
