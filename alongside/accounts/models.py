@@ -287,24 +287,17 @@ class AccessLogEntry(models.Model):
             return bool(cursor.rowcount == 1)
 
 
-# Written on every page that shows someone else's data: compiled once (alongside.lib.prepared).
+def _visit_since(owner: int, viewer: int, since: dt.datetime) -> Any:
+    """The viewer's visits to the owner's data since ``since``, latest first."""
+    return AccessLogEntry.objects.filter(owner_id=owner, viewer_id=viewer, at__gte=since).order_by(
+        "-at", "-pk"
+    )
+
+
+_VISIT_KINDS: dict[str, type] = {"owner": int, "viewer": int, "since": dt.datetime}
+# Written on every page that shows someone else's data: compiled once (alongside.lib.prepared),
+# to see whether a read only repeats the visit (no lock), and to change it (locked).
 _LAST_VISIT = Prepared(
-    lambda owner, viewer, since: (
-        AccessLogEntry.objects.filter(owner_id=owner, viewer_id=viewer, at__gte=since)
-        .only("pk", "categories", "details")
-        .order_by("-at", "-pk")[:1]
-    ),
-    owner=int,
-    viewer=int,
-    since=dt.datetime,
+    lambda **v: _visit_since(**v).only("pk", "categories", "details")[:1], **_VISIT_KINDS
 )
-_CURRENT_VISIT = Prepared(
-    lambda owner, viewer, since: (
-        AccessLogEntry.objects.select_for_update()
-        .filter(owner_id=owner, viewer_id=viewer, at__gte=since)
-        .order_by("-at", "-pk")[:1]
-    ),
-    owner=int,
-    viewer=int,
-    since=dt.datetime,
-)
+_CURRENT_VISIT = Prepared(lambda **v: _visit_since(**v).select_for_update()[:1], **_VISIT_KINDS)

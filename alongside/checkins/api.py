@@ -22,6 +22,7 @@ from alongside.checkins.models import (
     SUPPORT_TEXT_MAX_LENGTH,
     CheckIn,
     day_problem,
+    owned_between,
 )
 from alongside.lib.http import AuthedHttpRequest
 from alongside.lib.prepared import Prepared
@@ -199,7 +200,7 @@ def list_checkins(
 
 
 def _page(owner: int, since: dt.date, until: dt.date) -> QuerySet[CheckIn]:
-    return CheckIn.objects.filter(owner_id=owner, day__gte=since, day__lte=until).order_by("-day")
+    return owned_between(owner, since, until).order_by("-day")
 
 
 # The first page, asked most: compiled once (alongside.lib.prepared). A slice's bounds

@@ -363,6 +363,11 @@ def day_problem(owner: Any, day: dt.date, *, exclude_pk: int | None = None) -> s
 CHECKIN_CATEGORIES = frozenset({"mood", "needs", "support", "notes"})
 
 
+def owned_between(owner: int, first: dt.date, last: dt.date) -> models.QuerySet[CheckIn]:
+    """The owner's own check-ins from ``first`` to ``last`` (for their own pages)."""
+    return CheckIn.objects.filter(owner_id=owner, day__gte=first, day__lte=last)
+
+
 def _owner_people(owner: int) -> models.QuerySet[Any]:
     from alongside.circle.models import Person  # the circle app imports this one
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from alongside.checkins.charts import mood_chart, needs_chart
 from alongside.checkins.forms import CheckInForm
 from alongside.checkins.history_html import entries_html, grid, table_html
-from alongside.checkins.models import BACKFILL_DAYS, CheckIn
+from alongside.checkins.models import BACKFILL_DAYS, CheckIn, owned_between
 from alongside.lib.http import AuthedHttpRequest
 from alongside.lib.prepared import Prepared
 from alongside.safety.crisis import offer_help
@@ -128,23 +128,10 @@ def delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 # The history page's three, compiled once (alongside.lib.prepared).
-_DAYS = Prepared(
-    lambda owner, first, last: CheckIn.objects.filter(
-        owner_id=owner, day__gte=first, day__lte=last
-    ).order_by("day"),
-    owner=int,
-    first=dt.date,
-    last=dt.date,
-)
+_SPAN: dict[str, type] = {"owner": int, "first": dt.date, "last": dt.date}
+_DAYS = Prepared(lambda **span: owned_between(**span).order_by("day"), **_SPAN)
 # The calendar's cells link each day and colour it by mood: nothing more is loaded.
-_MONTH = Prepared(
-    lambda owner, first, last: CheckIn.objects.filter(
-        owner_id=owner, day__gte=first, day__lte=last
-    ).only("pk", "day", "mood"),
-    owner=int,
-    first=dt.date,
-    last=dt.date,
-)
+_MONTH = Prepared(lambda **span: owned_between(**span).only("pk", "day", "mood"), **_SPAN)
 _RECENT = Prepared(
     lambda owner: CheckIn.objects.filter(owner_id=owner).order_by("-day")[:14], owner=int
 )

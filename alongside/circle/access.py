@@ -369,13 +369,9 @@ def read_ours[M: models.Model](
 
     if isinstance(queryset, BoundRows):
         key = ("ours", source.owner_field, source.private_field, bool(shared))
-        if shared:
-            prepared = queryset.rows.prepared(key, narrow, viewer_=int, other_=int)
-            rows = prepared(viewer_=viewer.pk, other_=other.pk, **queryset.values)
-        else:
-            rows = queryset.rows.prepared(key, narrow, viewer_=int)(
-                viewer_=viewer.pk, **queryset.values
-            )
+        people = {"viewer_": viewer.pk, **({"other_": other.pk} if shared else {})}
+        prepared = queryset.rows.prepared(key, narrow, **dict.fromkeys(people, int))
+        rows = prepared(**people, **queryset.values)
     else:
         rows = list(narrow(queryset, viewer, other if shared else None))
     if shared:

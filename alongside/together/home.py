@@ -58,12 +58,13 @@ def week_card(viewer: Any) -> WeekCard | None:
         next_at = ritual.next_at() if ritual is not None and ritual.is_chosen else None
         now = timezone.now()
         week_start = (ritual or Ritual(link=link, time_zone=link.user_a.time_zone)).week_start()
-        this_week = PromptAnswer.objects.filter(session__link=link, session__week_start=week_start)
         mine = set(_MY_ANSWERS(link=link.pk, week_start=week_start, author=viewer.pk))
         both = bool(mine) and bool(
             access.read(
                 viewer,
-                this_week.filter(prompt_key__in=mine),
+                PromptAnswer.objects.filter(
+                    session__link=link, session__week_start=week_start, prompt_key__in=mine
+                ),
                 "together",
                 owner=other,
                 detail=str(_(DETAIL)),
