@@ -18,6 +18,7 @@ import http.cookiejar
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -152,7 +153,76 @@ def drain(base: str) -> None:
         quick = quick + 1 if time.perf_counter() - t0 < 0.2 else 0
 
 
-def wrk(url: str, cookie: str, *, htmx: bool, args: argparse.Namespace, lua: Path) -> dict:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command line) of every process still running."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        found.append((int(entry.name), int(stat.rsplit(")", 1)[1].split()[1]), cmdline))
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU the processes used so far (those that ended are not counted)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / _TICK
+
+
+class CpuMeter:
+    """CPU per request spent by the web server (gunicorn and its workers) and by the
+    database server (PostgreSQL's backends for the benchmark's database; SQLite runs
+    inside the web workers), so a page's cost can be told apart from its queries'."""
+
+    def __init__(self, web_pid: int, database: str | None) -> None:
+        self.web_pid, self.database = web_pid, database
+
+    def pids(self) -> tuple[list[int], list[int]]:
+        running = _processes()
+        web = [pid for pid, parent, _ in running if self.web_pid in (pid, parent)]
+        title = f" {self.database} " if self.database else None
+        db = [
+            pid for pid, _, cmd in running if title and cmd.startswith("postgres:") and title in cmd
+        ]
+        return web, db
+
+    def __enter__(self) -> CpuMeter:
+        web, db = self.pids()
+        self.start = (_cpu_seconds(web), _cpu_seconds(db))
+        self.started_pids = (set(web), set(db))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        web, db = self.pids()
+        # A process that started during the run counts from zero; one that ended is lost
+        # (a PostgreSQL backend replaced after CONN_MAX_AGE): the numbers are a floor.
+        self.web = _cpu_seconds(web) - self.start[0] * bool(self.started_pids[0] & set(web))
+        self.db = _cpu_seconds(db) - self.start[1] * bool(self.started_pids[1] & set(db))
+
+
+def wrk(
+    url: str,
+    cookie: str,
+    *,
+    htmx: bool,
+    args: argparse.Namespace,
+    lua: Path,
+    meter: CpuMeter | None = None,
+) -> dict:
     out = lua.with_suffix(".json")
     env = {
         **os.environ,
@@ -160,6 +230,9 @@ def wrk(url: str, cookie: str, *, htmx: bool, args: argparse.Namespace, lua: Pat
         "BENCH_HTMX": "1" if htmx else "0",
         "BENCH_OUT": str(out),
     }
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if meter is not None:
+        meter.__enter__()
     subprocess.run(
         [
             args.wrk,
@@ -176,7 +249,17 @@ def wrk(url: str, cookie: str, *, htmx: bool, args: argparse.Namespace, lua: Pat
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    return dict(json.loads(out.read_text()))
+    result = dict(json.loads(out.read_text()))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    requests = max(result["requests"], 1)
+    result["wrk_cpu_ms"] = (
+        (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000 / requests
+    )
+    if meter is not None:
+        meter.__exit__()
+        result["web_cpu_ms"] = meter.web * 1000 / requests
+        result["db_cpu_ms"] = meter.db * 1000 / requests
+    return result
 
 
 def query_counts(env: dict[str, str], paths: dict[str, tuple[str, bool]]) -> dict[str, int]:
@@ -222,7 +305,11 @@ def main() -> None:
     parser.add_argument("--wrk", default=shutil.which("wrk") or "/usr/bin/wrk")
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "alongside-bench"))
     parser.add_argument("--fresh", action="store_true", help="seed the demo again")
-    parser.add_argument("--only", nargs="*", help="page names to run (bare always runs)")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        help="pages to run, by name or its start: home partner week api (the bare view always runs)",
+    )
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
 
@@ -284,7 +371,11 @@ def main() -> None:
             "API check-in list": ("/api/v1/checkins/", False),
         }
         if args.only:
-            pages = {k: v for k, v in pages.items() if k == "bare view" or k in args.only}
+            pages = {
+                k: v
+                for k, v in pages.items()
+                if k == "bare view" or any(k.startswith(o) for o in args.only)
+            }
         cookie = alice.header()
         lua = Path(tempfile.mkdtemp()) / "session.lua"
         lua.write_text(LUA)
@@ -304,6 +395,8 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
             )
         bare_path = pages["bare view"][0]
+        database = env["DATABASE_URL"].rsplit("/", 1)[1] if args.db == "postgres" else None
+        meter = CpuMeter(proc.pid, database)
         for name, (path, htmx) in pages.items():
             if name != "bare view":
                 # The bare view again, just before the page: a shared machine's speed
@@ -312,7 +405,7 @@ def main() -> None:
                 drain(base)
                 paired[name] = wrk(base + bare_path, cookie, htmx=False, args=args, lua=lua)
             drain(base)
-            results[name] = wrk(base + path, cookie, htmx=htmx, args=args, lua=lua)
+            results[name] = wrk(base + path, cookie, htmx=htmx, args=args, lua=lua, meter=meter)
             load = os.getloadavg()[0]
             results[name]["load"] = load
             r = results[name]
@@ -331,9 +424,10 @@ def main() -> None:
         f"load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     print(
-        "| page | p50 | p95 | p99 | req/s | bare p95 just before | × bare (p95) | queries | load |"  # noqa: RUF001
+        "| page | p50 | p95 | p99 | req/s | bare p95 just before | × bare (p95) | queries "  # noqa: RUF001
+        "| CPU per request: web / database / wrk | load |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         bare = paired.get(name, results["bare view"])["p95"]
         r["bare_p95"] = bare
@@ -341,7 +435,8 @@ def main() -> None:
             f"| {name} | {r['p50'] / 1000:.1f} ms | {r['p95'] / 1000:.1f} ms | "
             f"{r['p99'] / 1000:.1f} ms | {r['requests'] / r['seconds']:.0f} | "
             f"{bare / 1000:.1f} ms | {r['p95'] / bare:.1f}× | {queries.get(name, '?')} | "  # noqa: RUF001
-            f"{r['load']:.2f} |"
+            f"{r.get('web_cpu_ms', 0):.2f} / {r.get('db_cpu_ms', 0):.2f} / "
+            f"{r['wrk_cpu_ms']:.2f} ms | {r['load']:.2f} |"
         )
     print(f"\ncouple page, first request after a fresh start: {first_couple * 1000:.0f} ms")
     if args.json:

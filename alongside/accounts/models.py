@@ -272,7 +272,10 @@ class AccessLogEntry(models.Model):
         # time. Sent with the UPDATE (one round trip, one implicit transaction) and only
         # outside a transaction, where SET LOCAL ends with the statement.
         relaxed = connection.vendor == "postgresql" and connection.get_autocommit()
-        with connection.cursor() as cursor:
+        # (alongside.lib.postgresql's: the plain cursor binds values in the server, where
+        # PostgreSQL refuses two statements in one execute())
+        cursor_for = connection.several_statements_cursor if relaxed else connection.cursor  # type: ignore[attr-defined]
+        with cursor_for() as cursor:
             cursor.execute(
                 ("SET LOCAL synchronous_commit TO OFF; " if relaxed else "") + update,
                 [
