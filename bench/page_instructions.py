@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/page_instructions.py                 # every page, SQLite
     .venv/bin/python bench/page_instructions.py home partner -n 5
+    .venv/bin/python bench/page_instructions.py --db postgres    # the web side only
 
 On a shared machine a page's time drifts by tens of per cent from one minute to the next;
 the number of instructions it takes does not. This runs the pages through Django's test
 client as Alice, on a copy of ``bench/load.py``'s seeded SQLite data (run that once
 first), under ``valgrind --tool=callgrind``, zeroing the counters before each page's
 requests and reading them after (``callgrind_control``). It takes a few minutes: Python
-under valgrind runs some fifty times slower.
+under valgrind runs some fifty times slower. With ``--db postgres`` it runs on a copy of
+the load benchmark's PostgreSQL database instead; what the PostgreSQL server does is not
+counted, only what the web process does (psycopg included).
 """
 
 from __future__ import annotations
@@ -27,7 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["bare", "home", "checkin", "history", "partner", "week", "poll", "api"]
 
 
-def _measure(pages: list[str], n: int, data: Path) -> None:
+PG = "postgres://postgres@127.0.0.1:5432"
+TEMPLATE_DB = "alongside_bench_template"  # bench/load.py's
+
+
+def _measure(pages: list[str], n: int, data: Path, database_url: str | None) -> None:
     """Inside valgrind: warm each page up, then count ``n`` requests of it."""
     os.environ.update(
         ALONGSIDE_DATA_DIR=str(data),
@@ -38,6 +45,8 @@ def _measure(pages: list[str], n: int, data: Path) -> None:
         DJANGO_SETTINGS_MODULE="alongside.settings",
     )
     os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -84,23 +93,33 @@ def main() -> None:
     parser.add_argument("pages", nargs="*", help=f"some of: {', '.join(PAGES)} (all)")
     parser.add_argument("-n", type=int, default=3, help="requests counted per page")
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "alongside-bench"))
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--inside", help=argparse.SUPPRESS)  # the run under valgrind
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     pages = args.pages or PAGES
     unknown = sorted(set(pages) - set(PAGES))
     if unknown:
         parser.error(f"unknown pages: {', '.join(unknown)} (some of: {', '.join(PAGES)})")
     if args.inside:
-        _measure(pages, args.n, Path(args.inside))
+        _measure(pages, args.n, Path(args.inside), args.database_url)
         return
-    seeded = Path(args.cache) / "sqlite" / "data"
+    seeded = Path(args.cache) / args.db / "data"
     if not seeded.exists():
-        raise SystemExit(f"no seeded data in {seeded}: run bench/load.py --db sqlite once")
+        raise SystemExit(f"no seeded data in {seeded}: run bench/load.py --db {args.db} once")
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
     work = Path(tempfile.mkdtemp(prefix="alongside-instr-"))
     data = work / "data"
     shutil.copytree(seeded, data, symlinks=True)
+    database = f"alongside_instr_{os.getpid()}"
+    database_args = []
+    if args.db == "postgres":
+        subprocess.run(
+            ["createdb", "-h", "127.0.0.1", "-U", "postgres", "-T", TEMPLATE_DB, database],
+            check=True,
+        )
+        database_args = ["--database-url", f"{PG}/{database}"]
     command = [
         "valgrind",
         "--tool=callgrind",
@@ -112,8 +131,16 @@ def main() -> None:
         str(args.n),
         "--inside",
         str(data),
+        *database_args,
     ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    finally:
+        if args.db == "postgres":
+            subprocess.run(
+                ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database],
+                check=False,
+            )
     counts = {}
     for dump in work.glob("cg.*.*"):
         text = dump.read_text(errors="replace")

@@ -37,12 +37,32 @@ def encrypt(text: str) -> str:
 
 
 def decrypt(token: str) -> str:
+    if len(token) <= _REMEMBERED_LENGTH:
+        return _decrypt_remembered(tuple(settings.NOTE_ENCRYPTION_KEYS), token)
+    return _decrypt(fernet(), token)
+
+
+def _decrypt(keys: MultiFernet, token: str) -> str:
     try:
-        return fernet().decrypt(token.encode("ascii")).decode("utf-8")
+        return keys.decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken as exc:
         raise ImproperlyConfigured(
             "A stored note could not be decrypted: is its key missing from NOTE_ENCRYPTION_KEYS?"
         ) from exc
+
+
+# Names and short texts are read on every page (the person's own name, a partner's, the
+# week's items), and checking and decrypting a token took a tenth of a small page's
+# time. Each token is a fresh encryption, so a token stands for one stored value; the
+# worker remembers the latest few thousand short ones (a few MB at most). Encryption at
+# rest is about the disk and backups: what a worker remembers is what it read, in the
+# memory that also holds the keys. A failure is not remembered.
+_REMEMBERED_LENGTH = 600
+
+
+@lru_cache(maxsize=4096)
+def _decrypt_remembered(keys: tuple[str, ...], token: str) -> str:
+    return _decrypt(_fernet(keys), token)
 
 
 def rotate(token: str) -> str:

@@ -67,6 +67,21 @@ def test_a_missing_key_fails_loudly_instead_of_returning_garbage(settings: Any) 
         crypto.decrypt(token)
 
 
+@pytest.mark.parametrize("length", [10, 2000], ids=["short (remembered)", "long"])
+def test_a_value_read_before_stops_decrypting_once_its_key_is_dropped(
+    settings: Any, length: int
+) -> None:
+    # Short values are remembered once decrypted: dropping the key must still end them.
+    settings.NOTE_ENCRYPTION_KEYS = [OLD]
+    token = crypto.encrypt("x" * length)
+    settings.NOTE_ENCRYPTION_KEYS = [NEW, OLD]
+    assert crypto.decrypt(token) == "x" * length
+    assert crypto.decrypt(token) == "x" * length
+    settings.NOTE_ENCRYPTION_KEYS = [NEW]
+    with pytest.raises(ImproperlyConfigured, match="could not be decrypted"):
+        crypto.decrypt(token)
+
+
 def test_a_malformed_key_is_named(settings: Any) -> None:
     settings.NOTE_ENCRYPTION_KEYS = ["not-a-fernet-key"]
     with pytest.raises(ImproperlyConfigured, match="NOTE_ENCRYPTION_KEYS"):

@@ -31,4 +31,3 @@ def test_a_page_asked_again_and_again_runs_on_prepared_statements(
     # The session lookup runs on every request: it is among them, with its value a
     # parameter rather than in the SQL.
     assert any("django_session" in statement and "$1" in statement for statement in prepared)
-
