@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
-from ninja.responses import Status
+from ninja.responses import NinjaJSONEncoder, Status
 from pydantic import Field
 
 from alongside.checkins.models import (
@@ -183,9 +185,7 @@ def _apply(checkin: CheckIn, data: dict[str, Any]) -> None:
 
 
 @router.get("/", response=list[CheckInOut], summary="List your check-ins")
-def list_checkins(
-    request: AuthedHttpRequest, filters: Query[CheckInFilters]
-) -> list[dict[str, Any]]:
+def list_checkins(request: AuthedHttpRequest, filters: Query[CheckInFilters]) -> HttpResponse:
     span: dict[str, Any] = {
         "owner": request.user.pk,
         "since": filters.since or dt.date.min,
@@ -196,7 +196,21 @@ def list_checkins(
     else:
         page = list(_page(**span)[filters.offset : filters.offset + filters.limit])
     # Three queries for the circle names of the whole page, not two per check-in.
-    return [c.to_dict() for c in CheckIn.attach_people(page, owner=request.user)]
+    rows = [_listed(c) for c in CheckIn.attach_people(page, owner=request.user)]
+    # Written here as ninja writes it after checking the rows against CheckInOut (a test
+    # compares the two): checking a hundred rows of our own making on every request took
+    # a third of this page's time.
+    return HttpResponse(json.dumps(rows, cls=NinjaJSONEncoder), content_type=_JSON)
+
+
+_JSON = "application/json; charset=utf-8"
+
+
+def _listed(checkin: CheckIn) -> dict[str, Any]:
+    row = checkin.to_dict()
+    # Times as ninja's encoder writes a datetime (milliseconds, "Z" for UTC).
+    row["created_at"], row["updated_at"] = checkin.created_at, checkin.updated_at
+    return row
 
 
 def _page(owner: int, since: dt.date, until: dt.date) -> QuerySet[CheckIn]:

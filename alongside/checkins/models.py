@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from alongside.lib.crypto import EncryptedCharField, EncryptedTextField
-from alongside.lib.prepared import Prepared
+from alongside.lib.prepared import Prepared, PreparedIn
 
 MOOD_MIN, MOOD_MAX = 0, 10
 EMOTION_MIN, EMOTION_MAX = 0, 4
@@ -103,6 +103,8 @@ def _rating(low: int, high: int, label: Any) -> models.PositiveSmallIntegerField
 
 def _names(people: Any) -> list[str]:
     # Sorted here, not by the database: names are encrypted at rest (and often prefetched).
+    if len(people) < 2:
+        return [p.name for p in people]
     return [p.name for p in sorted(people, key=attrgetter("sort_key"))]
 
 
@@ -253,18 +255,11 @@ class CheckIn(models.Model):
                         target[checkin_id].append(person_id)
             people = {p.pk: p for p in _PEOPLE_OF(owner=owner.pk)}
             return cls._attach(rows, received, given, people)
-        for target, field in ((received, "received_from_people"), (given, "given_to_people")):
-            through = getattr(cls, field).through
-            for checkin_id, person_id in through.objects.filter(
-                checkin_id__in=list(target)
-            ).values_list("checkin_id", "person_id"):
+        for target, prepared_in in ((received, _RECEIVED_BY), (given, _GIVEN_BY)):
+            for checkin_id, person_id in prepared_in(checkins=list(target)):
                 target[checkin_id].append(person_id)
         wanted = {pk for ids in (*received.values(), *given.values()) for pk in ids}
-        people = {}
-        if wanted:
-            from alongside.circle.models import Person
-
-            people = {p.pk: p for p in Person.objects.filter(pk__in=wanted)}
+        people = {p.pk: p for p in _PEOPLE_BY_ID(ids=sorted(wanted))}
         return cls._attach(rows, received, given, people)
 
     @staticmethod
@@ -386,7 +381,27 @@ def _linked_between(field: str) -> Prepared[tuple[int, int]]:
     )
 
 
-# CheckIn.attach_people for one owner's own rows: compiled once (alongside.lib.prepared).
+def _linked_to(field: str) -> PreparedIn[tuple[int, int]]:
+    through = getattr(CheckIn, field).through
+    return PreparedIn(
+        lambda checkins: through.objects.filter(checkin_id__in=checkins).values_list(
+            "checkin_id", "person_id"
+        ),
+        many="checkins",
+    )
+
+
+def _people_in(ids: list[int]) -> models.QuerySet[Any]:
+    from alongside.circle.models import Person
+
+    return Person.objects.filter(pk__in=ids)
+
+
+# CheckIn.attach_people, compiled once (alongside.lib.prepared): for one owner's own rows
+# by their days, for anyone's rows (already read through the read path) by their ids.
 _RECEIVED_IN = _linked_between("received_from_people")
 _GIVEN_IN = _linked_between("given_to_people")
 _PEOPLE_OF = Prepared(_owner_people, owner=int)
+_RECEIVED_BY = _linked_to("received_from_people")
+_GIVEN_BY = _linked_to("given_to_people")
+_PEOPLE_BY_ID = PreparedIn(_people_in, many="ids")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from alongside.circle import registry
@@ -154,8 +155,10 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple[tuple[str, str], int]:
+        # Worked out once per person read: a page of check-ins sorts the same few people
+        # again and again (attach_people shares one Person between rows).
         return name_order(self.name), self.pk or 0
 
     @property

@@ -145,6 +145,27 @@ def test_it_lists_newest_first_and_filters_by_day(api: Client, alice: Any) -> No
     assert [row["day"] for row in page] == ["2026-04-12", "2026-04-11"]
 
 
+def test_the_list_is_what_checking_each_row_against_the_schema_gives(
+    api: Client, alice: Any
+) -> None:
+    # The list writes its JSON itself; one check-in read alone goes through the schema.
+    from alongside.circle.models import Person
+
+    sam = Person.objects.create(owner=alice, name="Sam", kind="friend")
+    full = post(api, URL, FULL).json()
+    CheckIn.objects.filter(pk=full["id"]).update(
+        created_at=dt.datetime(2026, 4, 12, 21, 5, 7, 123456, tzinfo=dt.UTC)
+    )
+    CheckIn.objects.get(pk=full["id"]).received_from_people.add(sam)
+    make(alice, days_back=3, closeness_wish="space", note="", is_private=True)
+    listed = api.get(URL)
+    assert listed["Content-Type"] == "application/json; charset=utf-8"
+    rows = listed.json()
+    assert [api.get(f"{URL}{row['id']}").json() for row in rows] == rows
+    assert rows[0]["created_at"] == "2026-04-12T21:05:07.123Z"
+    assert rows[0]["support_received"]["from"] == "Sam, Ben"
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from alongside.checkins.models import CheckIn
 from alongside.circle.models import Link
-from alongside.lib.prepared import Prepared, UnpreparableQuery
+from alongside.lib.prepared import Prepared, PreparedIn, UnpreparableQuery
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,40 @@ def test_a_plan_made_in_one_thread_runs_on_another_threads_connection(alice: Any
     thread.start()
     thread.join()
     assert found == [dt.date(2026, 11, 7)]
+
+
+OF_OWNER_IN = PreparedIn(
+    lambda owner, ids: CheckIn.objects.filter(owner_id=owner, pk__in=ids).order_by("day"),
+    many="ids",
+    owner=int,
+)
+
+
+def test_a_list_of_ids_of_any_length_finds_what_the_queryset_finds(alice: Any, ben: Any) -> None:
+    _days(alice, *range(1, 20))
+    _days(ben, 1, 2)
+    mine = list(CheckIn.objects.filter(owner=alice).order_by("day"))
+    bens = list(CheckIn.objects.filter(owner=ben))
+    for n in (1, 2, 3, 5, 8, 9, 19):
+        ids = [c.pk for c in mine[:n]] + [c.pk for c in bens]  # Ben's are never Alice's
+        assert OF_OWNER_IN(owner=alice.pk, ids=ids) == mine[:n], n
+    # Repeats count once; an empty list asks nothing.
+    assert OF_OWNER_IN(owner=alice.pk, ids=[mine[0].pk] * 3) == mine[:1]
+    with CaptureQueriesContext(connection) as queries:
+        assert OF_OWNER_IN(owner=alice.pk, ids=[]) == []
+    assert len(queries) == 0
+
+
+def test_lists_of_nearby_lengths_share_one_compiled_form(alice: Any) -> None:
+    _days(alice, *range(1, 8))
+    ids = list(CheckIn.objects.filter(owner=alice).values_list("pk", flat=True))
+    fresh = PreparedIn(lambda ids: CheckIn.objects.filter(pk__in=ids).order_by("pk"), many="ids")
+    for n in (5, 6, 7):
+        assert [c.pk for c in fresh(ids=ids[:n])] == sorted(ids[:n])
+    assert list(fresh._sized) == [8]
+
+
+def test_a_list_of_ids_refuses_what_is_not_an_id(alice: Any) -> None:
+    for bad in (["4"], [True], [-3], [None]):
+        with pytest.raises(TypeError, match="ids"):
+            OF_OWNER_IN(owner=alice.pk, ids=bad)

@@ -101,3 +101,20 @@ def test_an_empty_or_over_long_agreement_gets_a_message(
 def test_a_typo_in_the_due_date_gets_a_message(couple: Link, alice_client: Any, alice: Any) -> None:
     page = post_agreement(alice_client, couple, "Walk", alice.pk, "next tuesday").content.decode()
     assert "Enter a date like" in page
+
+
+def test_a_kept_empty_form_never_stands_in_for_one_with_errors(
+    couple: Link, alice_client: Any, alice: Any
+) -> None:
+    # The empty forms' fields are drawn once per language and kept; a form sent back
+    # with an error is drawn fresh, with the message and what was typed.
+    week = f"/together/{couple.pk}/"
+    blank = alice_client.get(week).content.decode()
+    assert 'name="item-text"' in blank and 'name="agreement-due"' in blank
+    page = post_item(alice_client, couple, "decision", "   ").content.decode()
+    assert "Write a few words first." in page
+    page = post_agreement(alice_client, couple, "Walk", alice.pk, "next tuesday").content.decode()
+    assert "Enter a date like" in page and "next tuesday" in page
+    again = alice_client.get(week).content.decode()
+    assert "Write a few words first." not in again and "next tuesday" not in again
+    assert again.count('name="item-text"') == 1
