@@ -231,7 +231,19 @@ def shared_each_way(a: Any, b: Any) -> tuple[frozenset[str], frozenset[str]]:
 def grant_between(owner: Any, grantee: Any) -> Grant | None:
     """The owner's active grant to ``grantee`` (for the owner's own pages: "you share X
     until the 20th"). Reads no data."""
-    return Grant.objects.active().filter(owner=owner, grantee=grantee).first()
+    found = _GRANT_BETWEEN(owner=owner.pk, grantee=grantee.pk, now=timezone.now())
+    return found[0] if found else None
+
+
+# On every person page: compiled once (alongside.lib.prepared).
+_GRANT_BETWEEN = Prepared(
+    lambda owner, grantee, now: Grant.objects.active(now)
+    .filter(owner_id=owner, grantee_id=grantee)
+    .order_by("pk")[:1],
+    owner=int,
+    grantee=int,
+    now=dt.datetime,
+)
 
 
 def visible(owner: Any, viewer: Any, category: str) -> bool:

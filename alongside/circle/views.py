@@ -17,7 +17,6 @@ from alongside.circle import access, registry, services
 from alongside.circle.forms import AcceptForm, GrantForm, InvitationForm, JoinForm, PersonForm
 from alongside.circle.models import Grant, Invitation, Link, Notice, Person
 from alongside.lib.http import AuthedHttpRequest
-from alongside.lib.prepared import Prepared
 from alongside.lib.ratelimit import CodeTries
 
 
@@ -234,17 +233,6 @@ def _invitation_problem(request: HttpRequest, problem: services.InvitationProble
     return render(request, "circle/accept_problem.html", {"problem": str(problem)}, status=status)
 
 
-# What I share with them, on every person page: compiled once (alongside.lib.prepared).
-_MY_GRANT = Prepared(
-    lambda owner, grantee, now: (
-        Grant.objects.active(now).filter(owner_id=owner, grantee_id=grantee).order_by("pk")[:1]
-    ),
-    owner=int,
-    grantee=int,
-    now=dt.datetime,
-)
-
-
 def _my_link(request: AuthedHttpRequest, pk: int) -> Link:
     # Both people with the link: every page of it names the other.
     link = Link.mine(request.user, pk)
@@ -260,7 +248,7 @@ def link_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     link = _my_link(request, pk)
     other = link.other(request.user)
     shared = access.shared_categories(other, request.user)
-    mine = next(iter(_MY_GRANT(owner=request.user.pk, grantee=other.pk, now=timezone.now())), None)
+    mine = access.grant_between(request.user, other)
     return render(
         request,
         "circle/link.html",
