@@ -99,7 +99,10 @@ TEMPLATES = [
                 "alongside.safety.context_processors.safety",
                 "alongside.accounts.context_processors.navigation",
             ],
-            "libraries": {"chips": "alongside.lib.chips"},
+            "libraries": {
+                "chips": "alongside.lib.chips",
+                "agreements": "alongside.together.agreement_html",
+            },
         },
     },
 ]

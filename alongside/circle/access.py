@@ -237,9 +237,9 @@ def grant_between(owner: Any, grantee: Any) -> Grant | None:
 
 # On every person page: compiled once (alongside.lib.prepared).
 _GRANT_BETWEEN = Prepared(
-    lambda owner, grantee, now: Grant.objects.active(now)
-    .filter(owner_id=owner, grantee_id=grantee)
-    .order_by("pk")[:1],
+    lambda owner, grantee, now: (
+        Grant.objects.active(now).filter(owner_id=owner, grantee_id=grantee).order_by("pk")[:1]
+    ),
     owner=int,
     grantee=int,
     now=dt.datetime,
