@@ -102,6 +102,7 @@ TEMPLATES = [
             "libraries": {
                 "chips": "alongside.lib.chips",
                 "agreements": "alongside.together.agreement_html",
+                "prompts": "alongside.together.prompt_html",
             },
         },
     },

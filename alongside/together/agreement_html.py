@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
-def _csrf(token: Any) -> str:
+def csrf_input(token: Any) -> str:
     """What ``{% csrf_token %}`` writes."""
     if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's word for "no token"
         return ""
@@ -32,28 +32,29 @@ def agreement(context: Any, a: Any, show_week: bool = False) -> SafeString:
     user = context.get("user")
     mine = user is not None and a.owner_id == user.pk
     done = a.is_done
-    # {% translate %} escapes what it writes; {% blocktranslate %} only the values in it.
-    meta: list[str] = [conditional_escape(_("You") if mine else a.owner)]
+    # The translated words are ours and written as they are, as {% translate %} does;
+    # names and values are escaped.
+    meta: list[str] = [_("You") if mine else conditional_escape(a.owner)]
     if a.due:
         meta.append(_("by %(d)s") % {"d": conditional_escape(date_filter(a.due, "D j M"))})
     if show_week:
         week = conditional_escape(date_filter(a.session.week_start, "j M"))
         meta.append(_("agreed in the week of %(d)s") % {"d": week})
     if done:
-        meta.append(conditional_escape(_("done")))
+        meta.append(_("done"))
     actions = ""
     if mine:
-        csrf = _csrf(context.get("csrf_token"))
+        csrf = csrf_input(context.get("csrf_token"))
         back = conditional_escape(context.get("from") or "week")
         if done:
             toggle = (
                 '<input type="hidden" name="done" value="0"><button type="submit" class="small">'
-                f"{conditional_escape(_('Not done yet'))}</button>\n      "
+                f"{_('Not done yet')}</button>\n      "
             )
         else:
             toggle = (
                 '<input type="hidden" name="done" value="1"><button type="submit" '
-                f'class="small primary">{conditional_escape(_("Mark done"))}</button>'
+                f'class="small primary">{_("Mark done")}</button>'
             )
         let_go = ""
         if not done:
@@ -61,7 +62,7 @@ def agreement(context: Any, a: Any, show_week: bool = False) -> SafeString:
                 f'\n    <form method="post" action="'
                 f'{reverse("together:agreement_delete", args=[a.pk])}">{csrf}\n'
                 f'      <input type="hidden" name="from" value="{back}">\n'
-                f'      <button type="submit" class="linkish small-text">{conditional_escape(_("Let it go"))}</button>\n'
+                f'      <button type="submit" class="linkish small-text">{_("Let it go")}</button>\n'
                 "    </form>\n    "
             )
         actions = (
