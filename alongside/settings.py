@@ -125,7 +125,7 @@ if DATABASE_URL:
         DATABASES["default"]["ENGINE"] = "alongside.lib.postgresql"
         # Values travel apart from the SQL (server-side binding), so psycopg prepares a
         # statement once this connection has run it a few times and PostgreSQL stops
-        # parsing and planning it on every request: 10-25 % more pages per second on the
+        # parsing and planning it on every request: 10-40 % more pages per second on the
         # load benchmark (docs/performance.md). A pooler that cannot keep prepared
         # statements (PgBouncer in transaction mode before 1.21) needs them off.
         # (Django turns psycopg's preparing off unless asked; 5 runs is psycopg's own.)
